@@ -1,0 +1,405 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"authwall/audit"
+)
+
+// Table writes the findings as a table for a terminal, one row per finding,
+// then a summary with the verdict.
+//
+// Columns: KIND, URL (relative to the target when on the same origin), one
+// column per agent with the status it got, BROWSER when any finding has a
+// control fetch, SOURCE/DIRECTIVE (with the config file:line when known) and
+// CONFIDENCE. A status cell is "-" when the agent has no status for the
+// finding. Status 0 means the agent got no answer; the Finding does not say
+// why per agent, so the kind decides the word: "disallow" for
+// robots-blocks-public (robots.txt kept the agent out), "error" for
+// fetch-error, "no answer" otherwise.
+//
+// Everything in a cell came from the audited site, so every cell is made
+// safe for a terminal first: control characters (C0, DEL, C1, ESC
+// included), Unicode format characters (bidi overrides, zero-width) and line
+// separators are shown as Go-style escapes (\x1b, \n, \u202e), bytes that
+// are not UTF-8 as \xff. Long values are cut with "…".
+type Table struct {
+	// Color colours the kind by severity and the PASS/FAIL verdict with ANSI
+	// escapes. Off in the zero value; the caller decides whether the output
+	// is a terminal that wants colour.
+	Color bool
+}
+
+// Cell width caps, in terminal columns: wide enough for a path and a
+// directive, narrow enough that a row fits a 160-column terminal.
+const (
+	maxURLWidth    = 60
+	maxSourceWidth = 48
+	maxCellWidth   = 24
+)
+
+// browserAgent is the control fetch's name in statuses (DESIGN.md).
+const browserAgent = "browser"
+
+// ANSI SGR sequences, used only when Table.Color is set.
+const (
+	ansiReset   = "\x1b[0m"
+	ansiRed     = "\x1b[31m"
+	ansiBoldRed = "\x1b[1;31m"
+	ansiGreen   = "\x1b[32m"
+	ansiYellow  = "\x1b[33m"
+	ansiCyan    = "\x1b[36m"
+)
+
+// Write renders r as a table. A nil *Table writes with default options.
+func (t *Table) Write(w io.Writer, r *audit.Report) error {
+	if r == nil {
+		return errors.New("write table report: no report (nil)")
+	}
+	color := t != nil && t.Color
+	// Render into a buffer so a failure leaves no half table behind.
+	var buf bytes.Buffer
+	if len(r.Findings) > 0 {
+		if err := writeFindingsTable(&buf, r, color); err != nil {
+			return fmt.Errorf("write table report: %w", err)
+		}
+		buf.WriteByte('\n')
+	}
+	writeSummary(&buf, r, color)
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write table report: %w", err)
+	}
+	return nil
+}
+
+func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
+	findings := sortedFindings(r.Findings)
+	agents, browser := statusColumns(r.Agents, findings)
+	origin := originOf(r.Target)
+
+	header := []any{"KIND", "URL"}
+	for _, a := range agents {
+		header = append(header, strings.ToUpper(cell(a, maxCellWidth)))
+	}
+	if browser {
+		header = append(header, "BROWSER")
+	}
+	header = append(header, "SOURCE/DIRECTIVE", "CONFIDENCE")
+
+	var out bytes.Buffer
+	tbl := tablewriter.NewTable(&out,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders:  tw.BorderNone,
+			Symbols:  tw.NewSymbols(tw.StyleASCII),
+			Settings: tw.Settings{Lines: tw.LinesNone, Separators: tw.SeparatorsNone},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
+		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
+		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
+	)
+	tbl.Header(header...)
+	for _, f := range findings {
+		row := []string{
+			paint(cell(string(f.Kind), maxCellWidth), severityColor(f.Severity), color),
+			cell(relativeURL(origin, f.URL, f.Path), maxURLWidth),
+		}
+		for _, a := range agents {
+			row = append(row, cell(statusCell(f, a), maxCellWidth))
+		}
+		if browser {
+			row = append(row, cell(statusCell(f, browserAgent), maxCellWidth))
+		}
+		row = append(row, cell(sourceCell(f.Attribution), maxSourceWidth), cell(confidenceCell(f.Attribution), maxCellWidth))
+		if err := tbl.Append(row); err != nil {
+			return fmt.Errorf("add row for %s: %w", cell(f.URL, maxURLWidth), err)
+		}
+	}
+	if err := tbl.Render(); err != nil {
+		return fmt.Errorf("render table: %w", err)
+	}
+	// The last column is padded like the others; trailing blanks are noise
+	// in logs and golden files.
+	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
+		buf.WriteString(strings.TrimRight(line, " "))
+		buf.WriteByte('\n')
+	}
+	return nil
+}
+
+// statusColumns returns the agent columns: the report's agents in their
+// order, then any other agent a finding has a status for (sorted), and
+// whether a BROWSER column is needed.
+func statusColumns(agents []audit.AgentInfo, findings []audit.Finding) ([]string, bool) {
+	var cols []string
+	seen := map[string]bool{browserAgent: true}
+	for _, a := range agents {
+		if !seen[a.Name] {
+			seen[a.Name] = true
+			cols = append(cols, a.Name)
+		}
+	}
+	var extra []string
+	browser := false
+	for _, f := range findings {
+		for name := range f.Statuses {
+			if name == browserAgent {
+				browser = true
+			}
+			if !seen[name] {
+				seen[name] = true
+				extra = append(extra, name)
+			}
+		}
+	}
+	sort.Strings(extra)
+	return append(cols, extra...), browser
+}
+
+func statusCell(f audit.Finding, agent string) string {
+	s, ok := f.Statuses[agent]
+	switch {
+	case !ok:
+		return "-"
+	case s != 0:
+		return strconv.Itoa(s)
+	case f.Kind == audit.RobotsBlocksPublic:
+		return "disallow"
+	case f.Kind == audit.FetchError:
+		return "error"
+	}
+	return "no answer"
+}
+
+// sourceCell reads "nginx auth_basic (conf/site.conf:12)".
+func sourceCell(a *audit.Attribution) string {
+	if a == nil {
+		return "-"
+	}
+	parts := make([]string, 0, 3)
+	for _, p := range []string{a.Source, a.Directive} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	if a.Directive == "" && a.Mechanism != "" {
+		parts = append(parts, a.Mechanism)
+	}
+	if a.Location != nil && a.Location.File != "" {
+		parts = append(parts, fmt.Sprintf("(%s:%d)", a.Location.File, a.Location.Line))
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, " ")
+}
+
+func confidenceCell(a *audit.Attribution) string {
+	if a == nil || a.Confidence == "" {
+		return "-"
+	}
+	return a.Confidence
+}
+
+// originOf returns "scheme://host[:port]" of the target, or "" when the
+// target has no host.
+func originOf(target string) string {
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// relativeURL shortens a URL on the target's origin to its path, to keep
+// the table narrow; other URLs stay whole. The origin must be followed by
+// '/', '?', '#' or nothing, so "https://example.org.evil.test/" and
+// "https://example.org@evil.test/" are never shortened.
+func relativeURL(origin, u, path string) string {
+	if u == "" {
+		return path
+	}
+	if origin == "" || len(u) < len(origin) || !strings.EqualFold(u[:len(origin)], origin) {
+		return u
+	}
+	rest := u[len(origin):]
+	switch {
+	case rest == "":
+		return "/"
+	case rest[0] == '/':
+		return rest
+	case rest[0] == '?' || rest[0] == '#':
+		return "/" + rest
+	}
+	return u
+}
+
+func writeSummary(buf *bytes.Buffer, r *audit.Report, color bool) {
+	verdict := paint("PASS", ansiGreen, color)
+	if r.Failed {
+		verdict = paint("FAIL", ansiBoldRed, color)
+	}
+	stats := fmt.Sprintf("%s, %s, in %s — %s", plural(r.URLs, "URL", "URLs"), plural(r.Requests, "request", "requests"), formatDuration(r.Duration), verdict)
+
+	if len(r.Findings) == 0 {
+		public := 0
+		for _, p := range r.Pages {
+			if p.Declared == "public" {
+				public++
+			}
+		}
+		switch public {
+		case 0:
+			fmt.Fprintf(buf, "No findings on %s.\n", plural(r.URLs, "crawled URL", "crawled URLs"))
+		case 1:
+			fmt.Fprintf(buf, "No findings: the 1 declared public URL answered as declared.\n")
+		default:
+			fmt.Fprintf(buf, "No findings: all %d declared public URLs answered as declared.\n", public)
+		}
+		fmt.Fprintf(buf, "%s\n", stats)
+	} else {
+		var errs, warns, infos int
+		for _, f := range r.Findings {
+			switch f.Severity {
+			case audit.SeverityError:
+				errs++
+			case audit.SeverityWarning:
+				warns++
+			case audit.SeverityInfo:
+				infos++
+			}
+		}
+		fmt.Fprintf(buf, "%s (%s, %s, %d info) on %s\n",
+			plural(len(r.Findings), "finding", "findings"),
+			plural(errs, "error", "errors"), plural(warns, "warning", "warnings"), infos, stats)
+		counts := r.Counts()
+		kinds := sortedCountKinds(counts)
+		parts := make([]string, len(kinds))
+		for i, k := range kinds {
+			parts[i] = fmt.Sprintf("%s: %d", cell(string(k), maxCellWidth), counts[k])
+		}
+		fmt.Fprintf(buf, "%s\n", strings.Join(parts, ", "))
+	}
+
+	switch {
+	case r.Incomplete:
+		buf.WriteString("incomplete: the crawl ended early, findings may be missing:\n")
+		if len(r.Notes) == 0 {
+			buf.WriteString("  - no reason was recorded\n")
+		}
+	case len(r.Notes) > 0:
+		buf.WriteString("notes:\n")
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(buf, "  - %s\n", clean(n))
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// formatDuration rounds to a precision a person reads: 450ms, 4.2s, 2m5s.
+func formatDuration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	case d < time.Minute:
+		return d.Round(100 * time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
+}
+
+func severityColor(s audit.Severity) string {
+	switch s {
+	case audit.SeverityError:
+		return ansiRed
+	case audit.SeverityWarning:
+		return ansiYellow
+	case audit.SeverityInfo:
+		return ansiCyan
+	}
+	return ""
+}
+
+func paint(s, code string, color bool) string {
+	if !color || code == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// cell makes s safe for a terminal and cuts it to max columns.
+func cell(s string, max int) string {
+	return truncate(clean(s), max)
+}
+
+// clean shows every character a terminal would act on, or that would hide
+// or reorder text, as a visible escape, so a hostile URL or realm can
+// neither drive the terminal (ESC [2J) nor disguise itself (U+202E).
+func clean(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x80 && unicode.IsControl(r):
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// truncate cuts s to at most max terminal columns, ending with "…" when cut.
+func truncate(s string, max int) string {
+	if twwidth.Width(s) <= max {
+		return s
+	}
+	const ellipsis = "…"
+	budget := max - twwidth.Width(ellipsis)
+	var b strings.Builder
+	used := 0
+	for _, r := range s {
+		w := twwidth.Width(string(r))
+		if used+w > budget {
+			break
+		}
+		used += w
+		b.WriteRune(r)
+	}
+	b.WriteString(ellipsis)
+	return b.String()
+}

@@ -1,0 +1,111 @@
+// Package report renders a finished audit report, one format per writer.
+// Writers render and decide nothing: every verdict is already in the
+// audit.Report they are given.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"authwall/audit"
+)
+
+// Writer renders a finished audit report in one format.
+type Writer interface {
+	Write(w io.Writer, r *audit.Report) error
+}
+
+var (
+	_ Writer = (*Table)(nil)
+	_ Writer = (*JSON)(nil)
+)
+
+// formats lists the formats New accepts, in the order help text shows them.
+func formats() []string { return []string{"table", "json"} }
+
+// plannedFormats are named in DESIGN.md but have no writer yet; New rejects
+// them with their own message so the CLI can tell "later" from "typo".
+func plannedFormats() []string { return []string{"csv", "html", "junit", "sarif", "github"} }
+
+// Formats returns the formats New accepts now.
+func Formats() []string { return formats() }
+
+// New returns the writer for a format name, with default options. Names are
+// matched without regard to case.
+func New(format string) (Writer, error) {
+	name := strings.ToLower(strings.TrimSpace(format))
+	switch name {
+	case "table":
+		return &Table{}, nil
+	case "json":
+		return &JSON{}, nil
+	}
+	known := strings.Join(formats(), ", ")
+	for _, p := range plannedFormats() {
+		if name == p {
+			return nil, fmt.Errorf("format %q is not available yet (available: %s)", format, known)
+		}
+	}
+	return nil, fmt.Errorf("unknown report format %q (known: %s)", format, known)
+}
+
+// kindRank orders kinds as audit.Kinds lists them; unknown kinds sort after
+// all known ones (and then by name).
+func kindRank(k audit.Kind) int {
+	for i, info := range audit.Kinds {
+		if info.Kind == k {
+			return i
+		}
+	}
+	return len(audit.Kinds)
+}
+
+// sortedFindings returns a sorted copy of the findings: worst severity first,
+// then kind in report order, then URL. Sorting here, not in audit, keeps the
+// output deterministic whatever order the findings were produced in.
+func sortedFindings(fs []audit.Finding) []audit.Finding {
+	out := make([]audit.Finding, len(fs))
+	copy(out, fs)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
+			return ra > rb
+		}
+		if ka, kb := kindRank(a.Kind), kindRank(b.Kind); ka != kb {
+			return ka < kb
+		}
+		if a.Kind != b.Kind {
+			return a.Kind < b.Kind
+		}
+		if a.URL != b.URL {
+			return a.URL < b.URL
+		}
+		return a.Path < b.Path
+	})
+	return out
+}
+
+// sortedPages returns a copy of the pages sorted by URL.
+func sortedPages(ps []audit.Page) []audit.Page {
+	out := make([]audit.Page, len(ps))
+	copy(out, ps)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].URL < out[j].URL })
+	return out
+}
+
+// sortedCountKinds returns the kinds with a count, in report order.
+func sortedCountKinds(counts map[audit.Kind]int) []audit.Kind {
+	kinds := make([]audit.Kind, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Slice(kinds, func(i, j int) bool {
+		if ri, rj := kindRank(kinds[i]), kindRank(kinds[j]); ri != rj {
+			return ri < rj
+		}
+		return kinds[i] < kinds[j]
+	})
+	return kinds
+}
