@@ -48,8 +48,8 @@ type Table struct {
 // Cell width caps, in terminal columns: wide enough for a path and a
 // directive, narrow enough that a row fits a 160-column terminal.
 const (
-	maxURLWidth    = 60
-	maxSourceWidth = 48
+	maxURLWidth    = 50
+	maxSourceWidth = 40
 	maxCellWidth   = 24
 )
 
@@ -94,7 +94,7 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 
 	header := []any{"KIND", "URL"}
 	for _, a := range agents {
-		header = append(header, strings.ToUpper(cell(a, maxCellWidth)))
+		header = append(header, cell(upperASCII(a), maxCellWidth))
 	}
 	if browser {
 		header = append(header, "BROWSER")
@@ -172,6 +172,18 @@ func statusColumns(agents []audit.AgentInfo, findings []audit.Finding) ([]string
 	}
 	sort.Strings(extra)
 	return append(cols, extra...), browser
+}
+
+// upperASCII uppercases ASCII letters only, leaving other bytes (invalid
+// UTF-8 included) for clean to show as they are.
+func upperASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	return string(b)
 }
 
 func statusCell(f audit.Finding, agent string) string {
