@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -20,6 +21,15 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// TestMain pins the terminal width rules. tablewriter reads them from the
+// locale and terminal at start-up (in a CJK locale "…" is two columns wide),
+// which is right for a user's terminal but would make golden files depend
+// on the machine running the tests.
+func TestMain(m *testing.M) {
+	twwidth.SetOptions(twwidth.Options{EastAsianWidth: false})
+	os.Exit(m.Run())
+}
 
 // sampleReport is the fixed report behind the golden files: findings of
 // several kinds, two agents plus the browser control, attribution with
@@ -447,4 +457,29 @@ func TestGolden(t *testing.T) {
 			assert.Equal(t, string(want), out.String(), "output differs from %s; if the change is intended, run: go test ./report -update", path)
 		})
 	}
+}
+
+// ExampleNew shows how the CLI picks a writer and what it says about
+// formats that are not there yet.
+func ExampleNew() {
+	fmt.Println(Formats())
+	if _, err := New("csv"); err != nil {
+		fmt.Println(err)
+	}
+	if _, err := New("xml"); err != nil {
+		fmt.Println(err)
+	}
+	w, err := New("table")
+	if err != nil {
+		panic(err)
+	}
+	if err := w.Write(os.Stdout, &audit.Report{URLs: 4, Requests: 9, Duration: 1200 * time.Millisecond}); err != nil {
+		panic(err)
+	}
+	// Output:
+	// [table json]
+	// format "csv" is not available yet (available: table, json)
+	// unknown report format "xml" (known: table, json)
+	// No findings on 4 crawled URLs.
+	// 4 URLs, 9 requests, in 1.2s — PASS
 }
