@@ -289,8 +289,9 @@ func (p *Paths) Literals() []string {
 	return out
 }
 
-// literalPattern returns the path a pattern matches when it has no
-// unescaped wildcard.
+// literalPattern returns the URL path a pattern matches when it has no
+// unescaped wildcard. An escaped '%' or '?' is written percent-encoded:
+// in a URL they would start an escape or the query.
 func literalPattern(pattern string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(pattern); i++ {
@@ -300,7 +301,14 @@ func literalPattern(pattern string) (string, bool) {
 		case '\\':
 			i++
 			if i < len(pattern) {
-				b.WriteByte(pattern[i])
+				switch pattern[i] {
+				case '%':
+					b.WriteString("%25")
+				case '?':
+					b.WriteString("%3F")
+				default:
+					b.WriteByte(pattern[i])
+				}
 			}
 		default:
 			b.WriteByte(c)

@@ -335,9 +335,17 @@ func TestPathsLiterals(t *testing.T) {
 /pricing
 /caf%C3%A9/
 /a\*b
+/why\?
+/100\%
 `)
-	// An escaped '*' is no wildcard: /a\*b is the page /a*b.
-	assert.Equal(t, []string{"/", "/pricing", "/press/", "/caf%C3%A9/", "/a*b"}, p.Literals())
+	// An escaped wildcard is none: /a\*b is the page /a*b. An escaped '?'
+	// or '%' is encoded, or the seed would name another URL.
+	lits := p.Literals()
+	assert.Equal(t, []string{"/", "/pricing", "/press/", "/caf%C3%A9/", "/a*b", "/why%3F", "/100%25"}, lits)
+	for _, lit := range lits {
+		d, _ := p.Match(lit)
+		assert.Equal(t, Public, d, lit)
+	}
 }
 
 func TestRemoveDotSegments(t *testing.T) {
