@@ -81,18 +81,19 @@ func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 	if err != nil {
 		return nil, fmt.Errorf("normalize %q: %w", clip(raw), err)
 	}
-	out := &url.URL{Scheme: u.Scheme, Host: host, Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}
-	if out.Path == "" {
-		out.Path, out.RawPath = "/", ""
+	// u is a fresh copy made by ResolveReference: shape it in place.
+	*u = url.URL{Scheme: u.Scheme, Host: host, Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}
+	if u.Path == "" {
+		u.Path, u.RawPath = "/", ""
 	}
-	n := len(out.Scheme) + len("://") + len(host) + 2*strings.Count(host, "%") + len(out.EscapedPath())
-	if out.RawQuery != "" {
-		n += 1 + len(out.RawQuery)
+	n := len(u.Scheme) + len("://") + len(host) + 2*strings.Count(host, "%") + len(u.EscapedPath())
+	if u.RawQuery != "" {
+		n += 1 + len(u.RawQuery)
 	}
 	if n > MaxURLLength {
 		return nil, fmt.Errorf("normalize %q: longer than %d bytes", clip(raw), MaxURLLength)
 	}
-	return out, nil
+	return u, nil
 }
 
 // isCanonicalURL reports whether u's path and query are already in the form

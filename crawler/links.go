@@ -1,0 +1,297 @@
+package crawler
+
+import (
+	"bytes"
+	"net/url"
+
+	"golang.org/x/net/html"
+)
+
+// Link is one outgoing link found on a page.
+type Link struct {
+	URL  string // normalised absolute URL
+	Kind string // "a", "area", "link", "iframe", "refresh"
+}
+
+// ExtractLinks streams through an HTML body (x/net/html Tokenizer, no DOM)
+// and returns the normalised, de-duplicated (first occurrence order) links:
+// <a href>, <area href>, <link rel=canonical|alternate|next|prev href>,
+// <iframe src> and <meta http-equiv=refresh content="5; url=...">. Links
+// inside <noscript> count too: crawlers read them whether or not they run
+// scripts.
+//
+// The first <base href> (absolute or relative to the page) is honoured for
+// links after it. Fragment-only and empty references point at the page
+// itself and are dropped, as are javascript:, mailto:, tel:, data: and other
+// non-http(s) links and anything Normalize rejects. A tag cut off by the end
+// of a truncated body is ignored. At most maxLinks links are returned
+// (0 = no cap).
+func ExtractLinks(page *url.URL, body []byte, maxLinks int) []Link {
+	e := linkExtractor{max: maxLinks}
+	if page != nil {
+		if p, err := Normalize(nil, page.String()); err == nil {
+			e.base = p
+		}
+	}
+	e.scan(body, true)
+	return e.links
+}
+
+// linkExtractor holds the state of one ExtractLinks call.
+type linkExtractor struct {
+	base    *url.URL // canonical; the page, then the first <base href>
+	baseSet bool     // a <base href> was seen
+	max     int
+	seen    map[string]struct{}
+	links   []Link
+}
+
+func (e *linkExtractor) full() bool { return e.max > 0 && len(e.links) >= e.max }
+
+// scan tokenizes body; outer is false for the content of a <noscript>, which
+// is not scanned again at a deeper level.
+func (e *linkExtractor) scan(body []byte, outer bool) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	noscript := false
+	for !e.full() {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			// io.EOF, or a body cut short: either way, what came before stands.
+			return
+		case html.TextToken:
+			if noscript {
+				// The tokenizer hands the content of <noscript> over as text.
+				e.scan(z.Text(), false)
+				noscript = false
+			}
+			continue
+		case html.StartTagToken, html.SelfClosingTagToken:
+		default:
+			noscript = false
+			continue
+		}
+		noscript = false
+		// Reading the name from Raw spares TagName's copy for the many tags
+		// that carry no link.
+		name := rawTagName(z.Raw())
+		switch {
+		case equalFoldAny(name, "a"):
+			e.addAttr(z, "href", "a")
+		case equalFoldAny(name, "area"):
+			e.addAttr(z, "href", "area")
+		case equalFoldAny(name, "iframe"):
+			e.addAttr(z, "src", "iframe")
+		case equalFoldAny(name, "link"):
+			e.linkTag(z)
+		case equalFoldAny(name, "meta"):
+			e.metaTag(z)
+		case equalFoldAny(name, "base"):
+			if !e.baseSet {
+				e.baseTag(z)
+			}
+		case equalFoldAny(name, "noscript"):
+			noscript = outer && tt == html.StartTagToken
+		}
+	}
+}
+
+// rawTagName returns the name in a start tag's raw text "<name ...>".
+func rawTagName(raw []byte) []byte {
+	if len(raw) == 0 || raw[0] != '<' {
+		return nil
+	}
+	raw = raw[1:]
+	for i, c := range raw {
+		if isSpace(c) || c == '/' || c == '>' {
+			return raw[:i]
+		}
+	}
+	return raw
+}
+
+func (e *linkExtractor) addAttr(z *html.Tokenizer, key, kind string) {
+	if v, ok := attrValue(z, key); ok {
+		e.add(v, kind)
+	}
+}
+
+// attrValue returns the first attribute named key (the tokenizer lower-cases
+// names), as the HTML parser keeps the first of duplicate attributes.
+func attrValue(z *html.Tokenizer, key string) ([]byte, bool) {
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		if string(k) == key {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func (e *linkExtractor) linkTag(z *html.Tokenizer) {
+	var href, rel []byte
+	var haveHref, haveRel bool
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		switch {
+		case string(k) == "href" && !haveHref:
+			href, haveHref = v, true
+		case string(k) == "rel" && !haveRel:
+			rel, haveRel = v, true
+		}
+	}
+	if !haveHref || !haveRel {
+		return
+	}
+	for _, r := range bytes.Fields(rel) {
+		if equalFoldAny(r, "canonical", "alternate", "next", "prev") {
+			e.add(href, "link")
+			return
+		}
+	}
+}
+
+func (e *linkExtractor) metaTag(z *html.Tokenizer) {
+	var content []byte
+	var refresh, haveContent bool
+	for more := true; more; {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		switch {
+		case string(k) == "http-equiv":
+			refresh = bytes.EqualFold(bytes.TrimSpace(v), []byte("refresh"))
+		case string(k) == "content" && !haveContent:
+			content, haveContent = v, true
+		}
+	}
+	if !refresh || !haveContent {
+		return
+	}
+	if target, ok := parseRefresh(content); ok {
+		e.add(target, "refresh")
+	}
+}
+
+func (e *linkExtractor) baseTag(z *html.Tokenizer) {
+	href, ok := attrValue(z, "href")
+	if !ok {
+		// A <base target=...> without href does not count as the first base.
+		return
+	}
+	e.baseSet = true
+	if b, err := normalizeCanonicalBase(e.base, string(href)); err == nil {
+		e.base = b
+	}
+}
+
+// add normalises raw and records it unless it is dropped or already seen.
+func (e *linkExtractor) add(raw []byte, kind string) {
+	raw = bytes.TrimLeft(raw, "\t\n\f\r ")
+	if len(raw) == 0 || raw[0] == '#' || otherScheme(raw) {
+		return
+	}
+	u, err := normalizeCanonicalBase(e.base, string(raw))
+	if err != nil {
+		return
+	}
+	s := u.String()
+	if e.seen == nil {
+		e.seen = make(map[string]struct{})
+	}
+	if _, dup := e.seen[s]; dup {
+		return
+	}
+	e.seen[s] = struct{}{}
+	e.links = append(e.links, Link{URL: s, Kind: kind})
+}
+
+// otherScheme reports whether raw starts with a scheme other than http or
+// https, so that mailto:, javascript: and the like are skipped before the
+// cost of parsing them and building an error.
+func otherScheme(raw []byte) bool {
+	for i, c := range raw {
+		switch {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case c == ':' && i > 0:
+			return !equalFoldAny(raw[:i], "http", "https")
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// parseRefresh reads the URL out of a refresh declaration ("5; url=/next")
+// following the HTML standard's "shared declarative refresh steps", so that
+// every spelling a browser follows is followed here. ok is false when the
+// content is invalid or names no URL (a refresh of the page itself).
+func parseRefresh(content []byte) (target []byte, ok bool) {
+	s := content
+	i := skipSpace(s, 0)
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == start && (i >= len(s) || s[i] != '.') {
+		return nil, false
+	}
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] == '.') {
+		i++
+	}
+	if i < len(s) {
+		if s[i] != ';' && s[i] != ',' && !isSpace(s[i]) {
+			return nil, false
+		}
+		i = skipSpace(s, i)
+		if i < len(s) && (s[i] == ';' || s[i] == ',') {
+			i++
+		}
+		i = skipSpace(s, i)
+	}
+	if i >= len(s) {
+		return nil, false
+	}
+	urlStart := i
+	if i+3 <= len(s) && bytes.EqualFold(s[i:i+3], []byte("url")) {
+		j := skipSpace(s, i+3)
+		if j < len(s) && s[j] == '=' {
+			i = skipSpace(s, j+1)
+		} else {
+			// "url" not followed by '=' is the start of the URL itself.
+			return trimURL(s[urlStart:]), true
+		}
+	}
+	if i < len(s) && (s[i] == '\'' || s[i] == '"') {
+		q := s[i]
+		rest := s[i+1:]
+		if k := bytes.IndexByte(rest, q); k >= 0 {
+			rest = rest[:k]
+		}
+		return trimURL(rest), true
+	}
+	return trimURL(s[i:]), true
+}
+
+func trimURL(b []byte) []byte { return bytes.TrimRight(b, "\t\n\f\r ") }
+
+func skipSpace(s []byte, i int) int {
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	return i
+}
+
+// isSpace is ASCII whitespace as the HTML standard defines it.
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+func equalFoldAny(b []byte, words ...string) bool {
+	for _, w := range words {
+		if len(b) == len(w) && bytes.EqualFold(b, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,249 @@
+package crawler
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
+)
+
+func TestExtractLinks(t *testing.T) {
+	const page = "https://example.com/dir/page.html"
+	tests := []struct {
+		name string
+		body string
+		want []Link
+	}{
+		{name: "a", body: `<a href="/x">x</a>`, want: []Link{{"https://example.com/x", "a"}}},
+		{name: "relative a", body: `<a href=sub/y>y</a>`, want: []Link{{"https://example.com/dir/sub/y", "a"}}},
+		{name: "area", body: `<map><area shape=rect href="/area"></map>`, want: []Link{{"https://example.com/area", "area"}}},
+		{name: "iframe", body: `<iframe src="/frame"></iframe>`, want: []Link{{"https://example.com/frame", "iframe"}}},
+		{name: "iframe content is not markup", body: `<iframe src="/f"><a href="/no"></a></iframe>`, want: []Link{{"https://example.com/f", "iframe"}}},
+		{name: "link rels", body: `
+			<link rel="canonical" href="/c">
+			<link rel="alternate" hreflang="de" href="/de/">
+			<link href="/n" rel="next">
+			<link rel="prev" href="/p">
+			<link rel="Stylesheet" href="/s.css">
+			<link rel="icon" href="/i.png">
+			<link rel="preload" href="/pre.js">
+			<link href="/no-rel">`,
+			want: []Link{
+				{"https://example.com/c", "link"}, {"https://example.com/de/", "link"},
+				{"https://example.com/n", "link"}, {"https://example.com/p", "link"},
+			}},
+		{name: "rel list, odd case", body: `<LINK REL="shortlink  CANONICAL" HREF="/c2">`, want: []Link{{"https://example.com/c2", "link"}}},
+		{name: "alternate stylesheet is followed as alternate", body: `<link rel="alternate stylesheet" href="/alt.css">`, want: []Link{{"https://example.com/alt.css", "link"}}},
+		{name: "upper-case tags and attributes", body: `<A HREF="/UP">u</A><IFRAME SRC="/F"></IFRAME>`, want: []Link{{"https://example.com/UP", "a"}, {"https://example.com/F", "iframe"}}},
+		{name: "first of duplicate attributes", body: `<a href="/first" href="/second">`, want: []Link{{"https://example.com/first", "a"}}},
+		{name: "entities in href", body: `<a href="/s?a=1&amp;b=2">`, want: []Link{{"https://example.com/s?a=1&b=2", "a"}}},
+		{name: "whitespace around href", body: "<a href=\"\n  /w \n\">", want: []Link{{"https://example.com/w", "a"}}},
+		{name: "fragment only dropped", body: `<a href="#top">top</a><a href=" #x">x</a>`, want: nil},
+		{name: "empty href dropped", body: `<a href="">self</a><a href>self</a>`, want: nil},
+		{name: "fragment removed from link", body: `<a href="/f#sec">`, want: []Link{{"https://example.com/f", "a"}}},
+		{name: "ignored schemes", body: `<a href="javascript:void(0)"></a><a href="mailto:a@b.c"></a>
+			<a href="tel:+1"></a><a href="data:text/html,x"></a><a href="ftp://example.com/"></a>
+			<a href="JAVASCRIPT:x"></a><a href="sms:1"></a><a href="/ok"></a>`,
+			want: []Link{{"https://example.com/ok", "a"}}},
+		{name: "other hosts kept", body: `<a href="http://other.org/">`, want: []Link{{"http://other.org/", "a"}}},
+		{name: "protocol relative", body: `<a href="//cdn.example.org/x">`, want: []Link{{"https://cdn.example.org/x", "a"}}},
+		{name: "dedupe keeps first kind", body: `<link rel=canonical href="/d"><a href="/d#a"></a><a href="https://EXAMPLE.com:443/d"></a>`,
+			want: []Link{{"https://example.com/d", "link"}}},
+		{name: "a without href", body: `<a name="x">x</a>`, want: nil},
+		{name: "script and style are not markup", body: `<script>document.write('<a href="/js">')</script><style>a[href="/css"]{}</style><a href="/real">`,
+			want: []Link{{"https://example.com/real", "a"}}},
+		{name: "comments are not markup", body: `<!-- <a href="/c"> --><a href="/real">`, want: []Link{{"https://example.com/real", "a"}}},
+		{name: "noscript content counts", body: `<noscript><a href="/ns">n</a><iframe src="/nsf"></iframe></noscript><a href="/after">`,
+			want: []Link{{"https://example.com/ns", "a"}, {"https://example.com/nsf", "iframe"}, {"https://example.com/after", "a"}}},
+		{name: "bad URLs skipped", body: `<a href="http://[::1/">bad</a><a href="http:///x">x</a><a href="/good">`, want: []Link{{"https://example.com/good", "a"}}},
+		{name: "self-closing", body: `<a href="/sc"/>`, want: []Link{{"https://example.com/sc", "a"}}},
+
+		// <base>
+		{name: "base absolute", body: `<a href="before"></a><base href="https://static.example.com/b/"><a href="after"></a>`,
+			want: []Link{{"https://example.com/dir/before", "a"}, {"https://static.example.com/b/after", "a"}}},
+		{name: "base relative to the page", body: `<base href="../other/"><a href="x">`, want: []Link{{"https://example.com/other/x", "a"}}},
+		{name: "only the first base", body: `<base href="/one/"><base href="/two/"><a href="x">`, want: []Link{{"https://example.com/one/x", "a"}}},
+		{name: "base without href does not count", body: `<base target="_blank"><base href="/two/"><a href="x">`, want: []Link{{"https://example.com/two/x", "a"}}},
+		{name: "base odd case", body: `<BASE HREF="HTTPS://Static.Example.COM/B/"><a href="x">`, want: []Link{{"https://static.example.com/B/x", "a"}}},
+		{name: "bad base falls back to the page", body: `<base href="javascript:x"><base href="/ignored/"><a href="x">`, want: []Link{{"https://example.com/dir/x", "a"}}},
+		{name: "base is not itself a link", body: `<base href="/b/">`, want: nil},
+
+		// meta refresh
+		{name: "refresh", body: `<meta http-equiv="refresh" content="5; url=/r1">`, want: []Link{{"https://example.com/r1", "refresh"}}},
+		{name: "refresh odd case and spaces", body: `<META HTTP-EQUIV="Refresh" CONTENT="0 ; URL = '/r2'">`, want: []Link{{"https://example.com/r2", "refresh"}}},
+		{name: "refresh double quotes inside", body: `<meta http-equiv='REFRESH' content='0;url="/r3"'>`, want: []Link{{"https://example.com/r3", "refresh"}}},
+		{name: "refresh without url=", body: `<meta http-equiv="refresh" content="3;/r4">`, want: []Link{{"https://example.com/r4", "refresh"}}},
+		{name: "refresh comma", body: `<meta http-equiv="refresh" content="3,url=/r5">`, want: []Link{{"https://example.com/r5", "refresh"}}},
+		{name: "refresh absolute", body: `<meta content="0;URL=https://login.example.com/sso?next=%2F" http-equiv="refresh">`,
+			want: []Link{{"https://login.example.com/sso?next=%2F", "refresh"}}},
+		{name: "refresh fractional delay", body: `<meta http-equiv="refresh" content="1.5; url=/r6">`, want: []Link{{"https://example.com/r6", "refresh"}}},
+		{name: "refresh unterminated quote", body: `<meta http-equiv="refresh" content="0; url='/r7">`, want: []Link{{"https://example.com/r7", "refresh"}}},
+		{name: "refresh trailing text after quote", body: `<meta http-equiv="refresh" content="0; url='/r8' junk">`, want: []Link{{"https://example.com/r8", "refresh"}}},
+		{name: "refresh of the page itself", body: `<meta http-equiv="refresh" content="30">`, want: nil},
+		{name: "refresh without a delay", body: `<meta http-equiv="refresh" content="url=/bad">`, want: nil},
+		{name: "refresh javascript", body: `<meta http-equiv="refresh" content="0;url=javascript:x">`, want: nil},
+		{name: "other meta ignored", body: `<meta name="refresh" content="0;url=/no"><meta http-equiv="content-type" content="0;url=/no">`, want: nil},
+
+		// truncated bodies
+		{name: "tag cut off at the end", body: `<a href="/whole">w</a><a href="/cut`, want: []Link{{"https://example.com/whole", "a"}}},
+		{name: "attribute list cut off", body: `<a href="/whole"></a><a href=/cut `, want: []Link{{"https://example.com/whole", "a"}}},
+		{name: "unclosed elements", body: `<html><body><div><p><a href="/open">`, want: []Link{{"https://example.com/open", "a"}}},
+		{name: "cut inside a comment", body: `<a href="/a"></a><!-- <a href="/b">`, want: []Link{{"https://example.com/a", "a"}}},
+		{name: "empty body", body: ``, want: nil},
+		{name: "not HTML", body: "\x00\xff\xfe binary {\"json\": true}", want: nil},
+	}
+	base := mustParse(t, page)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ExtractLinks(base, []byte(tt.body), 0)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestExtractLinksCap(t *testing.T) {
+	var b strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&b, `<a href="/p%d">%d</a><a href="/p%d">dup</a>`, i, i, i)
+	}
+	base := mustParse(t, "http://example.com/")
+
+	all := ExtractLinks(base, []byte(b.String()), 0)
+	require.Len(t, all, 50)
+	assert.Equal(t, "http://example.com/p0", all[0].URL)
+	assert.Equal(t, "http://example.com/p49", all[49].URL)
+
+	capped := ExtractLinks(base, []byte(b.String()), 10)
+	require.Len(t, capped, 10, "duplicates do not count against the cap")
+	assert.Equal(t, all[:10], capped)
+}
+
+func TestExtractLinksPageURL(t *testing.T) {
+	body := []byte(`<a href="x">x</a><a href="https://abs.example/">abs</a>`)
+
+	t.Run("page not canonical", func(t *testing.T) {
+		got := ExtractLinks(mustParse(t, "HTTP://Example.com:80/a/%7e/"), body, 0)
+		assert.Equal(t, []Link{{"http://example.com/a/~/x", "a"}, {"https://abs.example/", "a"}}, got)
+	})
+	t.Run("no page: only absolute links", func(t *testing.T) {
+		got := ExtractLinks(nil, body, 0)
+		assert.Equal(t, []Link{{"https://abs.example/", "a"}}, got)
+	})
+	t.Run("page is not modified", func(t *testing.T) {
+		p := mustParse(t, "http://example.com/a")
+		before := *p
+		ExtractLinks(p, []byte(`<base href="/b/"><a href="c">`), 0)
+		assert.Equal(t, before, *p)
+	})
+}
+
+func TestParseRefresh(t *testing.T) {
+	tests := []struct {
+		content string
+		want    string
+		ok      bool
+	}{
+		{"0;url=/a", "/a", true},
+		{"0; URL=/a", "/a", true},
+		{" 5 ;  url  =  /a  ", "/a", true},
+		{"0;url='/a b'", "/a b", true},
+		{`0;url="/a"`, "/a", true},
+		{"0; /a", "/a", true},
+		{"0 /a", "/a", true},
+		{"0;urlx", "urlx", true},
+		{"0; url /a", "url /a", true},
+		{".5;url=/a", "/a", true},
+		{"0", "", false},
+		{"0;", "", false},
+		{"", "", false},
+		{"x;url=/a", "", false},
+		{"0x;url=/a", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.content, func(t *testing.T) {
+			got, ok := parseRefresh([]byte(tt.content))
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, string(got))
+		})
+	}
+}
+
+// benchPage builds a ~30 KB page with ~100 links of every kind, in the shape
+// of a real article page: head links, navigation, body text, footer.
+func benchPage() []byte {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Article</title>
+<link rel="stylesheet" href="/static/site.css"><link rel="icon" href="/favicon.ico">
+<link rel="canonical" href="https://example.com/blog/2024/article"><link rel="alternate" hreflang="de" href="/de/blog/2024/article">
+<script>window.dataLayer=[];function gtag(){dataLayer.push(arguments)}</script></head><body>
+<header><nav><ul>`)
+	for i := range 20 {
+		fmt.Fprintf(&b, `<li class="nav-item"><a class="nav-link" href="/section/%d/">Section %d</a></li>`+"\n", i, i)
+	}
+	b.WriteString(`</ul></nav></header><main><article>`)
+	for i := range 60 {
+		fmt.Fprintf(&b, `<p class="para">Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat, sunt in culpa qui officia deserunt mollit anim id est laborum <a href="../related/post-%d?ref=body&amp;utm_source=site#comments">related post %d</a>. Duis aute irure dolor.</p>`+"\n", i, i)
+		if i%10 == 0 {
+			b.WriteString(`<figure><img src="/img/photo.jpg" alt="photo" width="800" height="600"><figcaption>A photo</figcaption></figure>` + "\n")
+		}
+	}
+	b.WriteString(`</article><iframe src="https://www.youtube.com/embed/xyz" width="560" height="315"></iframe></main><footer>`)
+	for i := range 20 {
+		fmt.Fprintf(&b, `<a href="https://example.com/footer/link-%d">Footer %d</a> <a href="#top">top</a> <a href="mailto:info@example.com">mail</a>`+"\n", i, i)
+	}
+	b.WriteString(`</footer></body></html>`)
+	return []byte(b.String())
+}
+
+func BenchmarkExtractLinks(b *testing.B) {
+	body := benchPage()
+	page := mustParse(b, "https://example.com/blog/2024/article")
+	n := len(ExtractLinks(page, body, 0))
+	b.ReportMetric(float64(len(body)), "bytes/page")
+	b.ReportMetric(float64(n), "links/page")
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		ExtractLinks(page, body, 0)
+	}
+}
+
+// BenchmarkTokenizerBaseline is the floor under BenchmarkExtractLinks: the
+// same page through the tokenizer alone.
+func BenchmarkTokenizerBaseline(b *testing.B) {
+	body := benchPage()
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		z := html.NewTokenizer(bytes.NewReader(body))
+		for z.Next() != html.ErrorToken {
+		}
+	}
+}
+
+func BenchmarkNormalize(b *testing.B) {
+	base := mustParse(b, "https://example.com/blog/2024/article")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Normalize(base, "../related/post-7?ref=body&utm_source=site#comments"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func ExampleExtractLinks() {
+	page, _ := url.Parse("https://example.com/docs/")
+	body := []byte(`<a href="intro#start">Intro</a> <a href="mailto:x@example.com">mail</a>
+<meta http-equiv="refresh" content="10; URL='/login?next=%2Fdocs%2F'">`)
+	for _, l := range ExtractLinks(page, body, 0) {
+		fmt.Println(l.Kind, l.URL)
+	}
+	// Output:
+	// a https://example.com/docs/intro
+	// refresh https://example.com/login?next=%2Fdocs%2F
+}
