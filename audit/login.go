@@ -1,0 +1,282 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"path"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// loginRedirectPattern is one kind of login or single-sign-on target
+// (fingerprints.md §4.6). Every set field must hold.
+type loginRedirectPattern struct {
+	name       string
+	host       string   // the host is this or a subdomain of it
+	pathHas    string   // the lower-cased path contains this
+	pathSuffix string   // the lower-cased path ends with this
+	segPrefix  string   // a path segment starts with this
+	query      []string // query keys that must be present; "k=v" pins the value
+	queryHas   string   // the lower-cased, unescaped query contains this
+}
+
+// loginRedirectPatterns is ordered from the most specific (a product's own
+// login URL) to the generic path words, so the name returned says most.
+var loginRedirectPatterns = []loginRedirectPattern{
+	{name: "*.cloudflareaccess.com", host: "cloudflareaccess.com"},
+	{name: "/cdn-cgi/access/login/", pathHas: "/cdn-cgi/access/login"},
+	{name: "accounts.google.com", host: "accounts.google.com"},
+	{name: "login.microsoftonline.com", host: "login.microsoftonline.com"},
+	{name: "*.amazoncognito.com", host: "amazoncognito.com"},
+	{name: "redirect_uri=…/oauth2/idpresponse", queryHas: "/oauth2/idpresponse"},
+	{name: "/.auth/login/", pathHas: "/.auth/login"},
+	{name: "/oauth2/start", pathHas: "/oauth2/start"},
+	{name: "/oauth2/sign_in", pathHas: "/oauth2/sign_in"},
+	{name: "/oauth2/authorize", pathHas: "/oauth2/authorize"},
+	{name: "/protocol/openid-connect/auth", pathHas: "/protocol/openid-connect/auth"},
+	{name: "/wp-login.php", pathHas: "/wp-login.php"},
+	{name: "?password-protected=login", query: []string{"password-protected=login"}},
+	{name: "option=com_users&view=login", query: []string{"option=com_users", "view=login"}},
+	{name: "/accounts/login/", pathHas: "/accounts/login"},
+	{name: "/users/sign_in", pathHas: "/users/sign_in"},
+	{name: "/cas/login", pathHas: "/cas/login"},
+	{name: "/saml", segPrefix: "saml"},
+	{name: "/authorize?client_id=", pathSuffix: "/authorize", query: []string{"client_id"}},
+}
+
+// loginWords are path segments (extension dropped) that name a login page.
+var loginWords = []string{"login", "signin", "sign_in", "sign-in", "log-in", "log_in", "logon", "log-on"}
+
+// LoginRedirect reports whether a redirect target is a login or
+// single-sign-on page. The returned string names the pattern that matched,
+// for evidence.
+func LoginRedirect(location string) (pattern string, ok bool) {
+	u, err := url.Parse(strings.TrimSpace(location))
+	if err != nil {
+		return "", false
+	}
+	host := strings.ToLower(u.Hostname())
+	p := strings.ToLower(u.Path)
+	q, _ := url.ParseQuery(u.RawQuery) // keep what parsed: a bad pair elsewhere does not matter
+	rawQuery, _ := url.QueryUnescape(u.RawQuery)
+	rawQuery = strings.ToLower(rawQuery)
+	segments := strings.Split(p, "/")
+	for _, lp := range loginRedirectPatterns {
+		if lp.matches(host, p, segments, q, rawQuery) {
+			return lp.name, true
+		}
+	}
+	for _, seg := range segments {
+		word := strings.TrimSuffix(seg, path.Ext(seg))
+		for _, w := range loginWords {
+			if word == w {
+				return "/" + w, true
+			}
+		}
+	}
+	return "", false
+}
+
+func (lp *loginRedirectPattern) matches(host, p string, segments []string, q url.Values, rawQuery string) bool {
+	if lp.host != "" && host != lp.host && !strings.HasSuffix(host, "."+lp.host) {
+		return false
+	}
+	if lp.pathHas != "" && !strings.Contains(p, lp.pathHas) {
+		return false
+	}
+	if lp.pathSuffix != "" && !strings.HasSuffix(strings.TrimSuffix(p, "/"), lp.pathSuffix) {
+		return false
+	}
+	if lp.segPrefix != "" {
+		found := false
+		for _, s := range segments {
+			found = found || strings.HasPrefix(s, lp.segPrefix)
+		}
+		if !found {
+			return false
+		}
+	}
+	for _, kv := range lp.query {
+		k, v, pinned := strings.Cut(kv, "=")
+		if !q.Has(k) || pinned && !strings.EqualFold(q.Get(k), v) {
+			return false
+		}
+	}
+	if lp.queryHas != "" && !strings.Contains(rawQuery, lp.queryHas) {
+		return false
+	}
+	return true
+}
+
+// maxLoginPageWords is how many words of content, outside forms and page
+// chrome (nav, header, footer, aside), a page with a password form may
+// have and still count as a login page: a login page is the form, a blog
+// post with a login widget is mostly post.
+const maxLoginPageWords = 120
+
+// LoginForm reports whether a 200 HTML body is a login form rather than
+// content (a soft wall), and which marker it found. Product markers
+// (j_security_check, WordPress' post-password form, the Password Protected
+// plugin) count on their own; a generic password form counts only when
+// the page has little content besides it.
+func LoginForm(body []byte) (marker string, ok bool) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var (
+		formDepth    int
+		passwordForm bool
+		chrome       int // depth inside nav/header/footer/aside
+		nonContent   int // depth inside head, script, style, template
+		words        int
+	)
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			if passwordForm && words <= maxLoginPageWords {
+				return `<form> with <input type="password">`, true
+			}
+			return "", false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			switch tok.DataAtom {
+			case atom.Form:
+				if tt == html.StartTagToken {
+					formDepth++
+				}
+				action := strings.ToLower(attr(tok, "action"))
+				switch {
+				case strings.Contains(action, "j_security_check"):
+					return "j_security_check", true
+				case strings.Contains(" "+strings.ToLower(attr(tok, "class"))+" ", " post-password-form "):
+					return "post-password-form", true
+				case strings.Contains(action, "password-protected=login"):
+					return "password-protected=login", true
+				}
+			case atom.Input:
+				name := strings.ToLower(attr(tok, "name"))
+				switch name {
+				case "j_password":
+					return "j_password", true
+				case "post_password":
+					return "post_password", true
+				case "password_protected_pwd":
+					return "password_protected_pwd", true
+				}
+				if formDepth > 0 && strings.EqualFold(strings.TrimSpace(attr(tok, "type")), "password") {
+					passwordForm = true
+				}
+			case atom.Nav, atom.Header, atom.Footer, atom.Aside:
+				if tt == html.StartTagToken {
+					chrome++
+				}
+			case atom.Head, atom.Script, atom.Style, atom.Noscript, atom.Template:
+				if tt == html.StartTagToken {
+					nonContent++
+				}
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			switch atom.Lookup(name) {
+			case atom.Form:
+				formDepth = max(formDepth-1, 0)
+			case atom.Nav, atom.Header, atom.Footer, atom.Aside:
+				chrome = max(chrome-1, 0)
+			case atom.Head, atom.Script, atom.Style, atom.Noscript, atom.Template:
+				nonContent = max(nonContent-1, 0)
+			}
+		case html.TextToken:
+			if formDepth == 0 && chrome == 0 && nonContent == 0 {
+				words += len(strings.Fields(string(z.Text())))
+			}
+		}
+	}
+}
+
+func attr(tok html.Token, key string) string {
+	for _, a := range tok.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// Paywall reports whether the body's structured data marks the page
+// isAccessibleForFree false: a paywall the owner declared (Google's
+// paywalled-content markup), not an auth wall. JSON-LD is read, and
+// microdata's <meta itemprop="isAccessibleForFree">.
+func Paywall(body []byte) bool {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	inLD := false
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			switch tok.DataAtom {
+			case atom.Script:
+				inLD = tt == html.StartTagToken && strings.EqualFold(strings.TrimSpace(attr(tok, "type")), "application/ld+json")
+			case atom.Meta, atom.Link:
+				if strings.EqualFold(attr(tok, "itemprop"), "isAccessibleForFree") && isFalse(attr(tok, "content")) {
+					return true
+				}
+			}
+		case html.EndTagToken:
+			inLD = false
+		case html.TextToken:
+			if inLD && jsonLDNotFree(z.Text()) {
+				return true
+			}
+		}
+	}
+}
+
+// jsonLDNotFree walks a JSON-LD block (objects, arrays, @graph, hasPart)
+// for isAccessibleForFree set to false or "False".
+func jsonLDNotFree(text []byte) bool {
+	var doc any
+	if err := json.Unmarshal(text, &doc); err != nil {
+		return false
+	}
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, val := range t {
+				if strings.EqualFold(k, "isAccessibleForFree") {
+					switch f := val.(type) {
+					case bool:
+						if !f {
+							return true
+						}
+					case string:
+						if isFalse(f) {
+							return true
+						}
+					}
+				}
+				if walk(val) {
+					return true
+				}
+			}
+		case []any:
+			for _, val := range t {
+				if walk(val) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(doc)
+}
+
+func isFalse(s string) bool {
+	s = strings.TrimSpace(s)
+	return strings.EqualFold(s, "false") || strings.EqualFold(s, "https://schema.org/False") || strings.EqualFold(s, "http://schema.org/False")
+}
