@@ -290,14 +290,21 @@ func (p *Paths) Literals() []string {
 }
 
 // literalPattern returns the URL path a pattern matches when it has no
-// unescaped wildcard. An escaped '%' or '?' is written percent-encoded:
-// in a URL they would start an escape or the query.
+// unescaped wildcard. A '%' that starts no %XX escape, and an escaped '?',
+// are written percent-encoded: in a URL they would start an escape or the
+// query.
 func literalPattern(pattern string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(pattern); i++ {
 		switch c := pattern[i]; c {
 		case '*', '?', '[', '{':
 			return "", false
+		case '%':
+			if i+2 < len(pattern) && isHex(pattern[i+1]) && isHex(pattern[i+2]) {
+				b.WriteByte('%')
+			} else {
+				b.WriteString("%25")
+			}
 		case '\\':
 			i++
 			if i < len(pattern) {
