@@ -113,3 +113,11 @@ type Result struct {
 	Incomplete bool
 	Notes      []string // things the user should know: caps reached, robots unreachable, interrupts
 }
+
+// Verdict is the robots.txt decision for one agent and URL, with the line
+// that decided it (0 and "" when no rule matched).
+type Verdict struct {
+	Allowed bool
+	Line    int
+	Rule    string
+}
