@@ -247,3 +247,44 @@ func ExampleExtractLinks() {
 	// a https://example.com/docs/intro
 	// refresh https://example.com/login?next=%2Fdocs%2F
 }
+
+func FuzzExtractLinks(f *testing.F) {
+	f.Add([]byte(`<a href="/x">x</a><area href=y><link rel="Canonical next" href="//o.example/c">`))
+	f.Add([]byte(`<base href="../b/"><iframe src="f"></iframe><a href="#t"></a><a href="mailto:a@b">`))
+	f.Add([]byte(`<META HTTP-EQUIV=refresh CONTENT="0; URL = 'http://[::1]:80/%7e#f'">`))
+	f.Add([]byte(`<noscript><a href="/ns"></noscript><script><a href="/no"></script><a href="/cut`))
+	f.Add([]byte("<a href=\"\\\\host\\p\x00 \xff\">"))
+	f.Add(benchPage())
+	page := mustParse(f, "https://example.com/dir/page.html")
+	kinds := map[string]bool{"a": true, "area": true, "link": true, "iframe": true, "refresh": true}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		links := ExtractLinks(page, body, 0)
+		seen := map[string]bool{}
+		for _, l := range links {
+			u, err := url.Parse(l.URL)
+			if err != nil {
+				t.Fatalf("%q does not parse: %v", l.URL, err)
+			}
+			if !u.IsAbs() || u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+				t.Fatalf("%q is not an absolute http(s) URL", l.URL)
+			}
+			if strings.Contains(l.URL, "#") {
+				t.Fatalf("%q has a fragment", l.URL)
+			}
+			if n, err := Normalize(nil, l.URL); err != nil || n.String() != l.URL {
+				t.Fatalf("%q is not normalised (%v)", l.URL, err)
+			}
+			if !kinds[l.Kind] {
+				t.Fatalf("%q: unknown kind %q", l.URL, l.Kind)
+			}
+			if seen[l.URL] {
+				t.Fatalf("%q twice", l.URL)
+			}
+			seen[l.URL] = true
+		}
+		capped := ExtractLinks(page, body, 2)
+		if want := links[:min(2, len(links))]; len(capped) != len(want) || len(want) > 0 && capped[0] != want[0] {
+			t.Fatalf("capped %v, want the first of %v", capped, want)
+		}
+	})
+}

@@ -8,9 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/iotest"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -214,4 +216,49 @@ func TestParseSitemapReadError(t *testing.T) {
 	assert.ErrorIs(t, err, boom)
 	assert.EqualError(t, err, "sitemap: connection reset")
 	assert.Equal(t, []string{"https://a.example/"}, got.URLs)
+}
+
+func FuzzParseSitemap(f *testing.F) {
+	for _, name := range []string{"urlset.xml", "sitemapindex.xml", "bom-namespaces.xml", "urls.txt", "html-page.html", "html-not-xml.html", "urlset.xml.gz"} {
+		f.Add(readFixture(f, name))
+	}
+	f.Add([]byte(`<?xml version="1.0" encoding="latin1"?><urlset><url><loc>https://a.example/` + "\xe9" + `</loc></url></urlset>`))
+	f.Add([]byte("<urlset><url><loc>https://a.example/</loc></url><url><loc>https://a.ex"))
+	f.Add([]byte("\x1f\x8b\x08\x00"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const maxBytes = 1 << 16
+		sm, err := ParseSitemap(bytes.NewReader(data), maxBytes)
+		for _, list := range [][]string{sm.URLs, sm.Sitemaps} {
+			if len(list) > sitemapMaxEntries {
+				t.Fatalf("%d entries, over the cap", len(list))
+			}
+			for _, s := range list {
+				if s == "" || s != strings.TrimSpace(s) {
+					t.Fatalf("entry %q is empty or not trimmed", s)
+				}
+				if !utf8.ValidString(s) {
+					t.Fatalf("entry %q is not UTF-8", s)
+				}
+			}
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "sitemap: ") {
+			t.Fatalf("error %q does not say it is about a sitemap", err)
+		}
+		if err != nil || len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+			return
+		}
+		// Compression is transparent.
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, _ = zw.Write(data)
+		_ = zw.Close()
+		smz, errz := ParseSitemap(&buf, maxBytes)
+		if errz != nil {
+			t.Fatalf("plain document parses, gzipped one fails: %v", errz)
+		}
+		if !reflect.DeepEqual(sm, smz) {
+			t.Fatalf("gzipped document reads differently:\n  plain %v\n  gzip  %v", sm, smz)
+		}
+	})
 }

@@ -59,7 +59,12 @@ func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 	}
 	ref, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("normalize: %w", err)
+		// url.Error would quote the prepared string, not what was given.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("normalize %q: %w", clip(raw), err)
 	}
 	var u *url.URL
 	switch {
@@ -263,14 +268,11 @@ func canonicalHost(scheme, host string) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("host %q: %w", host, err)
 		}
-		if a == "" || !isASCII(a) {
-			return "", fmt.Errorf("host %q: not a valid host name", host)
-		}
 		name = a
 	} else {
 		name = lowerASCII(name)
 	}
-	if name[0] != '[' && !validHostName(name) {
+	if name == "" || name[0] != '[' && !validHostName(name) {
 		return "", fmt.Errorf("host %q: not a valid host name", host)
 	}
 	if port != "" {

@@ -137,3 +137,62 @@ func TestNormalizeDoesNotModifyBase(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, before, *base)
 }
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []struct{ base, raw string }{
+		{"", "HTTP://Example.COM:80/a/./b/../c?q=1#f"},
+		{"", "https://[::1]:443/%7e%2f%zz"},
+		{"", "http://user:pass@Bücher.example/ä ö?x=ü"},
+		{"http://example.com/dir/page", "../../x"},
+		{"http://example.com/dir/", "//other.org"},
+		{"http://example.com/a/%2E%2E/", "?"},
+		{"https://example.com", " \t\n#top"},
+		{"https://example.com/", `\\evil.com\a`},
+		{"http://example.com/", "javascript:alert(1)"},
+		{"http://example.com/", "http:foo"},
+		{"http://[fe80::1%25en0]:8080/", "a%2e%2E/b"},
+		{"", "http://ＥＸＡＭＰＬＥ.com/faß?%41%2f%zz"},
+		{"", "http://a?b@c/a?b?c"},
+		{"", "http://[::ffff:1.2.3.4]:0/[a]?[b]"},
+		{"", "http://%C3%A4.com/%25%32%66"},
+	} {
+		f.Add(s.base, s.raw)
+	}
+	f.Fuzz(func(t *testing.T, baseStr, raw string) {
+		var base *url.URL
+		if baseStr != "" {
+			b, err := url.Parse(baseStr)
+			if err != nil {
+				return
+			}
+			base = b
+		}
+		u, err := Normalize(base, raw)
+		if err != nil {
+			return
+		}
+		s := u.String()
+		if len(s) > MaxURLLength {
+			t.Fatalf("%q: %d bytes, over the cap", s, len(s))
+		}
+		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" || u.ForceQuery {
+			t.Fatalf("%q: not an absolute http(s) URL without userinfo and fragment: %#v", s, *u)
+		}
+		if !strings.HasPrefix(u.EscapedPath(), "/") || hasDotSegment(u.EscapedPath()) {
+			t.Fatalf("%q: path %q not absolute or has dot segments", s, u.EscapedPath())
+		}
+		if !escapesCanonical(u.EscapedPath()) || !escapesCanonical(u.RawQuery) {
+			t.Fatalf("%q: escapes not canonical", s)
+		}
+		again, err := Normalize(nil, s)
+		if err != nil {
+			t.Fatalf("Normalize(%q) = %q, which does not normalise again: %v", raw, s, err)
+		}
+		if *again != *u {
+			t.Fatalf("not idempotent:\n  first  %#v\n  second %#v", *u, *again)
+		}
+		if reparsed, err := url.Parse(s); err != nil || reparsed.String() != s {
+			t.Fatalf("%q does not survive url.Parse: %v", s, err)
+		}
+	})
+}
