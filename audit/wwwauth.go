@@ -112,8 +112,12 @@ func (p *wwwAuthParser) param(c *Challenge) bool {
 		return false
 	}
 	p.skipSpace()
-	if p.i >= len(p.s) || p.s[p.i] != '=' {
-		p.problem(p.i, "expected '=' after parameter %q", name)
+	if p.i >= len(p.s) {
+		p.problem(p.i, "expected '=' after %q", name)
+		return false
+	}
+	if p.s[p.i] != '=' {
+		p.problem(p.i, "unexpected %q after %q", p.s[p.i], name)
 		return false
 	}
 	p.i++
