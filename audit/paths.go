@@ -37,7 +37,7 @@ const (
 //	/**/         zero or more whole segments
 //	/x/**        x and everything below it: /x, /x/, /x/a, /x/a/b
 //	a**b         '**' inside a segment: any characters, '/' included
-//	\*           a literal '*' (any meta character)
+//	\*           a literal '*': a backslash makes any meta character literal
 //	%XX          a percent-encoded byte, matched as the decoded byte
 //
 // Paths are case-sensitive, and a trailing slash is significant: /pricing
@@ -249,6 +249,9 @@ func (p *Paths) Rules() []Rule {
 // Match returns the declaration for a URL path and the rule that decided it
 // (nil when undeclared). path is the URL's escaped path: Match decodes it
 // and removes dot segments first, so /blog/%2e%2e/admin is /admin.
+//
+// /blog/** matches /blog as well as /blog/ and below: whoever declares a
+// subtree means its root too, and servers redirect /blog to /blog/ anyway.
 func (p *Paths) Match(path string) (Declared, *Rule) {
 	if p.Len() == 0 {
 		return Undeclared, nil
