@@ -260,6 +260,28 @@ func statuses(p *pageRecord) map[string]int {
 	return m
 }
 
+// notFetched says why an agent has status 0; nil when every agent got an answer.
+func notFetched(p *pageRecord) map[string]string {
+	var m map[string]string
+	for _, r := range p.agents {
+		if r.status != 0 {
+			continue
+		}
+		why := r.skipped
+		if why == "" {
+			why = r.err
+		}
+		if why == "" {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[r.agent] = why
+	}
+	return m
+}
+
 func (p *pageRecord) bots() []*agentRecord {
 	var out []*agentRecord
 	for _, r := range p.agents {
@@ -284,7 +306,7 @@ func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string) []Find
 	base := func(k Kind) Finding {
 		return Finding{
 			Kind: k, Severity: SeverityOf(k), URL: p.url, Path: path, DeclaredBy: by,
-			Statuses: statuses(p), FoundVia: string(p.foundVia), LinkedFrom: p.linkedFrom,
+			Statuses: statuses(p), NotFetched: notFetched(p), FoundVia: string(p.foundVia), LinkedFrom: p.linkedFrom,
 		}
 	}
 	var out []Finding

@@ -182,6 +182,7 @@ func TestRobotsFindings(t *testing.T) {
 	assert.Contains(t, b.Message, "bingbot")
 	assert.Contains(t, b.Message, "line 2: Disallow: /docs/install")
 	assert.Equal(t, 0, b.Statuses["bingbot"])
+	assert.Equal(t, map[string]string{"bingbot": "robots"}, b.NotFetched)
 	u := only(t, r, RobotsUnavailable)
 	assert.Equal(t, SeverityError, u.Severity, "a 503 robots.txt stops Google crawling the site")
 	assert.Contains(t, u.Message, "stop crawling the whole site")

@@ -101,6 +101,7 @@ type Finding struct {
 	Path         string
 	DeclaredBy   string // the pattern that declared the path, "sitemap", or ""
 	Statuses     map[string]int
+	NotFetched   map[string]string // agent -> why its status is 0: "robots" or the fetch error
 	FoundVia     string
 	LinkedFrom   []string
 	Redirects    []Redirect // the redirect chain seen by the first blocked agent

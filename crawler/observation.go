@@ -61,7 +61,7 @@ type Observation struct {
 }
 
 // Status is the status the URL itself answered (first hop), 0 if not fetched.
-func (o *Observation) Status() int {
+func (o Observation) Status() int {
 	if len(o.Hops) == 0 {
 		return 0
 	}
@@ -69,7 +69,7 @@ func (o *Observation) Status() int {
 }
 
 // Final is the response that ended the redirect chain.
-func (o *Observation) Final() Hop {
+func (o Observation) Final() Hop {
 	if len(o.Hops) == 0 {
 		return Hop{URL: o.URL}
 	}
@@ -77,7 +77,7 @@ func (o *Observation) Final() Hop {
 }
 
 // Fetched reports whether a response arrived.
-func (o *Observation) Fetched() bool { return len(o.Hops) > 0 && o.Err == "" }
+func (o Observation) Fetched() bool { return len(o.Hops) > 0 && o.Err == "" }
 
 // RobotsState is how robots.txt governs an agent after its fetch.
 type RobotsState string

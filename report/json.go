@@ -84,6 +84,7 @@ type JSONFinding struct {
 	Path         string            `json:"path"`
 	DeclaredBy   string            `json:"declared_by"`
 	Statuses     map[string]int    `json:"statuses"`
+	NotFetched   map[string]string `json:"not_fetched,omitempty"` // agent -> "robots" or the fetch error, for status 0
 	FoundVia     string            `json:"found_via"`
 	LinkedFrom   []string          `json:"linked_from"`
 	Redirects    []JSONRedirect    `json:"redirects"`
@@ -191,6 +192,7 @@ func newJSONReport(r *audit.Report) *JSONReport {
 			Path:         validUTF8(f.Path),
 			DeclaredBy:   validUTF8(f.DeclaredBy),
 			Statuses:     statuses(f.Statuses),
+			NotFetched:   notFetched(f.NotFetched),
 			FoundVia:     validUTF8(f.FoundVia),
 			LinkedFrom:   validUTF8s(f.LinkedFrom),
 			Redirects:    make([]JSONRedirect, 0, len(f.Redirects)),
@@ -360,4 +362,16 @@ func clip(raw json.RawMessage) string {
 		s = s[:max] + "..."
 	}
 	return validUTF8(s)
+}
+
+// notFetched copies the reasons with valid UTF-8; nil stays nil (omitted).
+func notFetched(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[validUTF8(k)] = validUTF8(v)
+	}
+	return out
 }

@@ -28,10 +28,9 @@ import (
 // column per agent with the status it got, BROWSER when any finding has a
 // control fetch, SOURCE/DIRECTIVE (with the config file:line when known) and
 // CONFIDENCE. A status cell is "-" when the agent has no status for the
-// finding. Status 0 means the agent got no answer; the Finding does not say
-// why per agent, so the kind decides the word: "disallow" for
-// robots-blocks-public (robots.txt kept the agent out), "error" for
-// fetch-error, "no answer" otherwise.
+// finding. Status 0 means the agent got no answer: "disallow" when
+// robots.txt kept it out, "error" when the fetch failed (Finding.NotFetched
+// says which; without it the kind decides).
 //
 // Everything in a cell came from the audited site, so every cell is made
 // safe for a terminal first: control characters (C0, DEL, C1, ESC
@@ -193,6 +192,10 @@ func statusCell(f audit.Finding, agent string) string {
 		return "-"
 	case s != 0:
 		return strconv.Itoa(s)
+	case f.NotFetched[agent] == "robots":
+		return "disallow"
+	case f.NotFetched[agent] != "":
+		return "error"
 	case f.Kind == audit.RobotsBlocksPublic:
 		return "disallow"
 	case f.Kind == audit.FetchError:

@@ -100,6 +100,11 @@ func TestStatusCell(t *testing.T) {
 	for _, tc := range tests {
 		assert.Equal(t, tc.want, statusCell(audit.Finding{Kind: tc.kind, Statuses: st}, tc.agent), "%s %s", tc.kind, tc.agent)
 	}
+	// The reason recorded per agent wins over the kind's guess.
+	robots := audit.Finding{Kind: audit.PublicUnauthorized, Statuses: st, NotFetched: map[string]string{"googlebot": "robots"}}
+	assert.Equal(t, "disallow", statusCell(robots, "googlebot"))
+	failed := audit.Finding{Kind: audit.RobotsBlocksPublic, Statuses: st, NotFetched: map[string]string{"googlebot": "timeout after 15s"}}
+	assert.Equal(t, "error", statusCell(failed, "googlebot"))
 }
 
 func TestSourceCell(t *testing.T) {
