@@ -254,7 +254,8 @@ func FuzzExtractLinks(f *testing.F) {
 	f.Add([]byte(`<META HTTP-EQUIV=refresh CONTENT="0; URL = 'http://[::1]:80/%7e#f'">`))
 	f.Add([]byte(`<noscript><a href="/ns"></noscript><script><a href="/no"></script><a href="/cut`))
 	f.Add([]byte("<a href=\"\\\\host\\p\x00 \xff\">"))
-	f.Add(benchPage())
+	f.Add([]byte(`<!DOCTYPE html><html><head><link rel=stylesheet href=/s.css><link rel="alternate" hreflang=de href="/de/"></head>
+<body><p>Text &amp; <a class=x href="../up?a=1&amp;b=2#c">up</a></p><map><area href="/m"></map><!-- <a href=/c> --></body></html>`))
 	page := mustParse(f, "https://example.com/dir/page.html")
 	kinds := map[string]bool{"a": true, "area": true, "link": true, "iframe": true, "refresh": true}
 	f.Fuzz(func(t *testing.T, body []byte) {

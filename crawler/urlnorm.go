@@ -262,6 +262,13 @@ func canonicalHost(scheme, host string) (string, error) {
 		if err != nil || !a.Is6() {
 			return "", fmt.Errorf("host %q: bad IPv6 address", host)
 		}
+		// A zone ("%25eth0") only ever names a local interface; keep it
+		// plain so the URL's length is what it looks like.
+		for _, c := range []byte(a.Zone()) {
+			if !isUnreserved(c) {
+				return "", fmt.Errorf("host %q: bad IPv6 zone", host)
+			}
+		}
 		name = "[" + a.String() + "]"
 	} else if !isASCII(name) {
 		a, err := idna.Lookup.ToASCII(name)

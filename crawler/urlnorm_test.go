@@ -94,6 +94,8 @@ func TestNormalize(t *testing.T) {
 		{name: "space in host", raw: "http://exa mple.com/", wantErr: "normalize"},
 		{name: "odd host characters", raw: "http://a!b.example/", wantErr: "not a valid host name"},
 		{name: "bad IPv6", raw: "http://[1.2.3.4]/", wantErr: "normalize"},
+		{name: "IPv6 zone kept", raw: "http://[fe80::1%25en0]:8080/", want: "http://[fe80::1%25en0]:8080/"},
+		{name: "odd IPv6 zone", raw: "http://[fe80::1%25a+b]/", wantErr: "bad IPv6 zone"},
 		{name: "too long", raw: "http://example.com/" + strings.Repeat("a", MaxURLLength), wantErr: "longer than 4096"},
 		{name: "too long once escaped", raw: "http://example.com/" + strings.Repeat("a ", MaxURLLength/3), wantErr: "longer than 4096"},
 		{name: "too long with base", base: page, raw: strings.Repeat("a", MaxURLLength-10), wantErr: "longer than 4096"},
