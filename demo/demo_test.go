@@ -378,3 +378,42 @@ func TestCloseIsClean(t *testing.T) {
 		t.Fatalf("%d goroutines left running:\n%s", n-before, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// The attribution in Expected is what the catalog says about the replayed
+// walls, so a catalog change that alters the demo's story shows up here.
+func TestExpectedAttribution(t *testing.T) {
+	catalog, err := audit.DefaultCatalog()
+	require.NoError(t, err)
+	s, client := startSite(t)
+	answer := func(path, ua string) *audit.Answer {
+		req, err := http.NewRequest(http.MethodGet, s.URL+strings.TrimPrefix(path, "/"), nil)
+		require.NoError(t, err)
+		req.Header.Set("User-Agent", ua)
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		a := &audit.Answer{URL: req.URL.String(), Status: resp.StatusCode, Header: resp.Header, Body: body}
+		if loc, err := resp.Location(); err == nil {
+			a.Location = loc.String()
+			a.Chain = []audit.Redirect{{URL: a.URL, Status: a.Status, Location: a.Location}}
+		}
+		return a
+	}
+	for _, e := range Expected() {
+		if e.Source == "" {
+			continue
+		}
+		t.Run(e.Kind+" "+e.Path, func(t *testing.T) {
+			wall := answer(e.Path, googlebotUA)
+			var control *audit.Answer
+			if c := answer(e.Path, chromeUA); c.Status != wall.Status {
+				control = c
+			}
+			got, _ := catalog.Attribute(*wall, control)
+			assert.Equal(t, e.Source, got.Source, "source; evidence: %v", got.Evidence)
+			assert.Equal(t, e.Mechanism, got.Mechanism, "mechanism; evidence: %v", got.Evidence)
+		})
+	}
+}

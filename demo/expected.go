@@ -27,7 +27,8 @@ type Expectation struct {
 }
 
 // Expected lists the findings an audit of the site with Paths() and the
-// default agents (googlebot, bingbot, browser control) should report.
+// default agents (googlebot, bingbot, browser control) should report, with
+// the attribution audit.DefaultCatalog gives each wall.
 func Expected() []Expectation {
 	const (
 		public401 = string(audit.PublicUnauthorized)
@@ -38,11 +39,12 @@ func Expected() []Expectation {
 		{public401, "/blog/hello-world", "nginx", "basic"},   // found via the sitemap
 		{public401, "/blog/release-notes", "nginx", "basic"}, // found via the sitemap
 		{public401, "/docs/", "apache", "basic"},
-		{public401, "/docs/install", "apache", "basic"},  // googlebot only: bingbot obeys robots.txt
-		{public401, "/api/status", "express", "unknown"}, // a bare 401: no challenge names the scheme
-		{public401, "/press/", "caddy", "basic"},         // found from the paths file's literal line
-		{public403, "/careers", "nginx", "ua-rule"},      // the browser control gets 200
-		{string(audit.PublicLoginRedirect), "/pricing", "app", "login-redirect"},
+		{public401, "/docs/install", "apache", "basic"}, // googlebot only: bingbot obeys robots.txt
+		{public401, "/api/status", "express", "bearer"}, // passport-jwt: a bare 401, no challenge
+		{public401, "/press/", "caddy", "basic"},        // found from the paths file's literal line
+		{public403, "/careers", "nginx", "ua-rule"},     // the browser control gets 200
+		// A bare 302 to /login names no product.
+		{string(audit.PublicLoginRedirect), "/pricing", "unknown", "login-redirect"},
 		{string(audit.RobotsBlocksPublic), "/docs/install", "", ""}, // bingbot
 		{string(audit.PrivateExposed), "/account/settings", "", ""},
 		{string(audit.PrivateInSitemap), "/admin/", "", ""},
