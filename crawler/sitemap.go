@@ -26,8 +26,9 @@ type Sitemap struct {
 }
 
 // ParseSitemap reads a sitemap or a sitemap index: XML, or plain text with
-// one URL per line, as sitemaps.org allows; either one may be gzipped, which
-// is told by the magic bytes, not by a name or a Content-Type. It reads at
+// one URL per line, as sitemaps.org allows; either one may be gzipped (once,
+// or twice over), which is told by the magic bytes, not by a name or a
+// Content-Type. It reads at
 // most maxBytes of (decompressed) document, 50 MB when maxBytes <= 0, and
 // takes at most 50,000 entries; a document over either cap is an error that
 // says so. Errors say what is wrong: "sitemap: not a urlset or sitemapindex:
@@ -39,7 +40,12 @@ func ParseSitemap(r io.Reader, maxBytes int64) (Sitemap, error) {
 	}
 	br := bufio.NewReader(r)
 	gzipped := false
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	// Two layers: a .xml.gz file served with Content-Encoding: gzip arrives
+	// compressed twice when the client asked for gzip itself.
+	for range 2 {
+		if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+			break
+		}
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return Sitemap{}, gzipError(err)

@@ -143,6 +143,11 @@ func TestParseSitemapGzip(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, got.Sitemaps, 2)
 	})
+	t.Run("gzipped twice", func(t *testing.T) {
+		got, err := ParseSitemap(bytes.NewReader(gzipBytes(t, gz)), 0)
+		require.NoError(t, err)
+		assert.Len(t, got.URLs, 4)
+	})
 	t.Run("gzipped plain text", func(t *testing.T) {
 		got, err := ParseSitemap(bytes.NewReader(gzipBytes(t, []byte("https://a.example/x\n"))), 0)
 		require.NoError(t, err)
