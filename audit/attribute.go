@@ -431,7 +431,7 @@ func (s *signature) match(v *wallView) (candidate, bool) {
 	if s.defaultRealm != "" {
 		if r, ok := v.realm(); ok && r == s.defaultRealm {
 			c.score += defaultRealmWeight
-			c.evidence = appendNew(c.evidence, fmt.Sprintf("realm %q is the default realm of %s", r, s.source))
+			c.evidence = appendNew(c.evidence, fmt.Sprintf("realm %q is the default of %s %s", r, s.source, s.directive))
 		}
 	}
 	return c, true
@@ -529,7 +529,6 @@ func (c *Catalog) attribution(cand candidate, v *wallView) Attribution {
 // signature covers): everything is unknown, and the raw facts are evidence.
 func (c *Catalog) unmatched(v *wallView) Attribution {
 	att := Attribution{
-		Signature:  "",
 		Source:     "unknown",
 		Mechanism:  v.schemeMechanism(),
 		Directive:  "unknown",
@@ -602,8 +601,7 @@ func (v *wallView) schemeMechanism() string {
 }
 
 func lowerConfidence(c string) string {
-	switch c {
-	case "high":
+	if c == "high" {
 		return "medium"
 	}
 	return "low"

@@ -150,6 +150,19 @@ var fixtureCases = []fixtureCase{
 	{"jenkins-anonymous.txt", "", "jenkins.anonymous", "app", "session", "Jenkins security realm + authorization strategy without anonymous Overall/Read", "", ""},
 	{"docker-registry.txt", "", "docker.registry", "app", "bearer", "Docker registry auth: configuration", "https://auth.example.org/token", ""},
 	{"prometheus-basic.txt", "", "prometheus.web_config", "app", "basic", "basic_auth_users in --web.config.file (Prometheus, exporters)", "", ""},
+	{"traefik-digest.txt", "", "traefik.digest_auth", "traefik", "digest", "digestAuth middleware", "traefik", ""},
+	{"kong-basic-auth.txt", "", "kong.basic_auth", "kong", "basic", "basic-auth plugin", "service", ""},
+	{"kong-jwt.txt", "", "kong.jwt", "kong", "bearer", "jwt plugin", "", ""},
+	{"aspnetcore-jwt-bearer.txt", "", "aspnetcore.jwt_bearer", "app", "bearer", "[Authorize] / RequireAuthorization() with the JwtBearer handler (ASP.NET Core)", "", ""},
+	{"oauth2-proxy-sign-in.txt", "", "oauth2-proxy.sign_in", "oauth2-proxy", "session", "oauth2-proxy in front of the site (sign-in page)", "", ""},
+	{"grafana-login.txt", "", "grafana.login", "app", "login-redirect", "Grafana with anonymous access disabled ([auth.anonymous] enabled = false)", "", ""},
+	{"joomla-login-redirect.txt", "", "joomla.login_redirect", "joomla", "login-redirect", "Access level Registered on the menu item or article", "", "apache"},
+	{"drupal-access-denied.txt", "", "drupal.access_denied", "drupal", "session", `anonymous role lacking "access content" (or the node/route permission)`, "", ""},
+	{"wordfence-block.txt", "", "wordfence.block", "wordpress", "ip-rule", `Wordfence firewall block (IP, country, rate limit, or "block fake Google crawlers")`, "", "apache"},
+	{"vercel-protection.txt", "", "vercel.protection", "vercel", "unknown", "Deployment Protection (Vercel Authentication or Password Protection)", "", ""},
+	{"netlify-basic-auth.txt", "", "netlify.basic_auth", "netlify", "basic", "_headers Basic-Auth (or site password protection)", "Netlify", ""},
+	{"envoy-ext-authz.txt", "", "envoy.ext_authz", "envoy", "forward-auth", "ext_authz filter", "", ""},
+	{"spring-form-login.txt", "", "spring.form_login", "spring", "login-redirect", "formLogin() with anyRequest().authenticated()", "", ""},
 	{"generic-basic.txt", "", "generic.basic", "unknown", "basic", "Basic authentication (layer not identified)", "Restricted", ""},
 	{"generic-digest.txt", "", "generic.digest", "unknown", "digest", "Digest authentication (layer not identified)", "private", ""},
 	{"generic-bearer.txt", "", "generic.bearer", "unknown", "bearer", "bearer-token check (layer not identified)", "example", ""},
@@ -333,7 +346,7 @@ func TestAttributeEvidenceQuotesWhatMatched(t *testing.T) {
 	assert.Contains(t, best.Evidence, "no opaque parameter in the Digest challenge")
 
 	best, _ = c.Attribute(loadAnswer(t, "caddy-basicauth.txt"), nil)
-	assert.Contains(t, best.Evidence, `realm "restricted" is the default realm of caddy`)
+	assert.Contains(t, best.Evidence, `realm "restricted" is the default of caddy basic_auth`)
 }
 
 func TestAttributeNeverEmpty(t *testing.T) {
@@ -383,4 +396,57 @@ func TestCatalogIDs(t *testing.T) {
 	sorted := append([]string(nil), ids...)
 	sort.Strings(sorted)
 	assert.GreaterOrEqual(t, len(ids), 40)
+}
+
+// FuzzAttribute feeds raw responses (seeded with every fixture) through
+// Attribute: whatever a site sends, the attribution is complete and uses
+// only the contract's values.
+func FuzzAttribute(f *testing.F) {
+	entries, err := os.ReadDir(fixtureDir)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".txt") {
+			data, err := os.ReadFile(filepath.Join(fixtureDir, e.Name()))
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(data, uint16(200))
+		}
+	}
+	c, err := DefaultCatalog()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte, controlStatus uint16) {
+		resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(raw)), nil)
+		if err != nil {
+			return
+		}
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+		resp.Body.Close()
+		wall := Answer{URL: fixtureBase, Status: resp.StatusCode, Header: resp.Header, Body: body, Location: resp.Header.Get("Location")}
+		var control *Answer
+		if controlStatus%2 == 0 {
+			control = &Answer{URL: fixtureBase, Status: int(controlStatus % 600)}
+		}
+		best, alts := c.Attribute(wall, control)
+		for _, a := range append([]Attribution{best}, alts...) {
+			if !knownSource(a.Source) || !knownMechanism(a.Mechanism) {
+				t.Fatalf("source %q / mechanism %q outside the contract", a.Source, a.Mechanism)
+			}
+			if a.Directive == "" || a.Fix == "" || len(a.Evidence) == 0 {
+				t.Fatalf("incomplete attribution %+v", a)
+			}
+			switch a.Confidence {
+			case "high", "medium", "low":
+			default:
+				t.Fatalf("confidence %q", a.Confidence)
+			}
+		}
+		if len(alts) > maxAlternatives {
+			t.Fatalf("%d alternatives", len(alts))
+		}
+	})
 }

@@ -135,3 +135,27 @@ func TestPaywall(t *testing.T) {
 		assert.False(t, Paywall([]byte(body)), name)
 	}
 }
+
+// FuzzLoginDetection runs the HTML and URL readers on arbitrary input: they
+// must not panic, and the markers they return are from their own tables.
+func FuzzLoginDetection(f *testing.F) {
+	for _, s := range []string{
+		"", "/login", "https://team.cloudflareaccess.com/cdn-cgi/access/login/x", "http://[::1", "%zz",
+		`<form action="j_security_check"><input type="password"></form>`,
+		`<form class="post-password-form"><input name="post_password" type="password"></form>`,
+		`<script type="application/ld+json">{"isAccessibleForFree":false}</script>`,
+		`<script type="application/ld+json">[[[[[[{"hasPart":{"isAccessibleForFree":"False"}}]]]]]]</script>`,
+		`<form><form><input type=password></form></form></form>`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if pattern, ok := LoginRedirect(s); ok && pattern == "" {
+			t.Fatal("login redirect without a pattern name")
+		}
+		if marker, ok := LoginForm([]byte(s)); ok && marker == "" {
+			t.Fatal("login form without a marker")
+		}
+		Paywall([]byte(s))
+	})
+}
