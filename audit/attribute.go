@@ -254,11 +254,14 @@ func headerLabel(canonical string) string {
 // check it, not enough to flood a report.
 const maxEvidenceValue = 300
 
+// clip shortens a value quoted in evidence and keeps it on one line: the
+// values come from the audited site.
 func clip(s string) string {
+	s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 	if len(s) <= maxEvidenceValue {
 		return s
 	}
-	return s[:maxEvidenceValue] + "…"
+	return strings.ToValidUTF8(s[:maxEvidenceValue], "") + "…"
 }
 
 // eval reports whether p holds on v, with the evidence lines that show it.

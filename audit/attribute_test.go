@@ -439,6 +439,11 @@ func FuzzAttribute(f *testing.F) {
 			if a.Directive == "" || a.Fix == "" || len(a.Evidence) == 0 {
 				t.Fatalf("incomplete attribution %+v", a)
 			}
+			for _, line := range a.Evidence {
+				if strings.ContainsAny(line, "\r\n") {
+					t.Fatalf("evidence line %q spans lines", line)
+				}
+			}
 			switch a.Confidence {
 			case "high", "medium", "low":
 			default:
@@ -449,4 +454,21 @@ func FuzzAttribute(f *testing.F) {
 			t.Fatalf("%d alternatives", len(alts))
 		}
 	})
+}
+
+func TestAttributeEvidenceStaysOnOneLine(t *testing.T) {
+	c := testCatalog(t)
+	best, _ := c.Attribute(Answer{Status: 401, Header: http.Header{
+		"Www-Authenticate": {"Basic realm=\"a\r\nb\""},
+		"Server":           {"nginx\nInjected: yes"},
+	}, Body: []byte("x")}, nil)
+	for _, line := range best.Evidence {
+		assert.NotContains(t, line, "\n")
+		assert.NotContains(t, line, "\r")
+	}
+	long := strings.Repeat("é", 400)
+	best, _ = c.Attribute(Answer{Status: 401, Header: http.Header{"Www-Authenticate": {`Basic realm="` + long + `"`}}}, nil)
+	for _, line := range best.Evidence {
+		assert.Less(t, len(line), 400, "long values are clipped")
+	}
 }
