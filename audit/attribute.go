@@ -553,7 +553,9 @@ func (c *Catalog) finish(att *Attribution, v *wallView) {
 			att.Evidence = append(att.Evidence, line)
 		}
 	}
-	att.Evidence = appendNew(att.Evidence, v.problems...)
+	for _, p := range v.problems {
+		att.Evidence = appendNew(att.Evidence, clip(p))
+	}
 	if len(v.a.Chain) > 1 {
 		hops := make([]string, 0, len(v.a.Chain))
 		for _, h := range v.a.Chain {
