@@ -1,0 +1,169 @@
+package crawler
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// acceptHeader is what Googlebot sends; servers that negotiate on Accept
+// (Kong, DRF, Devise) then answer the crawler as they answer Google.
+const acceptHeader = "text/html,application/xhtml+xml,application/signed-exchange;v=b3,application/xml;q=0.9,*/*;q=0.8"
+
+// fetcher sends single requests through one colly collector. Colly's own
+// robots check, visited set, redirect following and error-as-status
+// handling are all switched off (see facts/colly.md): the crawl decides
+// robots per agent, keeps its own frontier and follows redirects hop by hop.
+type fetcher struct {
+	c         *colly.Collector
+	transport *politeTransport
+	maxBody   int64
+	timeout   time.Duration
+	responses atomic.Int64
+}
+
+// answer is one HTTP response, or the error that replaced it.
+type answer struct {
+	status    int
+	header    http.Header
+	body      []byte
+	truncated bool
+	skipped   bool // body not read: a type the audit has no use for
+	err       error
+}
+
+const slotKey = "authwall.answer"
+
+func newFetcher(ctx context.Context, cfg *config) *fetcher {
+	t := newPoliteTransport(cfg.Concurrency, cfg.Rate, cfg.Timeout)
+	c := colly.NewCollector(
+		colly.StdlibContext(ctx),
+		colly.AllowURLRevisit(),
+		colly.ParseHTTPErrorResponse(),
+		colly.IgnoreRobotsTxt(),
+		// One byte more than the cap, so a cut body can be told from one
+		// that is exactly the cap.
+		colly.MaxBodySize(int(cfg.MaxBody)+1),
+	)
+	c.DisableCookies() // crawlers are anonymous: no session carried between pages
+	c.SetRequestTimeout(cfg.Timeout)
+	c.WithTransport(t)
+	c.SetRedirectHandler(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
+
+	f := &fetcher{c: c, transport: t, maxBody: cfg.MaxBody, timeout: cfg.Timeout}
+	c.OnResponseHeaders(func(r *colly.Response) {
+		a := slot(r.Ctx)
+		a.status = r.StatusCode
+		a.header = r.Headers.Clone()
+		f.responses.Add(1)
+		if skipBody(a.header.Get("Content-Type")) {
+			a.skipped = true
+			r.Request.Abort()
+		}
+	})
+	c.OnResponse(func(r *colly.Response) {
+		a := slot(r.Ctx)
+		a.body = r.Body
+		if int64(len(a.body)) > f.maxBody {
+			a.body = a.body[:f.maxBody]
+			a.truncated = true
+		}
+	})
+	c.OnError(func(r *colly.Response, err error) {
+		if r == nil || r.Ctx == nil {
+			return
+		}
+		slot(r.Ctx).err = err
+	})
+	return f
+}
+
+func slot(ctx *colly.Context) *answer {
+	a, _ := ctx.GetAny(slotKey).(*answer)
+	if a == nil {
+		return &answer{} // a request we did not send; never expected
+	}
+	return a
+}
+
+// skipBody reports content the audit never reads: media and archives.
+func skipBody(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	for _, p := range []string{"image/", "video/", "audio/", "font/", "application/pdf", "application/zip", "application/wasm"} {
+		if strings.HasPrefix(ct, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// get sends one GET as agent and returns the answer without following redirects.
+func (f *fetcher) get(u string, agent Agent) answer {
+	a := &answer{}
+	ctx := colly.NewContext()
+	ctx.Put(slotKey, a)
+	hdr := http.Header{}
+	hdr.Set("User-Agent", agent.UserAgent)
+	hdr.Set("Accept", acceptHeader)
+	err := f.c.Request(http.MethodGet, u, nil, ctx, hdr)
+	switch {
+	case a.skipped:
+		a.err = nil // aborted on purpose after the headers
+	case a.err == nil && err != nil && a.status == 0:
+		a.err = err
+	}
+	// With a status and no error, a failure after the headers (such as a
+	// body in an unknown charset) is ignored: the status is the answer.
+	return *a
+}
+
+// describe turns a transport error into a short reason a person can act on.
+func describe(err error, timeout time.Duration) string {
+	if err == nil {
+		return ""
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "interrupted"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		return fmt.Sprintf("timeout after %s", timeout)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset by peer"
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "DNS: " + dnsErr.Err + " " + dnsErr.Name
+	}
+	var certErr *tls.CertificateVerificationError
+	if errors.As(err, &certErr) {
+		return "TLS: " + certErr.Err.Error()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// unreachable reports transport errors that mean the host cannot be
+// audited at all, as opposed to one slow or broken page.
+func unreachable(err error) bool {
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) || errors.As(err, &certErr) ||
+		errors.As(err, &recErr) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH)
+}

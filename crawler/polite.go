@@ -1,0 +1,110 @@
+package crawler
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// politeTransport is the crawler's RoundTripper: a keep-alive transport
+// behind a request-rate ceiling and a shared pause that a 429/503 with
+// Retry-After sets, so every worker backs off together instead of retrying
+// in a storm. Concurrency itself is bounded by the worker pool.
+type politeTransport struct {
+	base     http.RoundTripper
+	limiter  *rate.Limiter // nil: no ceiling
+	requests atomic.Int64
+
+	mu         sync.Mutex
+	pauseUntil time.Time
+}
+
+func newPoliteTransport(concurrency int, perSecond float64, timeout time.Duration) *politeTransport {
+	base := &http.Transport{
+		Proxy:                 nil, // an audit of one's own site goes direct
+		DialContext:           (&net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          concurrency * 2,
+		MaxIdleConnsPerHost:   concurrency, // Go's default of 2 would reopen connections all the time
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   timeout,
+		ResponseHeaderTimeout: timeout,
+	}
+	t := &politeTransport{base: base}
+	if perSecond > 0 {
+		burst := 1
+		t.limiter = rate.NewLimiter(rate.Limit(perSecond), burst)
+	}
+	return t
+}
+
+func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.wait(req.Context()); err != nil {
+		return nil, err
+	}
+	t.requests.Add(1)
+	return t.base.RoundTrip(req)
+}
+
+func (t *politeTransport) wait(ctx context.Context) error {
+	t.mu.Lock()
+	until := t.pauseUntil
+	t.mu.Unlock()
+	if d := time.Until(until); d > 0 {
+		timer := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+	}
+	if t.limiter != nil {
+		return t.limiter.Wait(ctx)
+	}
+	return nil
+}
+
+// pause makes every request wait until d from now.
+func (t *politeTransport) pause(d time.Duration) {
+	t.mu.Lock()
+	if until := time.Now().Add(d); until.After(t.pauseUntil) {
+		t.pauseUntil = until
+	}
+	t.mu.Unlock()
+}
+
+func (t *politeTransport) close() {
+	if tr, ok := t.base.(*http.Transport); ok {
+		tr.CloseIdleConnections()
+	}
+}
+
+// retryAfter reads a Retry-After value: delay-seconds or an HTTP date.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		d := t.Sub(now)
+		if d < 0 {
+			d = 0
+		}
+		return d, true
+	}
+	return 0, false
+}
