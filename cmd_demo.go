@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"authwall/audit"
+	"authwall/crawler"
+	"authwall/demo"
+	"authwall/report"
+)
+
+func demoCommand(stdout, stderr io.Writer, setExit func(int)) *cobra.Command {
+	var outDir string
+	var quiet bool
+	cmd := &cobra.Command{
+		Use:   "demo [flags]",
+		Short: "Start the built-in sample site on 127.0.0.1 and audit it",
+		Long: `demo starts a small sample site on 127.0.0.1 whose pages answer the way real nginx,
+Apache, Caddy, HAProxy and an API middleware answer when misconfigured (replayed from
+captured responses), audits it with its declared paths file, prints the findings and
+writes the JSON report. It exits with the audit's exit code (1: the demo site fails).`,
+		Example: "  authwall demo\n  authwall demo --out /tmp/authwall-demo",
+		Args:    cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			site, err := demo.Start()
+			if err != nil {
+				return &exitError{code: exitNoRun, err: fmt.Errorf("start demo site: %w", err)}
+			}
+			defer site.Close()
+			paths, err := audit.ParsePaths(bytes.NewReader(demo.Paths()), "demo/paths.txt")
+			if err != nil {
+				return &exitError{code: exitNoRun, err: err}
+			}
+			failOn, _ := audit.ParseFailOn(nil)
+			table, _ := report.New("table")
+			if t, ok := table.(*report.Table); ok {
+				t.Color = isTerminalWriter(stdout)
+			}
+			jsonW, _ := report.New("json")
+			s := &auditSettings{
+				crawl:    crawler.Options{Start: site.URL, Seeds: paths.Literals(), Logger: newLogger(stderr, false, quiet)},
+				paths:    paths,
+				failOn:   failOn,
+				stdout:   table,
+				progress: false,
+				reports:  []reportTarget{{format: "json", file: filepath.Join(outDir, "report.json"), writer: jsonW}},
+			}
+			if quiet {
+				s.stdout = nil
+			} else {
+				fmt.Fprintf(stdout, "Auditing the built-in demo site at %s as googlebot and bingbot.\n", site.URL)
+				fmt.Fprintf(stdout, "Its declared paths file (public paths, !private ones):\n\n%s\n", indent(demo.Paths()))
+			}
+			code, err := runAudit(c.Context(), s, stdout, stderr)
+			setExit(code)
+			if err == nil && !quiet {
+				fmt.Fprintf(stdout, "\nJSON report: %s\nExit code %d: %s\n", s.reports[0].file, code, exitMeaning(code))
+			}
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&outDir, "out", "authwall-demo", "`DIR` for the reports")
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing; only write the reports")
+	return cmd
+}
+
+func indent(b []byte) string {
+	var out bytes.Buffer
+	for _, line := range bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n")) {
+		out.WriteString("    ")
+		out.Write(line)
+		out.WriteByte('\n')
+	}
+	return out.String()
+}
+
+func exitMeaning(code int) string {
+	switch code {
+	case exitOK:
+		return "nothing failing"
+	case exitFindings:
+		return "failing findings, as a CI gate would report them"
+	case exitUsage:
+		return "bad usage or input"
+	}
+	return "the audit could not run"
+}
