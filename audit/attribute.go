@@ -256,7 +256,7 @@ const maxEvidenceValue = 300
 
 // clip shortens a value quoted in evidence and keeps it on one line: the
 // values come from the audited site.
-func clip(s string) string {
+func clipEvidence(s string) string {
 	s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 	if len(s) <= maxEvidenceValue {
 		return s
@@ -286,7 +286,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{"WWW-Authenticate: " + clip(v.rawOf[i])}
+				return true, []string{"WWW-Authenticate: " + clipEvidence(v.rawOf[i])}
 			}
 		}
 		if !p.absent {
@@ -306,7 +306,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{fmt.Sprintf("%s challenge parameter %s=%q", c.Scheme, p.name, clip(val))}
+				return true, []string{fmt.Sprintf("%s challenge parameter %s=%q", c.Scheme, p.name, clipEvidence(val))}
 			}
 		}
 		if !p.absent {
@@ -327,14 +327,14 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{headerLabel(p.name) + ": " + clip(val)}
+				return true, []string{headerLabel(p.name) + ": " + clipEvidence(val)}
 			}
 		}
 		if !p.absent {
 			return false, nil
 		}
 		if p.re != nil && len(vals) > 0 {
-			return true, []string{fmt.Sprintf("%s: %s (not %s)", headerLabel(p.name), clip(vals[0]), p.re)}
+			return true, []string{fmt.Sprintf("%s: %s (not %s)", headerLabel(p.name), clipEvidence(vals[0]), p.re)}
 		}
 		return true, []string{"no " + headerLabel(p.name) + " header"}
 	case predCookie:
@@ -343,7 +343,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{"Set-Cookie: " + clip(name) + "=…"}
+				return true, []string{"Set-Cookie: " + clipEvidence(name) + "=…"}
 			}
 		}
 		if p.absent {
@@ -360,7 +360,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 		return false, nil
 	case predBodyRegexp:
 		if loc := p.re.FindStringIndex(v.body); loc != nil {
-			return true, []string{fmt.Sprintf("body contains %q", clip(v.body[loc[0]:loc[1]]))}
+			return true, []string{fmt.Sprintf("body contains %q", clipEvidence(v.body[loc[0]:loc[1]]))}
 		}
 		return false, nil
 	case predEmptyBody:
@@ -370,12 +370,12 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 		return false, nil
 	case predLocation:
 		if v.location != "" && p.re.MatchString(v.location) {
-			return true, []string{"Location: " + clip(v.location)}
+			return true, []string{"Location: " + clipEvidence(v.location)}
 		}
 		return false, nil
 	case predLoginRedirect:
 		if v.login != "" {
-			return true, []string{fmt.Sprintf("Location: %s (a login page, pattern %s)", clip(v.location), v.login)}
+			return true, []string{fmt.Sprintf("Location: %s (a login page, pattern %s)", clipEvidence(v.location), v.login)}
 		}
 		return false, nil
 	case predAny:
@@ -403,8 +403,8 @@ func (p *predicate) weightOn(v *wallView) int {
 	return 0
 }
 
-// candidate is a signature whose required predicates all hold.
-type candidate struct {
+// sigMatch is a signature whose required predicates all hold.
+type sigMatch struct {
 	sig      *signature
 	score    int
 	evidence []string
@@ -415,12 +415,12 @@ type candidate struct {
 // default.
 const defaultRealmWeight = 3
 
-func (s *signature) match(v *wallView) (candidate, bool) {
-	c := candidate{sig: s}
+func (s *signature) match(v *wallView) (sigMatch, bool) {
+	c := sigMatch{sig: s}
 	for i := range s.require {
 		ok, lines := s.require[i].eval(v)
 		if !ok {
-			return candidate{}, false
+			return sigMatch{}, false
 		}
 		c.score += s.require[i].weightOn(v)
 		c.evidence = appendNew(c.evidence, lines...)
@@ -463,7 +463,7 @@ const maxAlternatives = 3
 // match it is "unknown".
 func (c *Catalog) Attribute(wall Answer, control *Answer) (best Attribution, alternatives []Attribution) {
 	v := newWallView(&wall)
-	var cands []candidate
+	var cands []sigMatch
 	for _, s := range c.sigs {
 		if cand, ok := s.match(v); ok {
 			cands = append(cands, cand)
@@ -509,8 +509,8 @@ func (c *Catalog) Attribute(wall Answer, control *Answer) (best Attribution, alt
 	return best, alternatives
 }
 
-// attribution turns a candidate into the reported form.
-func (c *Catalog) attribution(cand candidate, v *wallView) Attribution {
+// attribution turns a sigMatch into the reported form.
+func (c *Catalog) attribution(cand sigMatch, v *wallView) Attribution {
 	s := cand.sig
 	att := Attribution{
 		Signature:  s.id,
@@ -548,18 +548,18 @@ func (c *Catalog) unmatched(v *wallView) Attribution {
 func (c *Catalog) finish(att *Attribution, v *wallView) {
 	att.Realm, _ = v.realm()
 	for _, raw := range v.raw {
-		line := "WWW-Authenticate: " + clip(raw)
+		line := "WWW-Authenticate: " + clipEvidence(raw)
 		if !slices.ContainsFunc(att.Evidence, func(l string) bool { return strings.HasPrefix(l, line) }) {
 			att.Evidence = append(att.Evidence, line)
 		}
 	}
 	for _, p := range v.problems {
-		att.Evidence = appendNew(att.Evidence, clip(p))
+		att.Evidence = appendNew(att.Evidence, clipEvidence(p))
 	}
 	if len(v.a.Chain) > 1 {
 		hops := make([]string, 0, len(v.a.Chain))
 		for _, h := range v.a.Chain {
-			hops = append(hops, fmt.Sprintf("%s (%d)", clip(h.URL), h.Status))
+			hops = append(hops, fmt.Sprintf("%s (%d)", clipEvidence(h.URL), h.Status))
 		}
 		att.Evidence = appendNew(att.Evidence, "reached through "+strings.Join(hops, " → "))
 	}
@@ -578,7 +578,7 @@ func (c *Catalog) markEdge(att *Attribution, v *wallView) {
 			if !l.re.MatchString(val) {
 				continue
 			}
-			line := fmt.Sprintf("%s: %s", l.header, clip(val))
+			line := fmt.Sprintf("%s: %s", l.header, clipEvidence(val))
 			switch {
 			case slices.Contains(l.sources, att.Source):
 				// The generator is this layer itself.

@@ -16,29 +16,29 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fixtureDir holds raw HTTP/1.1 responses: the captures of real servers
+// respFixtureDir holds raw HTTP/1.1 responses: the captures of real servers
 // (copied unchanged from shared/facts/captures) and responses written from
 // the products' sources and docs. README.md there says which is which.
-const fixtureDir = "testdata/responses"
+const respFixtureDir = "testdata/responses"
 
-// fixtureBase is the URL every fixture is taken to answer; relative
+// respFixtureBase is the URL every fixture is taken to answer; relative
 // Location values resolve against it.
-const fixtureBase = "https://example.org/docs/page"
+const respFixtureBase = "https://example.org/docs/page"
 
 // loadAnswer reads a fixture with net/http's own parser, as the crawler
 // would have received it.
 func loadAnswer(t *testing.T, name string) Answer {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(fixtureDir, name))
+	data, err := os.ReadFile(filepath.Join(respFixtureDir, name))
 	require.NoError(t, err)
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(data)), nil)
 	require.NoError(t, err, "parse %s", name)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err, "read body of %s", name)
-	a := Answer{URL: fixtureBase, Status: resp.StatusCode, Header: resp.Header, Body: body}
+	a := Answer{URL: respFixtureBase, Status: resp.StatusCode, Header: resp.Header, Body: body}
 	if loc := resp.Header.Get("Location"); loc != "" {
-		base, _ := url.Parse(fixtureBase)
+		base, _ := url.Parse(respFixtureBase)
 		ref, err := url.Parse(loc)
 		require.NoError(t, err)
 		a.Location = base.ResolveReference(ref).String()
@@ -50,7 +50,7 @@ func loadAnswer(t *testing.T, name string) Answer {
 // isWall is the classifier's rule, restated so that the fixture table can
 // say which fixtures are walls at all: 401/403/407, a redirect to a login
 // page, or a 200 login form.
-func isWall(a Answer) bool {
+func isWallAnswer(a Answer) bool {
 	switch {
 	case a.Status == 401 || a.Status == 403 || a.Status == 407:
 		return true
@@ -64,11 +64,11 @@ func isWall(a Answer) bool {
 	return false
 }
 
-// fixtureCase maps a fixture to its expected attribution. An empty sig
+// respFixtureCase maps a fixture to its expected attribution. An empty sig
 // means the fixture is no wall (a 200 control or a 500), so the classifier
 // never calls Attribute for it. control names a fixture used as the
 // browser control.
-type fixtureCase struct {
+type respFixtureCase struct {
 	file      string
 	control   string
 	sig       string
@@ -79,7 +79,7 @@ type fixtureCase struct {
 	edge      string
 }
 
-var fixtureCases = []fixtureCase{
+var respFixtureCases = []respFixtureCase{
 	// Captured (shared/facts/captures).
 	{file: "apache-authtype-no-require.txt"},
 	{"apache-basic-compiled-defaults.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "Restricted Area", ""},
@@ -183,7 +183,7 @@ var fixtureCases = []fixtureCase{
 	{"express-passport-jwt.txt", "caddy-public.txt", "ua-rule.generic", "express", "ua-rule", "a User-Agent rule: WAF or CDN bot rule, security plugin (fake-crawler blocking), or application code", "", ""},
 }
 
-func testCatalog(t *testing.T) *Catalog {
+func defaultCatalogForTest(t *testing.T) *Catalog {
 	t.Helper()
 	c, err := DefaultCatalog()
 	require.NoError(t, err)
@@ -191,8 +191,8 @@ func testCatalog(t *testing.T) *Catalog {
 }
 
 func TestAttributeFixtures(t *testing.T) {
-	c := testCatalog(t)
-	for _, tc := range fixtureCases {
+	c := defaultCatalogForTest(t)
+	for _, tc := range respFixtureCases {
 		name := tc.file
 		if tc.control != "" {
 			name += "+control"
@@ -200,10 +200,10 @@ func TestAttributeFixtures(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			wall := loadAnswer(t, tc.file)
 			if tc.sig == "" {
-				assert.False(t, isWall(wall), "a no-wall fixture looks like a wall")
+				assert.False(t, isWallAnswer(wall), "a no-wall fixture looks like a wall")
 				return
 			}
-			require.True(t, isWall(wall), "fixture is not a wall")
+			require.True(t, isWallAnswer(wall), "fixture is not a wall")
 			var control *Answer
 			if tc.control != "" {
 				ctl := loadAnswer(t, tc.control)
@@ -234,10 +234,10 @@ func TestAttributeFixtures(t *testing.T) {
 // Every catalog entry must have a fixture that attributes to it, and every
 // fixture must be in the table.
 func TestCatalogCompleteness(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	covered := map[string]bool{}
 	listed := map[string]bool{}
-	for _, tc := range fixtureCases {
+	for _, tc := range respFixtureCases {
 		listed[tc.file] = true
 		if tc.sig == "" {
 			continue
@@ -254,11 +254,11 @@ func TestCatalogCompleteness(t *testing.T) {
 	for _, id := range c.IDs() {
 		assert.True(t, covered[id], "catalog entry %s has no fixture that attributes to it", id)
 	}
-	entries, err := os.ReadDir(fixtureDir)
+	entries, err := os.ReadDir(respFixtureDir)
 	require.NoError(t, err)
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".txt") {
-			assert.True(t, listed[e.Name()], "fixture %s is not in fixtureCases", e.Name())
+			assert.True(t, listed[e.Name()], "fixture %s is not in respFixtureCases", e.Name())
 		}
 	}
 }
@@ -278,7 +278,7 @@ func TestCapturesUnchanged(t *testing.T) {
 		}
 		want, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		require.NoError(t, err)
-		got, err := os.ReadFile(filepath.Join(fixtureDir, e.Name()))
+		got, err := os.ReadFile(filepath.Join(respFixtureDir, e.Name()))
 		if assert.NoError(t, err, "capture %s not copied", e.Name()) {
 			assert.True(t, bytes.Equal(want, got), "fixture %s differs from the capture", e.Name())
 		}
@@ -288,7 +288,7 @@ func TestCapturesUnchanged(t *testing.T) {
 }
 
 func TestAttributeUARuleEvidence(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	wall := loadAnswer(t, "nginx-deny.txt")
 	control := loadAnswer(t, "nginx-auth-basic-off.txt")
 
@@ -315,7 +315,7 @@ func TestAttributeUARuleEvidence(t *testing.T) {
 }
 
 func TestAttributeEdge(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	best, _ := c.Attribute(loadAnswer(t, "apache-behind-cloudflare.txt"), nil)
 	assert.Equal(t, "cloudflare", best.Edge)
 	assert.Contains(t, best.Evidence, "edge cloudflare, generator apache (Server: cloudflare)")
@@ -328,7 +328,7 @@ func TestAttributeEdge(t *testing.T) {
 }
 
 func TestAttributeEvidenceQuotesWhatMatched(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	best, alts := c.Attribute(loadAnswer(t, "nginx-basic.txt"), nil)
 	assert.Equal(t, "medium", best.Confidence)
 	assert.Contains(t, best.Evidence, "status 401")
@@ -350,7 +350,7 @@ func TestAttributeEvidenceQuotesWhatMatched(t *testing.T) {
 }
 
 func TestAttributeNeverEmpty(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	cases := []Answer{
 		{},
 		{Status: 500},
@@ -373,7 +373,7 @@ func TestAttributeNeverEmpty(t *testing.T) {
 }
 
 func TestAttributeRedirectChainInEvidence(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	a := loadAnswer(t, "login-redirect-django.txt")
 	a.Chain = []Redirect{
 		{URL: "http://example.org/docs/", Status: 301, Location: "https://example.org/docs/"},
@@ -385,7 +385,7 @@ func TestAttributeRedirectChainInEvidence(t *testing.T) {
 }
 
 func TestCatalogIDs(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	ids := c.IDs()
 	assert.Equal(t, c.Len(), len(ids))
 	seen := map[string]bool{}
@@ -402,13 +402,13 @@ func TestCatalogIDs(t *testing.T) {
 // Attribute: whatever a site sends, the attribution is complete and uses
 // only the contract's values.
 func FuzzAttribute(f *testing.F) {
-	entries, err := os.ReadDir(fixtureDir)
+	entries, err := os.ReadDir(respFixtureDir)
 	if err != nil {
 		f.Fatal(err)
 	}
 	for _, e := range entries {
 		if strings.HasSuffix(e.Name(), ".txt") {
-			data, err := os.ReadFile(filepath.Join(fixtureDir, e.Name()))
+			data, err := os.ReadFile(filepath.Join(respFixtureDir, e.Name()))
 			if err != nil {
 				f.Fatal(err)
 			}
@@ -426,10 +426,10 @@ func FuzzAttribute(f *testing.F) {
 		}
 		body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
 		resp.Body.Close()
-		wall := Answer{URL: fixtureBase, Status: resp.StatusCode, Header: resp.Header, Body: body, Location: resp.Header.Get("Location")}
+		wall := Answer{URL: respFixtureBase, Status: resp.StatusCode, Header: resp.Header, Body: body, Location: resp.Header.Get("Location")}
 		var control *Answer
 		if controlStatus%2 == 0 {
-			control = &Answer{URL: fixtureBase, Status: int(controlStatus % 600)}
+			control = &Answer{URL: respFixtureBase, Status: int(controlStatus % 600)}
 		}
 		best, alts := c.Attribute(wall, control)
 		for _, a := range append([]Attribution{best}, alts...) {
@@ -457,7 +457,7 @@ func FuzzAttribute(f *testing.F) {
 }
 
 func TestAttributeEvidenceStaysOnOneLine(t *testing.T) {
-	c := testCatalog(t)
+	c := defaultCatalogForTest(t)
 	best, _ := c.Attribute(Answer{Status: 401, Header: http.Header{
 		"Www-Authenticate": {"Basic realm=\"a\r\nb\""},
 		"Server":           {"nginx\nInjected: yes"},

@@ -24,7 +24,7 @@ var catalogYAML []byte
 type Catalog struct {
 	sigs    []*signature
 	uaRules []*uaRule
-	layers  []layer
+	layers  []edgeLayer
 }
 
 // signature is one compiled catalog entry.
@@ -49,9 +49,9 @@ type uaRule struct {
 	fix       string
 }
 
-// layer recognises the outermost hop (CDN, proxy, server) from a header,
+// edgeLayer recognises the outermost hop (CDN, proxy, server) from a header,
 // to tell it apart from the layer that generated the wall.
-type layer struct {
+type edgeLayer struct {
 	name    string
 	header  string
 	re      *regexp.Regexp
@@ -256,27 +256,27 @@ func nameEntries(data []byte, err error) error {
 	return errors.New(strings.Join(msgs, "; "))
 }
 
-func compileLayer(ls layerSpec) (layer, error) {
+func compileLayer(ls layerSpec) (edgeLayer, error) {
 	if ls.Name == "" {
-		return layer{}, errors.New("name: missing")
+		return edgeLayer{}, errors.New("name: missing")
 	}
 	if ls.Header == "" {
-		return layer{}, errors.New("header: missing")
+		return edgeLayer{}, errors.New("header: missing")
 	}
 	re, err := compileRegexp(ls.Match)
 	if err != nil {
-		return layer{}, fmt.Errorf("match: %w", err)
+		return edgeLayer{}, fmt.Errorf("match: %w", err)
 	}
 	for _, s := range ls.Sources {
 		if !knownSource(s) {
-			return layer{}, fmt.Errorf("sources: unknown source %q", s)
+			return edgeLayer{}, fmt.Errorf("sources: unknown source %q", s)
 		}
 	}
-	return layer{name: ls.Name, header: textproto.CanonicalMIMEHeaderKey(ls.Header), re: re, sources: ls.Sources}, nil
+	return edgeLayer{name: ls.Name, header: textproto.CanonicalMIMEHeaderKey(ls.Header), re: re, sources: ls.Sources}, nil
 }
 
 func compileUARule(us uaRuleSpec) (*uaRule, error) {
-	if !validID(us.ID) {
+	if !validEntryID(us.ID) {
 		return nil, fmt.Errorf("id: %q is not of the form word.word (lower case, digits, '.', '_', '-')", us.ID)
 	}
 	if us.Source != "*" && !knownSource(us.Source) {
@@ -292,7 +292,7 @@ func compileUARule(us uaRuleSpec) (*uaRule, error) {
 }
 
 func compileSignature(ss signatureSpec) (*signature, error) {
-	if !validID(ss.ID) {
+	if !validEntryID(ss.ID) {
 		return nil, fmt.Errorf("id: %q is not of the form word.word (lower case, digits, '.', '_', '-')", ss.ID)
 	}
 	if !knownSource(ss.Source) {
@@ -334,7 +334,7 @@ func compileSignature(ss signatureSpec) (*signature, error) {
 	return s, nil
 }
 
-func validID(id string) bool {
+func validEntryID(id string) bool {
 	if id == "" || !strings.Contains(id, ".") {
 		return false
 	}

@@ -146,17 +146,17 @@ func LoginForm(body []byte) (marker string, ok bool) {
 				if tt == html.StartTagToken {
 					formDepth++
 				}
-				action := strings.ToLower(attr(tok, "action"))
+				action := strings.ToLower(htmlAttr(tok, "action"))
 				switch {
 				case strings.Contains(action, "j_security_check"):
 					return "j_security_check", true
-				case strings.Contains(" "+strings.ToLower(attr(tok, "class"))+" ", " post-password-form "):
+				case strings.Contains(" "+strings.ToLower(htmlAttr(tok, "class"))+" ", " post-password-form "):
 					return "post-password-form", true
 				case strings.Contains(action, "password-protected=login"):
 					return "password-protected=login", true
 				}
 			case atom.Input:
-				name := strings.ToLower(attr(tok, "name"))
+				name := strings.ToLower(htmlAttr(tok, "name"))
 				switch name {
 				case "j_password":
 					return "j_password", true
@@ -165,7 +165,7 @@ func LoginForm(body []byte) (marker string, ok bool) {
 				case "password_protected_pwd":
 					return "password_protected_pwd", true
 				}
-				if formDepth > 0 && strings.EqualFold(strings.TrimSpace(attr(tok, "type")), "password") {
+				if formDepth > 0 && strings.EqualFold(strings.TrimSpace(htmlAttr(tok, "type")), "password") {
 					passwordForm = true
 				}
 			case atom.Nav, atom.Header, atom.Footer, atom.Aside:
@@ -195,7 +195,7 @@ func LoginForm(body []byte) (marker string, ok bool) {
 	}
 }
 
-func attr(tok html.Token, key string) string {
+func htmlAttr(tok html.Token, key string) string {
 	for _, a := range tok.Attr {
 		if a.Key == key {
 			return a.Val
@@ -220,9 +220,9 @@ func Paywall(body []byte) bool {
 			tok := z.Token()
 			switch tok.DataAtom {
 			case atom.Script:
-				inLD = tt == html.StartTagToken && strings.EqualFold(strings.TrimSpace(attr(tok, "type")), "application/ld+json")
+				inLD = tt == html.StartTagToken && strings.EqualFold(strings.TrimSpace(htmlAttr(tok, "type")), "application/ld+json")
 			case atom.Meta, atom.Link:
-				if strings.EqualFold(attr(tok, "itemprop"), "isAccessibleForFree") && isFalse(attr(tok, "content")) {
+				if strings.EqualFold(htmlAttr(tok, "itemprop"), "isAccessibleForFree") && isSchemaFalse(htmlAttr(tok, "content")) {
 					return true
 				}
 			}
@@ -255,7 +255,7 @@ func jsonLDNotFree(text []byte) bool {
 							return true
 						}
 					case string:
-						if isFalse(f) {
+						if isSchemaFalse(f) {
 							return true
 						}
 					}
@@ -276,7 +276,7 @@ func jsonLDNotFree(text []byte) bool {
 	return walk(doc)
 }
 
-func isFalse(s string) bool {
+func isSchemaFalse(s string) bool {
 	s = strings.TrimSpace(s)
 	return strings.EqualFold(s, "false") || strings.EqualFold(s, "https://schema.org/False") || strings.EqualFold(s, "http://schema.org/False")
 }

@@ -68,7 +68,7 @@ func TestParseWWWAuthenticate(t *testing.T) {
 			[]string{"malformed WWW-Authenticate: parameter without an auth scheme at byte 0"}},
 		{"junk where a scheme should be", []string{`"Basic"`}, nil,
 			[]string{`malformed WWW-Authenticate: unexpected '"' where an auth scheme was expected at byte 0`}},
-		{"missing value", []string{`Basic realm=, Bearer`},
+		{"name= alone reads as a token68", []string{`Basic realm=, Bearer`},
 			[]ch{{Scheme: "Basic", Token68: "realm="}, {Scheme: "Bearer"}}, nil},
 		{"value with a space", []string{`Basic realm=two words`},
 			[]ch{{Scheme: "Basic", Params: ps{"realm": "two"}}},
