@@ -3,6 +3,7 @@ package audit
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -471,4 +472,38 @@ func TestAttributeEvidenceStaysOnOneLine(t *testing.T) {
 	for _, line := range best.Evidence {
 		assert.Less(t, len(line), 400, "long values are clipped")
 	}
+}
+
+func ExampleCatalog_Attribute() {
+	catalog, err := DefaultCatalog()
+	if err != nil {
+		panic(err)
+	}
+	wall := Answer{
+		URL:    "https://example.org/blog/",
+		Status: 401,
+		Header: http.Header{
+			"Server":           {"nginx/1.22.1"},
+			"Www-Authenticate": {`Basic realm="Staging"`},
+		},
+		Body: []byte("<html>\r\n<head><title>401 Authorization Required</title></head>\r\n<body>\r\n" +
+			"<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n"),
+	}
+	best, _ := catalog.Attribute(wall, nil)
+	fmt.Println(best.Source, best.Mechanism, best.Directive, best.Realm, best.Confidence)
+	for _, line := range best.Evidence {
+		fmt.Println(line)
+	}
+
+	// A browser got the page: the wall keys on the User-Agent.
+	best, _ = catalog.Attribute(wall, &Answer{URL: wall.URL, Status: 200})
+	fmt.Println(best.Source, best.Mechanism)
+	// Output:
+	// nginx basic auth_basic Staging medium
+	// status 401
+	// WWW-Authenticate: Basic realm="Staging"
+	// body contains "<hr><center>nginx" (nginx's own error page)
+	// Server: nginx/1.22.1
+	// body contains "<title>401 Authorization Required</title>"
+	// nginx ua-rule
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -146,4 +147,22 @@ func FuzzParseWWWAuthenticate(f *testing.F) {
 		}
 		_ = utf8.ValidString(a)
 	})
+}
+
+func ExampleParseWWWAuthenticate() {
+	challenges, problems := ParseWWWAuthenticate([]string{
+		`Basic realm="Restricted Area", charset="UTF-8"`,
+		"Negotiate, NTLM",
+		`Bearer realm="api`,
+	})
+	for _, c := range challenges {
+		fmt.Println(c.Scheme, c.Params)
+	}
+	fmt.Println(problems)
+	// Output:
+	// Basic map[charset:UTF-8 realm:Restricted Area]
+	// Negotiate map[]
+	// NTLM map[]
+	// Bearer map[realm:api]
+	// [malformed WWW-Authenticate: unterminated quoted string at byte 13 in header 3 of 3]
 }
