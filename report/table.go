@@ -26,8 +26,8 @@ import (
 //
 // Columns: KIND, URL (relative to the target when on the same origin), one
 // column per agent with the status it got, BROWSER when any finding has a
-// control fetch, SOURCE/DIRECTIVE (with the config file:line when known) and
-// CONFIDENCE. A status cell is "-" when the agent has no status for the
+// control fetch, SOURCE/DIRECTIVE (with the config file:line when known),
+// REALM when any finding carries one, and CONFIDENCE. A status cell is "-" when the agent has no status for the
 // finding. Status 0 means the agent got no answer: "disallow" when
 // robots.txt kept it out, "error" when the fetch failed (Finding.NotFetched
 // says which; without it the kind decides).
@@ -98,7 +98,12 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	if browser {
 		header = append(header, "BROWSER")
 	}
-	header = append(header, "SOURCE/DIRECTIVE", "CONFIDENCE")
+	header = append(header, "SOURCE/DIRECTIVE")
+	realm := anyRealm(findings)
+	if realm {
+		header = append(header, "REALM")
+	}
+	header = append(header, "CONFIDENCE")
 
 	var out bytes.Buffer
 	tbl := tablewriter.NewTable(&out,
@@ -127,7 +132,11 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 		if browser {
 			row = append(row, cell(statusCell(f, browserAgent), maxCellWidth))
 		}
-		row = append(row, cell(sourceCell(f.Attribution), maxSourceWidth), cell(confidenceCell(f.Attribution), maxCellWidth))
+		row = append(row, cell(sourceCell(f.Attribution), maxSourceWidth))
+		if realm {
+			row = append(row, cell(realmCell(f.Attribution), maxCellWidth))
+		}
+		row = append(row, cell(confidenceCell(f.Attribution), maxCellWidth))
 		if err := tbl.Append(row); err != nil {
 			return fmt.Errorf("add row for %s: %w", cell(f.URL, maxURLWidth), err)
 		}
@@ -202,6 +211,25 @@ func statusCell(f audit.Finding, agent string) string {
 		return "error"
 	}
 	return "no answer"
+}
+
+// anyRealm reports whether a REALM column is worth its width.
+func anyRealm(fs []audit.Finding) bool {
+	for _, f := range fs {
+		if f.Attribution != nil && f.Attribution.Realm != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// realmCell quotes the realm as the challenge sends it, so an empty or
+// space-padded realm is visible.
+func realmCell(a *audit.Attribution) string {
+	if a == nil || a.Realm == "" {
+		return "-"
+	}
+	return strconv.Quote(a.Realm)
 }
 
 // sourceCell reads "nginx auth_basic (conf/site.conf:12)".
