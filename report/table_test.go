@@ -176,7 +176,8 @@ func TestTableColor(t *testing.T) {
 func TestTableColumns(t *testing.T) {
 	out := writeTable(t, &Table{}, sampleReport())
 	header := strings.SplitN(out, "\n", 2)[0]
-	assert.Equal(t, []string{"KIND", "URL", "GOOGLEBOT", "BINGBOT", "BROWSER", "SOURCE/DIRECTIVE", "CONFIDENCE"}, strings.Fields(header))
+	assert.Equal(t, []string{"KIND", "URL", "GOOGLEBOT", "BINGBOT", "BROWSER", "SOURCE/DIRECTIVE", "REALM", "CONFIDENCE"}, strings.Fields(header))
+	assert.Contains(t, out, `"Restricted"`)
 	assert.Contains(t, out, "https://files.example.net/reports/q1.pdf", "other hosts stay whole")
 	assert.Contains(t, out, "nginx auth_basic (conf/site.conf:12)")
 	for _, line := range strings.Split(out, "\n") {
@@ -187,7 +188,9 @@ func TestTableColumns(t *testing.T) {
 	// An agent with a status but not in the report's agent list still gets
 	// a column.
 	r := &audit.Report{Findings: []audit.Finding{{Kind: audit.PublicUnauthorized, Severity: audit.SeverityError, URL: "/x", Statuses: map[string]int{"yandexbot": 401}}}}
-	assert.Contains(t, writeTable(t, &Table{}, r), "YANDEXBOT")
+	out = writeTable(t, &Table{}, r)
+	assert.Contains(t, out, "YANDEXBOT")
+	assert.NotContains(t, out, "REALM", "no realm, no column")
 }
 
 // ExampleTable shows the table for a small report.
