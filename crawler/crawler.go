@@ -515,8 +515,8 @@ func (r *run) readSitemaps(ctx context.Context) {
 		}
 		sm, err := ParseSitemap(bytes.NewReader(a.body), maxSitemapBytes)
 		if err != nil {
+			// What was read before the error (the first 50,000 URLs, say) still counts.
 			r.note(fmt.Sprintf("sitemap %s: %v", s, err))
-			continue
 		}
 		for _, child := range sm.Sitemaps {
 			if u, err := Normalize(su, child); err == nil && !done[u.String()] {
