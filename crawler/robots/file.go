@@ -320,7 +320,8 @@ func (f *File) Group(token string) GroupInfo {
 	return info
 }
 
-// Issues lists lines Parse ignored, and why, at most the first 100.
+// Issues lists lines Parse ignored, and why, at most the first 100; an issue
+// with Line 0 says the Sitemap and Crawl-delay lines could not be read.
 func (f *File) Issues() []Issue {
 	if f == nil {
 		return nil

@@ -51,7 +51,8 @@ func (b *builder) readWithTemoto() {
 	data, err := robotstxt.FromString(in.String())
 	if err != nil {
 		// Not expected: the input is built to parse (FuzzParse checks it).
-		b.ignore(0, "", fmt.Sprintf("read Sitemap and Crawl-delay lines: %v", err))
+		// Kept past the cap on issues, so it is never lost.
+		b.f.issues = append(b.f.issues, Issue{Reason: fmt.Sprintf("read Sitemap and Crawl-delay lines: %v", err)})
 		return
 	}
 	f := b.f
