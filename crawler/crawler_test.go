@@ -494,3 +494,25 @@ func TestCheckRobots(t *testing.T) {
 	assert.True(t, checks[1].Allowed, "bingbot falls to no group")
 	assert.True(t, checks[2].Allowed)
 }
+
+// TestRobotsUnparseableLines: stray and broken lines must not cost the
+// rules that follow them (temoto alone drops the whole file).
+func TestRobotsUnparseableLines(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprint(w, "\xef\xbbDisallow: /early\nthis is not a rule\nCrawl-delay: 1s\nUser-agent: *\nDisallow: /x # private\n")
+		case "/":
+			writeHTML(w, pageHTML("/x", "/early"))
+		default:
+			writeHTML(w, pageHTML())
+		}
+	}))
+	defer srv.Close()
+	got, res, err := crawl(t, Options{Start: srv.URL + "/", NoSitemaps: true})
+	require.NoError(t, err)
+	assert.Equal(t, RobotsRules, res.Robots[0].State)
+	assert.Equal(t, "robots", got["/x"]["googlebot"].Skipped)
+	assert.Equal(t, 5, got["/x"]["googlebot"].RobotsLine)
+	assert.Equal(t, 200, got["/early"]["googlebot"].Status(), "a rule before any User-agent line is ignored")
+}
