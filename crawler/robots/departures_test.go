@@ -114,7 +114,7 @@ func TestTemotoDepartures(t *testing.T) {
 			want: Verdict{Allowed: true, Line: 2, Rule: "Allow: /folder/index.html"}, temoto: "disallowed",
 		},
 		{
-			name: "line cut at 16,664 bytes",
+			name: "line cut by the 16,664-byte line buffer (terminator included)",
 			body: "User-agent: *\nDisallow: " + longRule + "\n", token: "Googlebot", path: longPath,
 			want: Verdict{Allowed: false, Line: 2, Rule: "Disallow: " + longRule[:maxLineLen-1-len("Disallow: ")]}, temoto: "allowed",
 		},
