@@ -28,6 +28,7 @@ type Auditor struct {
 	catalog *Catalog
 	pages   map[string]*pageRecord
 	order   []string
+	cut     int // responses cut at --max-body
 }
 
 // keepWallBody bounds the bytes of a wall's body kept for attribution.
@@ -125,6 +126,9 @@ func (a *Auditor) Add(o crawler.Observation) {
 		}
 	}
 	r := &agentRecord{agent: o.Agent, status: o.Status(), err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}
+	if o.BodyTruncated {
+		a.cut++
+	}
 	if o.RobotsDisallowed {
 		r.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
 	}
@@ -193,6 +197,9 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 		StartedAt: res.StartedAt, Duration: res.Duration,
 		URLs: res.URLs, Requests: res.Requests,
 		Incomplete: res.Incomplete, Notes: append([]string(nil), res.Notes...),
+	}
+	if a.cut > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("responses cut at --max-body: %d (their first bytes were read; Googlebot reads the first 15 MB of a page)", a.cut))
 	}
 	for _, ag := range res.Agents {
 		rep.Agents = append(rep.Agents, AgentInfo{Name: ag.Name, UserAgent: ag.UserAgent, RobotsToken: ag.RobotsToken})

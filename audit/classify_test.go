@@ -210,6 +210,14 @@ func TestUndeclaredBlockedAndFetchError(t *testing.T) {
 	assert.False(t, r.Failed)
 }
 
+func TestTruncatedBodiesAreNoted(t *testing.T) {
+	big := obs("/", "googlebot", hop(200))
+	big.BodyTruncated = true
+	r := run(t, nil, []crawler.Observation{big, obs("/a", "googlebot", hop(200))})
+	require.Len(t, r.Notes, 1)
+	assert.Contains(t, r.Notes[0], "responses cut at --max-body: 1")
+}
+
 func TestBlocked(t *testing.T) {
 	a, err := NewAuditor(Options{})
 	require.NoError(t, err)
