@@ -65,7 +65,10 @@ func freePort(t testing.TB) int {
 func prepare(t testing.TB, confTemplate, siteDir string, port int) (prefix, conf string) {
 	t.Helper()
 	prefix = t.TempDir()
-	for d := prefix; d != filepath.Dir(d) && strings.HasPrefix(d, os.TempDir()); d = filepath.Dir(d) {
+	// Open up the test's own temp folders (t.TempDir makes them 0700), up to
+	// but never including the system temp dir itself.
+	tmp := filepath.Clean(os.TempDir())
+	for d := prefix; d != tmp && strings.HasPrefix(d, tmp+string(filepath.Separator)); d = filepath.Dir(d) {
 		_ = os.Chmod(d, 0o755)
 	}
 	if siteDir != "" {
