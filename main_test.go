@@ -192,34 +192,13 @@ func TestHelp(t *testing.T) {
 // the public /blog/ location inherits, on Debian's real nginx.
 func TestNginxInheritedAuth(t *testing.T) {
 	srv := realserver.Nginx(t, "testdata/nginx/inherited-auth.conf", "testdata/nginx/site")
-	file := filepath.Join(t.TempDir(), "report.json")
-	code, out, errOut := cli(t, "audit", "--no-progress", "-p", "testdata/nginx/public.txt", "--report", "json="+file, srv.URL+"/")
-	require.Equal(t, 1, code, "%s\n%s", out, errOut)
-	t.Log("\n" + out)
-
-	data, err := os.ReadFile(file)
-	require.NoError(t, err)
-	var rep struct {
-		Findings []struct {
-			Kind, URL   string
-			Statuses    map[string]int
-			Attribution struct{ Source, Mechanism, Directive, Realm, Confidence string }
-		}
-	}
-	require.NoError(t, json.Unmarshal(data, &rep))
-	got := map[string]bool{}
-	for _, f := range rep.Findings {
-		require.Equal(t, "public-401", f.Kind, "only the blog is walled: %+v", f)
-		got[strings.TrimPrefix(f.URL, srv.URL)] = true
-		assert.Equal(t, "nginx", f.Attribution.Source)
-		assert.Equal(t, "basic", f.Attribution.Mechanism)
-		assert.Equal(t, "auth_basic", f.Attribution.Directive)
-		assert.Equal(t, "Staging Area", f.Attribution.Realm)
-		assert.Equal(t, 401, f.Statuses["googlebot"])
-		assert.Equal(t, 401, f.Statuses["bingbot"])
-		assert.Equal(t, 401, f.Statuses["browser"], "the control shows a wall for everyone")
-	}
-	assert.Equal(t, map[string]bool{"/blog/": true, "/blog/first-post.html": true}, got)
+	code, findings := auditReal(t, srv.URL, "testdata/nginx/public.txt")
+	assert.Equal(t, 1, code)
+	all := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
+	assertRealFindings(t, srv.URL, findings, []realFinding{
+		{Kind: "public-401", Path: "/blog/", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all},
+		{Kind: "public-401", Path: "/blog/first-post.html", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all},
+	})
 }
 
 // TestRobotsReferenceThroughCLI runs the reference parser's published

@@ -1,6 +1,12 @@
-// Package realserver starts real web servers (Debian's nginx, ...) on
-// 127.0.0.1 for tests, each with its own config, pid file and temp dir,
-// and stops them by PID when the test ends.
+// Package realserver starts real web servers (Debian's nginx, apache2,
+// caddy, haproxy and lighttpd) on 127.0.0.1 for tests, each with its own
+// config, pid file and temp dir, and stops them by PID when the test ends.
+//
+// Config templates may use {{PREFIX}} (the server's temp dir, where the
+// site is copied to {{PREFIX}}/site and a password file is written to
+// {{PREFIX}}/htpasswd), {{PORT}}, and {{USER}} (a line that makes a
+// root-started server's workers run as a user that can read the temp dir;
+// empty when not root).
 package realserver
 
 import (
@@ -62,7 +68,7 @@ func freePort(t testing.TB) int {
 // prepare makes a world-readable temp dir (a root-started server's
 // workers run as another user), copies the site into it and renders the
 // config template.
-func prepare(t testing.TB, confTemplate, siteDir string, port int) (prefix, conf string) {
+func prepare(t testing.TB, confTemplate, siteDir string, port int, rootUser string) (prefix, conf string) {
 	t.Helper()
 	prefix = t.TempDir()
 	// Open up the test's own temp folders (t.TempDir makes them 0700), up to
@@ -92,15 +98,23 @@ func prepare(t testing.TB, confTemplate, siteDir string, port int) (prefix, conf
 	}
 	user := ""
 	if os.Geteuid() == 0 {
-		user = "user root;" // workers must read the temp dir; only honoured when started as root
+		user = rootUser // workers must read the temp dir
 	}
 	r := strings.NewReplacer("{{PREFIX}}", prefix, "{{PORT}}", strconv.Itoa(port), "{{USER}}", user)
 	conf = filepath.Join(prefix, filepath.Base(confTemplate))
 	if err := os.WriteFile(conf, []byte(r.Replace(string(tmpl))), 0o644); err != nil {
 		t.Fatalf("write config: %v", err)
 	}
-	if err := os.WriteFile(filepath.Join(prefix, "htpasswd"), []byte("editor:{PLAIN}not-a-real-secret\n"), 0o644); err != nil {
-		t.Fatalf("write htpasswd: %v", err)
+	// One user whose password is "not-a-real-secret", in the formats the
+	// servers read: crypt-style for nginx and Apache, plain for lighttpd.
+	files := map[string]string{
+		"htpasswd":    "editor:$apr1$CY5ghzaQ$jgCqrFDpGJI6thQMxbMvP1\n",
+		"plain-users": "editor:not-a-real-secret\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(prefix, name), []byte(content), 0o644); err != nil {
+			t.Fatalf("write %s: %v", name, err)
+		}
 	}
 	return prefix, conf
 }
@@ -112,8 +126,54 @@ func Nginx(t testing.TB, confTemplate, siteDir string) *Server {
 	t.Helper()
 	bin := lookPath(t, "nginx")
 	port := freePort(t)
-	prefix, conf := prepare(t, confTemplate, siteDir, port)
+	prefix, conf := prepare(t, confTemplate, siteDir, port, "user root;")
 	cmd := exec.Command(bin, "-p", prefix, "-e", filepath.Join(prefix, "error.log"), "-c", conf, "-g", "daemon off;")
+	return start(t, cmd, prefix, port, filepath.Join(prefix, "error.log"))
+}
+
+// Apache starts Debian's apache2 in the foreground. The template loads the
+// modules it needs itself (LoadModule /usr/lib/apache2/modules/...) and
+// should put PidFile, DefaultRuntimeDir and ErrorLog under {{PREFIX}}.
+func Apache(t testing.TB, confTemplate, siteDir string) *Server {
+	t.Helper()
+	bin := lookPath(t, "apache2")
+	port := freePort(t)
+	// Apache refuses to run its children as root.
+	prefix, conf := prepare(t, confTemplate, siteDir, port, "User nobody\nGroup nogroup")
+	cmd := exec.Command(bin, "-d", prefix, "-f", conf, "-DFOREGROUND")
+	return start(t, cmd, prefix, port, filepath.Join(prefix, "error.log"))
+}
+
+// Caddy starts Debian's caddy with a Caddyfile; keep `admin off` and
+// `auto_https off` in its global options.
+func Caddy(t testing.TB, confTemplate, siteDir string) *Server {
+	t.Helper()
+	bin := lookPath(t, "caddy")
+	port := freePort(t)
+	prefix, conf := prepare(t, confTemplate, siteDir, port, "")
+	cmd := exec.Command(bin, "run", "--config", conf, "--adapter", "caddyfile")
+	// Caddy keeps state under XDG dirs; they must be the test's, not $HOME.
+	cmd.Env = append(os.Environ(), "XDG_DATA_HOME="+prefix, "XDG_CONFIG_HOME="+prefix, "HOME="+prefix)
+	return start(t, cmd, prefix, port, filepath.Join(prefix, "caddy.log"))
+}
+
+// HAProxy starts Debian's haproxy in the foreground (-db).
+func HAProxy(t testing.TB, confTemplate string) *Server {
+	t.Helper()
+	bin := lookPath(t, "haproxy")
+	port := freePort(t)
+	prefix, conf := prepare(t, confTemplate, "", port, "")
+	cmd := exec.Command(bin, "-db", "-f", conf)
+	return start(t, cmd, prefix, port, filepath.Join(prefix, "haproxy.log"))
+}
+
+// Lighttpd starts Debian's lighttpd in the foreground (-D).
+func Lighttpd(t testing.TB, confTemplate, siteDir string) *Server {
+	t.Helper()
+	bin := lookPath(t, "lighttpd")
+	port := freePort(t)
+	prefix, conf := prepare(t, confTemplate, siteDir, port, "")
+	cmd := exec.Command(bin, "-D", "-f", conf)
 	return start(t, cmd, prefix, port, filepath.Join(prefix, "error.log"))
 }
 

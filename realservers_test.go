@@ -1,0 +1,71 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// realFinding is what a real-server test asserts about one finding.
+type realFinding struct {
+	Kind, Path                          string
+	Source, Mechanism, Directive, Realm string
+	Statuses                            map[string]int // nil: not checked
+}
+
+// auditReal runs the whole audit in-process against a running real server
+// with a declared paths file and returns the exit code and the findings
+// from the JSON report.
+func auditReal(t *testing.T, baseURL, pathsFile string, extra ...string) (int, []jsonFinding) {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "report.json")
+	args := append([]string{"audit", "--no-progress", "-p", pathsFile, "--report", "json=" + file}, extra...)
+	code, out, errOut := cli(t, append(args, baseURL+"/")...)
+	t.Logf("audit %s:\n%s%s", baseURL, out, errOut)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err, errOut)
+	var rep jsonReport
+	require.NoError(t, json.Unmarshal(data, &rep))
+	return code, rep.Findings
+}
+
+// assertRealFindings checks that the findings are exactly want (by kind and
+// path), each with the expected attribution.
+func assertRealFindings(t *testing.T, baseURL string, got []jsonFinding, want []realFinding) {
+	t.Helper()
+	key := func(kind, path string) string { return kind + " " + path }
+	byKey := map[string]jsonFinding{}
+	var gotKeys []string
+	for _, f := range got {
+		k := key(f.Kind, strings.TrimPrefix(f.URL, baseURL))
+		byKey[k] = f
+		gotKeys = append(gotKeys, k)
+	}
+	var wantKeys []string
+	for _, w := range want {
+		wantKeys = append(wantKeys, key(w.Kind, w.Path))
+	}
+	sort.Strings(gotKeys)
+	sort.Strings(wantKeys)
+	require.Equal(t, wantKeys, gotKeys, "the set of findings")
+	for _, w := range want {
+		f := byKey[key(w.Kind, w.Path)]
+		if w.Statuses != nil {
+			assert.Equal(t, w.Statuses, f.Statuses, "%s %s statuses", w.Kind, w.Path)
+		}
+		if w.Source == "" {
+			continue
+		}
+		require.NotNil(t, f.Attribution, "%s %s has an attribution", w.Kind, w.Path)
+		assert.Equal(t, w.Source, f.Attribution.Source, "%s %s source", w.Kind, w.Path)
+		assert.Equal(t, w.Mechanism, f.Attribution.Mechanism, "%s %s mechanism", w.Kind, w.Path)
+		assert.Equal(t, w.Directive, f.Attribution.Directive, "%s %s directive", w.Kind, w.Path)
+		assert.Equal(t, w.Realm, f.Attribution.Realm, "%s %s realm", w.Kind, w.Path)
+	}
+}
