@@ -132,6 +132,15 @@ func TestEachFindingKind(t *testing.T) {
 				return true
 			},
 			statuses: map[string]int{"googlebot": 200, "bingbot": 200}, code: 0},
+		{kind: "public-5xx", paths: "/\n/status\n", path: "/status",
+			handler: func(w http.ResponseWriter, r *http.Request) bool {
+				if r.URL.Path != "/status" {
+					return false
+				}
+				w.WriteHeader(502)
+				return true
+			},
+			statuses: map[string]int{"googlebot": 502, "bingbot": 502, "browser": 502}, code: 0},
 		{kind: "private-exposed", paths: "/\n!/account/**\n", path: "/account/settings",
 			handler: func(w http.ResponseWriter, r *http.Request) bool {
 				if r.URL.Path == "/" {

@@ -107,6 +107,9 @@ func wallOf(o *crawler.Observation) (Kind, int, string) {
 	case http.StatusForbidden:
 		return PublicForbidden, last, ""
 	}
+	if o.Hops[len(o.Hops)-1].Status >= 500 && o.Err == "" {
+		return PublicServerError, len(o.Hops) - 1, ""
+	}
 	return "", 0, ""
 }
 
@@ -333,7 +336,7 @@ func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string) []Find
 
 	switch decl {
 	case Public:
-		for _, k := range []Kind{PublicUnauthorized, PublicForbidden, PublicLoginRedirect} {
+		for _, k := range []Kind{PublicUnauthorized, PublicForbidden, PublicLoginRedirect, PublicServerError} {
 			if f, ok := a.wallFinding(p, bots, k, base); ok {
 				out = append(out, f)
 			}
@@ -471,6 +474,8 @@ func (a *Auditor) wallFinding(p *pageRecord, bots []*agentRecord, k Kind, base f
 	switch k {
 	case PublicLoginRedirect:
 		f.Message = fmt.Sprintf("%s redirected to a login page (%s, matched %s)", joinAgents(names), first.wall.Location, first.login)
+	case PublicServerError:
+		f.Message = fmt.Sprintf("%s got %d: search engines retry a server error, then drop pages that keep failing", joinAgents(names), first.wall.Status)
 	default:
 		f.Message = fmt.Sprintf("%s got %d", joinAgents(names), first.wall.Status)
 		if ch := first.wall.Header.Values("WWW-Authenticate"); len(ch) > 0 {

@@ -210,6 +210,20 @@ func TestUndeclaredBlockedAndFetchError(t *testing.T) {
 	assert.False(t, r.Failed)
 }
 
+func TestPublicServerError(t *testing.T) {
+	r := run(t, paths(t, "/norequire/**\n"), []crawler.Observation{
+		with(obs("/norequire/", "googlebot", hop(500, "Server", "Apache/2.4.71 (Debian)")), "<title>500 Internal Server Error</title>"),
+		obs("/norequire/", "bingbot", hop(200)),
+		obs("/norequire/", "browser", hop(500)),
+	})
+	f := only(t, r, PublicServerError)
+	assert.Equal(t, SeverityWarning, f.Severity)
+	assert.Equal(t, map[string]int{"googlebot": 500, "bingbot": 200, "browser": 500}, f.Statuses)
+	assert.Contains(t, f.Message, "googlebot got 500")
+	require.NotNil(t, f.Attribution)
+	assert.False(t, r.Failed, "a warning: the default --fail-on is error")
+}
+
 func TestTruncatedBodiesAreNoted(t *testing.T) {
 	big := obs("/", "googlebot", hop(200))
 	big.BodyTruncated = true
@@ -229,6 +243,7 @@ func TestBlocked(t *testing.T) {
 		{obs("/", "googlebot", hop(401)), true},
 		{obs("/", "googlebot", hop(403)), true},
 		{obs("/", "googlebot", hop(404)), false},
+		{obs("/", "googlebot", hop(500)), true},
 		{obs("/", "googlebot", hop(301, "Location", site+"/blog/")), false},
 		{obs("/", "googlebot", hop(302, "Location", "https://accounts.google.com/o/oauth2/auth?x")), true},
 		{obs("/", "googlebot", hop(301, "Location", site+"/a"), hop(401)), true},

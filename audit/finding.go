@@ -14,6 +14,9 @@ const (
 	PublicForbidden     Kind = "public-403"
 	PublicLoginRedirect Kind = "public-login-redirect"
 	PublicSoftAuth      Kind = "public-soft-auth"
+	// PublicServerError: a public path answered 5xx. A half-removed auth
+	// block (Apache: AuthType without AuthName) answers 500, not 401.
+	PublicServerError Kind = "public-5xx"
 	PrivateExposed      Kind = "private-exposed"
 	PrivateInSitemap    Kind = "private-in-sitemap"
 	RobotsUnavailable   Kind = "robots-unavailable"
@@ -54,6 +57,7 @@ var Kinds = []KindInfo{
 	{PublicForbidden, SeverityError, "a public path answered 403 to a crawler agent"},
 	{PublicLoginRedirect, SeverityError, "a public path redirected to a login or single-sign-on page"},
 	{PublicSoftAuth, SeverityWarning, "a public path answered 200 with a login form instead of content"},
+	{PublicServerError, SeverityWarning, "a public path answered 5xx (search engines retry, then drop pages that keep failing; a broken auth block answers 500)"},
 	{PrivateExposed, SeverityError, "a private path answered 2xx to an anonymous crawler"},
 	{PrivateInSitemap, SeverityWarning, "a sitemap lists a private path"},
 	{RobotsUnavailable, SeverityError, "robots.txt answered 401/403 (warning) or 429/5xx/timed out (error)"},
