@@ -16,13 +16,13 @@ const (
 	PublicSoftAuth      Kind = "public-soft-auth"
 	// PublicServerError: a public path answered 5xx. A half-removed auth
 	// block (Apache: AuthType without AuthName) answers 500, not 401.
-	PublicServerError Kind = "public-5xx"
-	PrivateExposed      Kind = "private-exposed"
-	PrivateInSitemap    Kind = "private-in-sitemap"
-	RobotsUnavailable   Kind = "robots-unavailable"
-	RobotsBlocksPublic  Kind = "robots-blocks-public"
-	UndeclaredBlocked   Kind = "undeclared-blocked"
-	FetchError          Kind = "fetch-error"
+	PublicServerError  Kind = "public-5xx"
+	PrivateExposed     Kind = "private-exposed"
+	PrivateInSitemap   Kind = "private-in-sitemap"
+	RobotsUnavailable  Kind = "robots-unavailable"
+	RobotsBlocksPublic Kind = "robots-blocks-public"
+	UndeclaredBlocked  Kind = "undeclared-blocked"
+	FetchError         Kind = "fetch-error"
 	// DeclaredPaywall is informational: a page marked isAccessibleForFree
 	// false is a paywall its owner declared, not an auth wall.
 	DeclaredPaywall Kind = "declared-paywall"
