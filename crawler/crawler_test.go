@@ -516,3 +516,35 @@ func TestRobotsUnparseableLines(t *testing.T) {
 	assert.Equal(t, 5, got["/x"]["googlebot"].RobotsLine)
 	assert.Equal(t, 200, got["/early"]["googlebot"].Status(), "a rule before any User-agent line is ignored")
 }
+
+// TestRateCeiling measures at the server: with Rate 20 no one-second window
+// sees more than 20 requests (plus one for the window's edge).
+func TestRateCeiling(t *testing.T) {
+	var mu sync.Mutex
+	var times []time.Time
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+		links := []string{}
+		if r.URL.Path == "/" {
+			for i := 0; i < 24; i++ {
+				links = append(links, fmt.Sprintf("/p%d", i))
+			}
+		}
+		writeHTML(w, pageHTML(links...))
+	}))
+	defer srv.Close()
+	_, _, err := crawl(t, Options{Start: srv.URL + "/", Rate: 20, Agents: mustAgents(t, "googlebot"), NoSitemaps: true})
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.GreaterOrEqual(t, len(times), 25)
+	for i := range times {
+		n := 0
+		for j := i; j < len(times) && times[j].Sub(times[i]) < time.Second; j++ {
+			n++
+		}
+		assert.LessOrEqual(t, n, 21, "requests in the second after request %d", i)
+	}
+}
