@@ -1,0 +1,126 @@
+package main
+
+import (
+	"crypto/md5"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"authwall/internal/realserver"
+)
+
+// Directive strings of the catalog's Apache signatures and UA rule.
+const (
+	apacheBasic   = "AuthType Basic + Require valid-user"
+	apacheDigest  = "AuthType Digest + Require valid-user"
+	apacheRequire = "Require (Require ip/host, Require all denied, or 2.2-style Deny from)"
+	apacheUARule  = "RewriteCond %{HTTP_USER_AGENT} ... [F], or SetEnvIf/BrowserMatch User-Agent with Require not env"
+)
+
+// realAudit is what auditRealDetailed reads besides the findings: the
+// catalog signature behind each attribution ("kind path" -> id) and what
+// every agent got on every crawled path.
+type realAudit struct {
+	code       int
+	findings   []jsonFinding
+	signatures map[string]string
+	pages      map[string]map[string]int
+}
+
+// auditRealDetailed runs auditReal with one more JSON report of its own, to
+// read the signature ids and the page statuses that jsonFinding leaves out.
+func auditRealDetailed(t *testing.T, baseURL, pathsFile string, extra ...string) realAudit {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "detail.json")
+	code, findings := auditReal(t, baseURL, pathsFile, append([]string{"--report", "json=" + file}, extra...)...)
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var rep struct {
+		Findings []struct {
+			Kind, URL   string
+			Attribution *struct{ Signature string }
+		}
+		Pages []struct {
+			URL      string
+			Statuses map[string]int
+		}
+	}
+	require.NoError(t, json.Unmarshal(data, &rep))
+	ra := realAudit{code: code, findings: findings, signatures: map[string]string{}, pages: map[string]map[string]int{}}
+	for _, f := range rep.Findings {
+		if f.Attribution != nil {
+			ra.signatures[f.Kind+" "+strings.TrimPrefix(f.URL, baseURL)] = f.Attribution.Signature
+		}
+	}
+	for _, p := range rep.Pages {
+		ra.pages[strings.TrimPrefix(p.URL, baseURL)] = p.Statuses
+	}
+	return ra
+}
+
+// TestRealApacheMisconfigurations starts Debian's apache2 with
+// testdata/apache/site.conf, a site that collected the usual mistakes (each
+// block of the config says which), audits it as Googlebot and Bingbot and
+// checks every finding, its attribution and the catalog signature behind it.
+func TestRealApacheMisconfigurations(t *testing.T) {
+	srv := realserver.Apache(t, "testdata/apache/site.conf", "testdata/apache/site")
+	// The Digest password file of the support portal (read per request, so
+	// it may be written after the start): editor / not-a-real-secret.
+	ha1 := md5.Sum([]byte("editor:Support Portal:not-a-real-secret"))
+	require.NoError(t, os.WriteFile(filepath.Join(srv.Prefix, "htdigest"),
+		[]byte(fmt.Sprintf("editor:Support Portal:%x\n", ha1)), 0o644))
+
+	ra := auditRealDetailed(t, srv.URL, "testdata/apache/public.txt")
+	assert.Equal(t, 1, ra.code)
+
+	all := func(st int) map[string]int { return map[string]int{"googlebot": st, "bingbot": st, "browser": st} }
+	botsOnly := map[string]int{"googlebot": 403, "bingbot": 403, "browser": 200} // the browser control passes
+	bots200 := map[string]int{"googlebot": 200, "bingbot": 200}
+	want := []struct {
+		realFinding
+		signature string
+	}{
+		// A stray .htaccess in a folder with AllowOverride AuthConfig.
+		{realFinding{Kind: "public-401", Path: "/team/", Source: "apache", Mechanism: "basic", Directive: apacheBasic, Realm: "Team Preview", Statuses: all(401)}, "apache.auth_basic"},
+		// <Location "/shop"> meant for /shop/admin/ only.
+		{realFinding{Kind: "public-401", Path: "/shop/", Source: "apache", Mechanism: "basic", Directive: apacheBasic, Realm: "Shop Admin", Statuses: all(401)}, "apache.auth_basic"},
+		{realFinding{Kind: "public-401", Path: "/shop/catalog.html", Source: "apache", Mechanism: "basic", Directive: apacheBasic, Realm: "Shop Admin", Statuses: all(401)}, "apache.auth_basic"},
+		// <Directory .../support> with Digest, meant for support/tickets/.
+		{realFinding{Kind: "public-401", Path: "/support/", Source: "apache", Mechanism: "digest", Directive: apacheDigest, Realm: "Support Portal", Statuses: all(401)}, "apache.auth_digest"},
+		{realFinding{Kind: "public-401", Path: "/support/faq.html", Source: "apache", Mechanism: "digest", Directive: apacheDigest, Realm: "Support Portal", Statuses: all(401)}, "apache.auth_digest"},
+		// Require ip left over from an embargo.
+		{realFinding{Kind: "public-403", Path: "/press/", Source: "apache", Mechanism: "ip-rule", Directive: apacheRequire, Statuses: all(403)}, "apache.require_denied"},
+		// BrowserMatchNoCase "bot" + Require not env.
+		{realFinding{Kind: "public-403", Path: "/pricing/", Source: "apache", Mechanism: "ua-rule", Directive: apacheUARule, Statuses: botsOnly}, "ua-rule.apache"},
+		// RewriteCond on the User-Agent + RewriteRule [F].
+		{realFinding{Kind: "public-403", Path: "/blog/", Source: "apache", Mechanism: "ua-rule", Directive: apacheUARule, Statuses: botsOnly}, "ua-rule.apache"},
+		{realFinding{Kind: "public-403", Path: "/blog/launch.html", Source: "apache", Mechanism: "ua-rule", Directive: apacheUARule, Statuses: botsOnly}, "ua-rule.apache"},
+		// <Directory .../draft> misses the drafts folder: no attribution.
+		{realFinding{Kind: "private-exposed", Path: "/drafts/", Statuses: bots200}, ""},
+	}
+	var wantFindings []realFinding
+	wantSigs := map[string]string{}
+	for _, w := range want {
+		wantFindings = append(wantFindings, w.realFinding)
+		if w.signature != "" {
+			wantSigs[w.Kind+" "+w.Path] = w.signature
+		}
+	}
+	assertRealFindings(t, srv.URL, ra.findings, wantFindings)
+	assert.Equal(t, wantSigs, ra.signatures, "catalog signatures")
+
+	// The private parts that are protected as meant answer 401 and make no
+	// finding; the public pages without a mistake answer 200.
+	for _, p := range []string{"/shop/admin/", "/support/tickets/"} {
+		assert.Equal(t, all(401), ra.pages[p], "%s is behind auth", p)
+	}
+	for _, p := range []string{"/", "/about.html"} {
+		assert.Equal(t, bots200, ra.pages[p], "%s is open", p)
+	}
+}
