@@ -59,11 +59,11 @@ func parseAnswer(t *testing.T, name string, data []byte) Answer {
 }
 
 // isWallAnswer is the classifier's rule, restated so that the fixture table can
-// say which fixtures are walls at all: 401/403/407, a redirect to a login
-// page, or a 200 login form.
+// say which fixtures it attributes at all: 401/403/407, a redirect to a login
+// page, a 200 login form, or a server error (public-5xx).
 func isWallAnswer(a Answer) bool {
 	switch {
-	case a.Status == 401 || a.Status == 403 || a.Status == 407:
+	case a.Status == 401 || a.Status == 403 || a.Status == 407 || a.Status >= 500:
 		return true
 	case a.Status >= 300 && a.Status < 400:
 		_, ok := LoginRedirect(a.Location)
@@ -76,9 +76,9 @@ func isWallAnswer(a Answer) bool {
 }
 
 // respFixtureCase maps a fixture to its expected attribution. An empty sig
-// means the fixture is no wall (a 200 control or a 500), so the classifier
-// never calls Attribute for it. control names a fixture used as the
-// browser control.
+// means the fixture is no wall (a 200 control), so the classifier never
+// calls Attribute for it. control names a fixture used as the browser
+// control.
 type respFixtureCase struct {
 	file      string
 	control   string
@@ -98,8 +98,8 @@ var respFixtureCases = []respFixtureCase{
 	{"apache-digest.txt", "", "apache.auth_digest", "apache", "digest", "AuthType Digest + Require valid-user", "Digest Area", ""},
 	{file: "apache-htaccess-not-allowed.txt"},
 	{"apache-htaccess.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "htaccess Area", ""},
-	{file: "apache-missing-authname.txt"},
-	{file: "apache-missing-authtype.txt"},
+	{"apache-missing-authname.txt", "", "apache.auth_misconfig", "apache", "unknown", "AuthType/AuthName/Require block incomplete", "", ""},
+	{"apache-missing-authtype.txt", "", "apache.auth_misconfig", "apache", "unknown", "AuthType/AuthName/Require block incomplete", "", ""},
 	{"apache-require-ip.txt", "", "apache.require_denied", "apache", "ip-rule", "Require (Require ip/host, Require all denied, or 2.2-style Deny from)", "", ""},
 	{file: "apache-sublocation-granted.txt"},
 	{"caddy-basicauth-realm.txt", "", "caddy.basic_auth", "caddy", "basic", "basic_auth", "Members Only", ""},
