@@ -20,6 +20,7 @@ const (
 	apacheBasic   = "AuthType Basic + Require valid-user"
 	apacheDigest  = "AuthType Digest + Require valid-user"
 	apacheRequire = "Require (Require ip/host, Require all denied, or 2.2-style Deny from)"
+	apacheBroken  = "AuthType/AuthName/Require block incomplete"
 	apacheUARule  = "RewriteCond %{HTTP_USER_AGENT} ... [F], or SetEnvIf/BrowserMatch User-Agent with Require not env"
 )
 
@@ -101,6 +102,8 @@ func TestRealApacheMisconfigurations(t *testing.T) {
 		// RewriteCond on the User-Agent + RewriteRule [F].
 		{realFinding{Kind: "public-403", Path: "/blog/", Source: "apache", Mechanism: "ua-rule", Directive: apacheUARule, Statuses: botsOnly}, "ua-rule.apache"},
 		{realFinding{Kind: "public-403", Path: "/blog/launch.html", Source: "apache", Mechanism: "ua-rule", Directive: apacheUARule, Statuses: botsOnly}, "ua-rule.apache"},
+		// Require valid-user left without AuthType: Apache's canned 500.
+		{realFinding{Kind: "public-5xx", Path: "/newsletter/", Source: "apache", Mechanism: "unknown", Directive: apacheBroken, Statuses: all(500)}, "apache.auth_misconfig"},
 		// <Directory .../draft> misses the drafts folder: no attribution.
 		{realFinding{Kind: "private-exposed", Path: "/drafts/", Statuses: bots200}, ""},
 	}
