@@ -157,6 +157,7 @@ var respFixtureCases = []respFixtureCase{
 	{"aws-alb-oidc.txt", "", "aws.alb_authenticate", "aws-alb", "login-redirect", "listener rule action authenticate-oidc / authenticate-cognito", "", ""},
 	{"aws-apigw-missing-token.txt", "", "aws.apigw_missing_token", "aws-api-gateway", "unknown", "IAM authorization on the route (or a route that does not exist)", "", ""},
 	{"envoy-jwt-missing.txt", "", "envoy.jwt_missing", "envoy", "bearer", "jwt_authn requirement (Istio RequestAuthentication + AuthorizationPolicy)", "https://example.org/docs/", ""},
+	{"envoy-jwt-invalid.txt", "", "envoy.jwt_invalid", "envoy", "bearer", "jwt_authn verification of a token the request carried (Istio RequestAuthentication)", "https://example.org/docs/page", ""},
 	{"envoy-rbac.txt", "", "envoy.rbac", "envoy", "unknown", "RBAC filter (Istio AuthorizationPolicy)", "", ""},
 	{"kong-key-auth.txt", "", "kong.key_auth", "kong", "unknown", "key-auth plugin", "", ""},
 	{"jenkins-anonymous.txt", "", "jenkins.anonymous", "app", "session", "Jenkins security realm + authorization strategy without anonymous Overall/Read", "", ""},
