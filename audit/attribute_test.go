@@ -155,6 +155,7 @@ var respFixtureCases = []respFixtureCase{
 	{"cloudflare-access.txt", "", "cloudflare.access", "cloudflare-access", "login-redirect", "Cloudflare Access application", "", ""},
 	{"azure-easy-auth.txt", "", "azure.easy_auth", "azure-app-service", "login-redirect", "App Service Authentication: unauthenticatedClientAction RedirectToLoginPage", "", ""},
 	{"aws-alb-oidc.txt", "", "aws.alb_authenticate", "aws-alb", "login-redirect", "listener rule action authenticate-oidc / authenticate-cognito", "", ""},
+	{"google-iap.txt", "", "google.iap", "google-iap", "login-redirect", "IAP enabled on the backend service (or App Engine app)", "", ""},
 	{"aws-apigw-missing-token.txt", "", "aws.apigw_missing_token", "aws-api-gateway", "unknown", "IAM authorization on the route (or a route that does not exist)", "", ""},
 	{"envoy-jwt-missing.txt", "", "envoy.jwt_missing", "envoy", "bearer", "jwt_authn requirement (Istio RequestAuthentication + AuthorizationPolicy)", "https://example.org/docs/", ""},
 	{"envoy-jwt-invalid.txt", "", "envoy.jwt_invalid", "envoy", "bearer", "jwt_authn verification of a token the request carried (Istio RequestAuthentication)", "https://example.org/docs/page", ""},
