@@ -157,6 +157,7 @@ var respFixtureCases = []respFixtureCase{
 	{"aws-alb-oidc.txt", "", "aws.alb_authenticate", "aws-alb", "login-redirect", "listener rule action authenticate-oidc / authenticate-cognito", "", ""},
 	{"google-iap.txt", "", "google.iap", "google-iap", "login-redirect", "IAP enabled on the backend service (or App Engine app)", "", ""},
 	{"aws-apigw-missing-token.txt", "", "aws.apigw_missing_token", "aws-api-gateway", "unknown", "IAM authorization on the route (or a route that does not exist)", "", ""},
+	{"aws-cloudfront-edge-auth.txt", "", "aws.cloudfront_edge_auth", "aws-cloudfront", "basic", "viewer-request function (Lambda@Edge or CloudFront Functions) on the cache behavior", "Preview", ""},
 	{"envoy-jwt-missing.txt", "", "envoy.jwt_missing", "envoy", "bearer", "jwt_authn requirement (Istio RequestAuthentication + AuthorizationPolicy)", "https://example.org/docs/", ""},
 	{"envoy-jwt-invalid.txt", "", "envoy.jwt_invalid", "envoy", "bearer", "jwt_authn verification of a token the request carried (Istio RequestAuthentication)", "https://example.org/docs/page", ""},
 	{"envoy-rbac.txt", "", "envoy.rbac", "envoy", "unknown", "RBAC filter (Istio AuthorizationPolicy)", "", ""},

@@ -361,9 +361,9 @@ func compileRegexp(expr string) (*regexp.Regexp, error) {
 func knownSource(s string) bool {
 	switch s {
 	case "nginx", "apache", "caddy", "haproxy", "lighttpd", "traefik", "iis", "tomcat", "envoy", "kong",
-		"oauth2-proxy", "cloudflare-access", "vercel", "netlify", "aws-alb", "aws-api-gateway", "google-iap",
-		"azure-app-service", "wordpress", "drupal", "joomla", "django", "laravel", "express", "rails", "spring",
-		"app", "unknown":
+		"oauth2-proxy", "cloudflare-access", "vercel", "netlify", "aws-alb", "aws-api-gateway", "aws-cloudfront",
+		"google-iap", "azure-app-service", "wordpress", "drupal", "joomla", "django", "laravel", "express", "rails",
+		"spring", "app", "unknown":
 		return true
 	}
 	return false
