@@ -144,6 +144,7 @@ var respFixtureCases = []respFixtureCase{
 	{"login-redirect-django.txt", "", "django.login_required", "django", "login-redirect", "login_required / LoginRequiredMixin / LoginRequiredMiddleware", "", ""},
 	{"login-redirect-devise.txt", "", "rails.devise", "rails", "login-redirect", "before_action :authenticate_user! (Devise)", "", ""},
 	{"login-redirect-laravel.txt", "", "laravel.login_redirect", "laravel", "login-redirect", "->middleware('auth')", "", "nginx"},
+	{"laravel-auth-basic.txt", "", "laravel.auth_basic", "laravel", "basic", "->middleware('auth.basic')", "", "nginx"},
 	{"rails-http-basic.txt", "", "rails.http_basic", "rails", "basic", "http_basic_authenticate_with name:, password:", "Application", ""},
 	{"drf-not-authenticated-basic.txt", "", "drf.not_authenticated", "django", "basic", "DEFAULT_PERMISSION_CLASSES = [IsAuthenticated] (Django REST framework)", "api", ""},
 	{"drf-not-authenticated-session.txt", "", "drf.session_not_authenticated", "django", "session", "DEFAULT_PERMISSION_CLASSES = [IsAuthenticated] (Django REST framework, SessionAuthentication first)", "", ""},
