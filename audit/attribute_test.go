@@ -132,6 +132,7 @@ var respFixtureCases = []respFixtureCase{
 	{"nginx-ingress-basic.txt", "", "nginx.ingress_auth_basic", "nginx", "basic", "nginx.ingress.kubernetes.io/auth-type: basic", "", ""},
 	{"apache-behind-cloudflare.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "Restricted Area", "cloudflare"},
 	{"apache-behind-nginx.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "Restricted Area", "nginx"},
+	{"iis-basic.txt", "", "iis.basic", "iis", "basic", `<basicAuthentication enabled="true"> with <anonymousAuthentication enabled="false">`, "example.org", ""},
 	{"iis-negotiate.txt", "", "iis.windows_auth", "iis", "negotiate", `<windowsAuthentication enabled="true"> with <anonymousAuthentication enabled="false">`, "", ""},
 	{"bearer-invalid-token.txt", "", "rfc6750.invalid_token", "app", "bearer", "bearer-token check on the route (RFC 6750 resource server)", "api", ""},
 	{"spring-bearer.txt", "", "spring.bearer", "spring", "bearer", "oauth2ResourceServer().jwt() with anyRequest().authenticated()", "", ""},
