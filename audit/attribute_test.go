@@ -153,6 +153,7 @@ var respFixtureCases = []respFixtureCase{
 	{"tomcat-basic.txt", "", "tomcat.basic", "tomcat", "basic", "<login-config><auth-method>BASIC</auth-method> + <security-constraint>", "Authentication required", ""},
 	{"java-form-login.txt", "", "java.form_login", "tomcat", "session", "<login-config><auth-method>FORM</auth-method> + <security-constraint>", "", ""},
 	{"traefik-basic.txt", "", "traefik.basic_auth", "traefik", "basic", "basicAuth middleware", "traefik", ""},
+	{"traefik-forward-auth.txt", "", "traefik.forward_auth", "traefik", "forward-auth", "forwardAuth middleware (the auth server's 401 passed through)", "", ""},
 	{"oauth2-proxy-start.txt", "", "oauth2-proxy.start_redirect", "oauth2-proxy", "login-redirect", "sign-in redirect to oauth2-proxy (ingress-nginx auth-signin, Traefik forwardAuth)", "", ""},
 	{"cloudflare-access.txt", "", "cloudflare.access", "cloudflare-access", "login-redirect", "Cloudflare Access application", "", ""},
 	{"azure-easy-auth.txt", "", "azure.easy_auth", "azure-app-service", "login-redirect", "App Service Authentication: unauthenticatedClientAction RedirectToLoginPage", "", ""},
