@@ -173,6 +173,7 @@ var respFixtureCases = []respFixtureCase{
 	{"kong-jwt.txt", "", "kong.jwt", "kong", "bearer", "jwt plugin", "", ""},
 	{"aspnetcore-jwt-bearer.txt", "", "aspnetcore.jwt_bearer", "app", "bearer", "[Authorize] / RequireAuthorization() with the JwtBearer handler (ASP.NET Core)", "", ""},
 	{"oauth2-proxy-sign-in.txt", "", "oauth2-proxy.sign_in", "oauth2-proxy", "session", "oauth2-proxy in front of the site (sign-in page)", "", ""},
+	{"oauth2-proxy-idp-redirect.txt", "", "oauth2-proxy.idp_redirect", "oauth2-proxy", "login-redirect", "oauth2-proxy in front of the site with --skip-provider-button (straight to the identity provider)", "", ""},
 	{"grafana-login.txt", "", "grafana.login", "app", "login-redirect", "Grafana with anonymous access disabled ([auth.anonymous] enabled = false)", "", ""},
 	{"joomla-login-redirect.txt", "", "joomla.login_redirect", "joomla", "login-redirect", "Access level Registered on the menu item or article", "", "apache"},
 	{"drupal-access-denied.txt", "", "drupal.access_denied", "drupal", "session", `anonymous role lacking "access content" (or the node/route permission)`, "", ""},
