@@ -147,6 +147,8 @@ var respFixtureCases = []respFixtureCase{
 	{"login-redirect-laravel.txt", "", "laravel.login_redirect", "laravel", "login-redirect", "->middleware('auth')", "", "nginx"},
 	{"laravel-auth-basic.txt", "", "laravel.auth_basic", "laravel", "basic", "->middleware('auth.basic')", "", "nginx"},
 	{"rails-http-basic.txt", "", "rails.http_basic", "rails", "basic", "http_basic_authenticate_with name:, password:", "Application", ""},
+	{"rails-http-digest.txt", "", "rails.http_digest", "rails", "digest", "authenticate_or_request_with_http_digest", "Application", ""},
+	{"rails-http-token.txt", "", "rails.http_token", "rails", "bearer", "authenticate_or_request_with_http_token", "Application", ""},
 	{"drf-not-authenticated-basic.txt", "", "drf.not_authenticated", "django", "basic", "DEFAULT_PERMISSION_CLASSES = [IsAuthenticated] (Django REST framework)", "api", ""},
 	{"drf-not-authenticated-session.txt", "", "drf.session_not_authenticated", "django", "session", "DEFAULT_PERMISSION_CLASSES = [IsAuthenticated] (Django REST framework, SessionAuthentication first)", "", ""},
 	{"drupal-basic-auth.txt", "", "drupal.basic_auth", "drupal", "basic", "basic_auth module on the route, anonymous role lacking the permission", "Example Site", ""},
