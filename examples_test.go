@@ -27,3 +27,15 @@ func TestExamples(t *testing.T) {
 	_, err = os.Stat("examples/public.txt")
 	require.NoError(t, err)
 }
+
+// TestREADMENamesEverySource keeps the README's table of sources in step
+// with the catalog: a new source needs a row saying how it is recognised.
+func TestREADMENamesEverySource(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	cat, err := audit.DefaultCatalog()
+	require.NoError(t, err)
+	for _, src := range cat.Sources() {
+		require.Contains(t, string(readme), "| `"+src+"` |", "README's sources table lacks %s", src)
+	}
+}

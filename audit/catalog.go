@@ -86,6 +86,21 @@ func (c *Catalog) IDs() []string {
 	return ids
 }
 
+// Sources lists the distinct sources the signatures name, sorted, for
+// documentation that must cover every one.
+func (c *Catalog) Sources() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range c.sigs {
+		if !seen[s.source] {
+			seen[s.source] = true
+			out = append(out, s.source)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // The YAML shapes. Field names are the catalog's vocabulary; unknown
 // fields are errors so that a typo cannot silently drop a matcher.
 type catalogSpec struct {
