@@ -104,7 +104,7 @@ func auditCommand(stdout, stderr io.Writer, setExit func(int)) *cobra.Command {
 	out.StringArrayVar(&fl.reports, "report", nil, "write a report, `FORMAT=FILE`; formats: "+strings.Join(report.Formats(), ", ")+"; repeatable")
 	out.StringVarP(&fl.format, "format", "f", "table", "what goes to stdout: "+strings.Join(report.Formats(), ", "))
 	out.StringSliceVar(&fl.failOn, "fail-on", []string{"error"}, "finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
-	out.StringVar(&fl.baseline, "baseline", "", "an earlier JSON report `FILE`: only new findings fail (not available yet)")
+	out.StringVar(&fl.baseline, "baseline", "", "an earlier JSON report `FILE`: findings already in it are not new, and only new ones fail")
 	out.BoolVarP(&fl.quiet, "quiet", "q", false, "print no report on stdout and only errors on stderr")
 	out.BoolVar(&fl.noProgress, "no-progress", false, "no progress line on stderr")
 	out.BoolVarP(&fl.verbose, "verbose", "v", false, "log each request on stderr")
@@ -142,6 +142,8 @@ type auditSettings struct {
 	progress   bool
 	logger     *slog.Logger
 	configFile string
+	baseline   string          // --baseline file, "" = none
+	prior      []audit.Finding // its findings
 }
 
 type reportTarget struct {
@@ -208,8 +210,15 @@ func resolveAudit(fs *pflag.FlagSet, fl auditFlags, args []string, stdout, stder
 	if len(pickSlice(set("server-config"), fl.serverConfig, cfg.ServerConfig, nil)) > 0 {
 		return nil, usageErr("attribution from the HTTP answers still runs without it", "--server-config is not available yet")
 	}
-	if pick(set("baseline"), fl.baseline, cfg.Baseline) != "" {
-		return nil, usageErr("", "--baseline is not available yet")
+	if b := pick(set("baseline"), fl.baseline, cfg.Baseline); b != "" {
+		if !set("baseline") && cfg.File != "" {
+			b = relativeTo(filepath.Dir(cfg.File), []string{b})[0]
+		}
+		prior, err := report.ReadBaseline(b)
+		if err != nil {
+			return nil, inputErr(err)
+		}
+		s.baseline, s.prior = b, prior
 	}
 
 	agents, err := crawler.ParseAgents(pickSlice(set("agents"), fl.agents, cfg.Agents, fl.agents))
@@ -370,6 +379,9 @@ func runAudit(ctx context.Context, s *auditSettings, stdout, stderr io.Writer) (
 	})
 	prog.done()
 	rep := auditor.Finish(res)
+	if s.baseline != "" {
+		audit.ApplyBaseline(rep, s.baseline, s.prior, s.failOn)
+	}
 	if ctx.Err() != nil {
 		rep.Incomplete = true
 	}

@@ -279,3 +279,45 @@ func TestInterruptWritesReports(t *testing.T) {
 	assert.True(t, rep.Summary.Incomplete)
 	assert.Positive(t, served.Load())
 }
+
+// TestBaselineExitCodes: with a baseline only new findings fail.
+func TestBaselineExitCodes(t *testing.T) {
+	walled := map[string]bool{"/blog/": true}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if walled[r.URL.Path] {
+			w.WriteHeader(401)
+			return
+		}
+		fmt.Fprint(w, home("/blog/", "/docs/"))
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	paths := filepath.Join(dir, "public.txt")
+	require.NoError(t, os.WriteFile(paths, []byte("/\n/blog/**\n/docs/**\n"), 0o644))
+	first := filepath.Join(dir, "first.json")
+	code, _, _ := cli(t, "audit", "-q", "-p", paths, "--report", "json="+first, srv.URL+"/")
+	require.Equal(t, 1, code)
+
+	// Same walls again: nothing new, the run passes.
+	second := filepath.Join(dir, "second.json")
+	code, out, errOut := cli(t, "audit", "--no-progress", "-p", paths, "--baseline", first, "--report", "json="+second, srv.URL+"/")
+	assert.Equal(t, 0, code, out+errOut)
+	var rep struct{ Findings []struct{ New bool } }
+	data, err := os.ReadFile(second)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &rep))
+	require.Len(t, rep.Findings, 1)
+	assert.False(t, rep.Findings[0].New)
+
+	// A new wall fails; the old one is still not new.
+	walled["/docs/"] = true
+	code, _, _ = cli(t, "audit", "-q", "-p", paths, "--baseline", first, srv.URL+"/")
+	assert.Equal(t, 1, code)
+
+	// A bad baseline is a usage error naming the file.
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte("not json"), 0o644))
+	code, _, errOut = cli(t, "audit", "-q", "-p", paths, "--baseline", bad, srv.URL+"/")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, bad)
+}

@@ -219,10 +219,10 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 		}
 	}
 	SortFindings(rep.Findings)
-	for _, f := range rep.Findings {
-		if a.opts.FailOn.Fails(f) {
+	for i := range rep.Findings {
+		rep.Findings[i].New = true // until a baseline says otherwise
+		if a.opts.FailOn.Fails(rep.Findings[i]) {
 			rep.Failed = true
-			break
 		}
 	}
 	return rep

@@ -146,7 +146,13 @@ type Report struct {
 	Notes      []string
 	Findings   []Finding
 	Pages      []Page
-	Failed     bool // some finding matches --fail-on
+	Failed     bool // some finding matches --fail-on (only new ones count with a baseline)
+
+	// Baseline names the earlier report the findings were compared with
+	// ("" = none: every finding is new). Fixed lists the baseline's
+	// findings that are gone now.
+	Baseline string
+	Fixed    []Finding
 }
 
 // AgentInfo describes an agent in the report.

@@ -1,0 +1,50 @@
+package report
+
+import (
+	"fmt"
+	"os"
+
+	"authwall/audit"
+)
+
+// ReadBaseline reads an earlier JSON report for --baseline and returns its
+// findings. Errors name the file and what is wrong with it.
+func ReadBaseline(file string) ([]audit.Finding, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	defer f.Close()
+	r, err := ReadJSON(f)
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", file, err)
+	}
+	return r.AuditFindings(), nil
+}
+
+// AuditFindings turns the report's findings back into domain findings, as
+// far as the JSON carries them.
+func (r *JSONReport) AuditFindings() []audit.Finding {
+	out := make([]audit.Finding, 0, len(r.Findings))
+	for _, jf := range r.Findings {
+		f := audit.Finding{
+			Kind: audit.Kind(jf.Kind), Severity: audit.Severity(jf.Severity), Message: jf.Message,
+			URL: jf.URL, Path: jf.Path, DeclaredBy: jf.DeclaredBy, Statuses: jf.Statuses,
+			NotFetched: jf.NotFetched, FoundVia: jf.FoundVia, LinkedFrom: jf.LinkedFrom, New: jf.New,
+		}
+		for _, h := range jf.Redirects {
+			f.Redirects = append(f.Redirects, audit.Redirect{URL: h.URL, Status: h.Status, Location: h.Location})
+		}
+		if a := jf.Attribution; a != nil {
+			f.Attribution = &audit.Attribution{
+				Signature: a.Signature, Source: a.Source, Mechanism: a.Mechanism, Directive: a.Directive,
+				Realm: a.Realm, Confidence: a.Confidence, Evidence: a.Evidence, Fix: a.Fix, Edge: a.Edge,
+			}
+			if a.Location != nil {
+				f.Attribution.Location = &audit.Location{File: a.Location.File, Line: a.Location.Line, Context: a.Location.Context}
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
