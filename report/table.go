@@ -92,6 +92,10 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	origin := originOf(r.Target)
 
 	header := []any{"KIND", "URL"}
+	baseline := r.Baseline != ""
+	if baseline {
+		header = []any{"NEW", "KIND", "URL"}
+	}
 	for _, a := range agents {
 		header = append(header, cell(upperASCII(a), maxCellWidth))
 	}
@@ -125,6 +129,13 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 		row := []string{
 			paint(cell(string(f.Kind), maxCellWidth), severityColor(f.Severity), color),
 			cell(relativeURL(origin, f.URL, f.Path), maxURLWidth),
+		}
+		if baseline {
+			mark := ""
+			if f.New {
+				mark = "new"
+			}
+			row = append([]string{mark}, row...)
 		}
 		for _, a := range agents {
 			row = append(row, cell(statusCell(f, a), maxCellWidth))
@@ -340,6 +351,19 @@ func writeSummary(buf *bytes.Buffer, r *audit.Report, color bool) {
 			parts[i] = fmt.Sprintf("%s: %d", cell(string(k), maxCellWidth), counts[k])
 		}
 		fmt.Fprintf(buf, "%s\n", strings.Join(parts, ", "))
+	}
+
+	if r.Baseline != "" {
+		newCount := 0
+		for _, f := range r.Findings {
+			if f.New {
+				newCount++
+			}
+		}
+		fmt.Fprintf(buf, "against baseline %s: %d new, %d fixed\n", clean(r.Baseline), newCount, len(r.Fixed))
+		for _, f := range sortedFindings(r.Fixed) {
+			fmt.Fprintf(buf, "  fixed: %s %s\n", cell(string(f.Kind), maxCellWidth), cell(relativeURL(originOf(r.Target), f.URL, f.Path), maxURLWidth))
+		}
 	}
 
 	switch {

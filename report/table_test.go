@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -216,4 +217,22 @@ func ExampleTable() {
 	//
 	// 1 finding (1 error, 0 warnings, 0 info) on 12 URLs, 30 requests, in 1.5s — FAIL
 	// public-401: 1
+}
+
+func TestTableBaseline(t *testing.T) {
+	r := sampleReport()
+	r.Baseline = "old.json"
+	r.Findings[0].New = false
+	for i := 1; i < len(r.Findings); i++ {
+		r.Findings[i].New = true
+	}
+	r.Fixed = []audit.Finding{{Kind: audit.PublicForbidden, Severity: audit.SeverityError, URL: "https://example.org/careers", Path: "/careers"}}
+	out := writeTable(t, &Table{}, r)
+	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
+	assert.Equal(t, "NEW", header[0])
+	assert.Contains(t, out, "against baseline old.json: "+fmt.Sprint(len(r.Findings)-1)+" new, 1 fixed")
+	assert.Contains(t, out, "fixed: public-403 /careers")
+
+	r.Baseline = ""
+	assert.NotContains(t, writeTable(t, &Table{}, r), "NEW", "no baseline, no column")
 }
