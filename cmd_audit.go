@@ -373,9 +373,10 @@ func runAudit(ctx context.Context, s *auditSettings, stdout, stderr io.Writer) (
 		return exitUsage, err
 	}
 	prog := newProgress(stderr, s.progress && isTerminalWriter(stderr))
+	prog.start(c)
 	res, crawlErr := c.Run(ctx, auditor.Blocked, func(o crawler.Observation) {
+		prog.observe(o, auditor.Blocked(&o))
 		auditor.Add(o)
-		prog.observe(o)
 	})
 	prog.done()
 	rep := auditor.Finish(res)

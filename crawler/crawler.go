@@ -15,6 +15,31 @@ import (
 // Crawler fetches one site as several agents.
 type Crawler struct {
 	cfg *config
+
+	mu  sync.Mutex
+	cur *run // the crawl in progress, for Progress
+}
+
+// Progress is a snapshot of a running crawl.
+type Progress struct {
+	URLs     int // distinct URLs found so far
+	Queued   int // fetches waiting
+	Active   int // fetches in flight
+	Requests int // HTTP requests sent
+}
+
+// Progress reports how far the current crawl is; safe to call from
+// another goroutine while Run works. Zero before and after a run.
+func (c *Crawler) Progress() Progress {
+	c.mu.Lock()
+	r := c.cur
+	c.mu.Unlock()
+	if r == nil {
+		return Progress{}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Progress{URLs: len(r.pages), Queued: len(r.queue), Active: r.active, Requests: int(r.f.transport.requests.Load())}
 }
 
 // New validates the options once and returns a crawler.
@@ -72,6 +97,14 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 	r.cond = sync.NewCond(&r.mu)
 	r.f = newFetcher(ctx, cfg)
 	defer r.f.transport.close()
+	c.mu.Lock()
+	c.cur = r
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.cur = nil
+		c.mu.Unlock()
+	}()
 
 	res := Result{Start: cfg.start.String(), StartedAt: r.started, Agents: cfg.Agents}
 

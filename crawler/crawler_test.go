@@ -548,3 +548,36 @@ func TestRateCeiling(t *testing.T) {
 		assert.LessOrEqual(t, n, 21, "requests in the second after request %d", i)
 	}
 }
+
+func TestProgress(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			<-release
+		}
+		writeHTML(w, pageHTML("/slow"))
+	}))
+	defer srv.Close()
+	defer close(release)
+	c, err := New(Options{Start: srv.URL + "/", NoSitemaps: true, Agents: mustAgents(t, "googlebot"), Timeout: 10 * time.Second})
+	require.NoError(t, err)
+	assert.Equal(t, Progress{}, c.Progress())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = c.Run(context.Background(), nil, func(Observation) {})
+	}()
+	var p Progress
+	for i := 0; i < 200; i++ { // bounded: up to 10 s
+		if p = c.Progress(); p.Active == 1 && p.URLs == 2 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	assert.Equal(t, 2, p.URLs)
+	assert.Equal(t, 1, p.Active, "the slow page is in flight")
+	assert.GreaterOrEqual(t, p.Requests, 2)
+	release <- struct{}{}
+	<-done
+	assert.Equal(t, Progress{}, c.Progress())
+}
