@@ -243,6 +243,7 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 		"json": func(t *testing.T, r *audit.Report, out []byte) {
 			checkJSONRoundTrip(t, &JSON{}, r, out)
 		},
+		"html": checkHTML,
 		"table": func(t *testing.T, r *audit.Report, out []byte) {
 			assertTerminalSafe(t, out)
 			if n := len(r.Findings); n > 0 {
@@ -356,6 +357,7 @@ func TestNilOptionsMeanDefaults(t *testing.T) {
 	}{
 		{(*Table)(nil), &Table{}},
 		{(*JSON)(nil), &JSON{}},
+		{(*HTML)(nil), &HTML{}},
 	} {
 		var a, b bytes.Buffer
 		require.NoError(t, tc.nilWriter.Write(&a, sampleReport()))
@@ -373,12 +375,12 @@ func TestNew(t *testing.T) {
 		{format: "table", want: &Table{}},
 		{format: "json", want: &JSON{}},
 		{format: " JSON ", want: &JSON{}},
-		{format: "csv", wantErr: `format "csv" is not available yet (available: table, json)`},
-		{format: "html", wantErr: `format "html" is not available yet`},
+		{format: "csv", wantErr: `format "csv" is not available yet (available: table, json, html)`},
+		{format: "html", want: &HTML{}},
 		{format: "junit", wantErr: `format "junit" is not available yet`},
 		{format: "sarif", wantErr: `format "sarif" is not available yet`},
 		{format: "github", wantErr: `format "github" is not available yet`},
-		{format: "xml", wantErr: `unknown report format "xml" (known: table, json)`},
+		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, html)`},
 		{format: "", wantErr: `unknown report format ""`},
 	}
 	for _, tc := range tests {
@@ -396,7 +398,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestFormatsAreAccepted(t *testing.T) {
-	assert.Equal(t, []string{"table", "json"}, Formats())
+	assert.Equal(t, []string{"table", "json", "html"}, Formats())
 	for _, f := range Formats() {
 		_, err := New(f)
 		assert.NoError(t, err, f)
@@ -443,6 +445,7 @@ func TestGolden(t *testing.T) {
 	}{
 		{"report.golden.txt", &Table{}},
 		{"report.golden.json", &JSON{Indent: true}},
+		{"report.golden.html", &HTML{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -477,9 +480,9 @@ func ExampleNew() {
 		panic(err)
 	}
 	// Output:
-	// [table json]
-	// format "csv" is not available yet (available: table, json)
-	// unknown report format "xml" (known: table, json)
+	// [table json html]
+	// format "csv" is not available yet (available: table, json, html)
+	// unknown report format "xml" (known: table, json, html)
 	// No findings on 4 crawled URLs.
 	// 4 URLs, 9 requests, in 1.2s — PASS
 }
