@@ -1,0 +1,547 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"authwall/audit"
+)
+
+// SARIF writes the report as a SARIF 2.1.0 log with one run, for GitHub code
+// scanning and other SARIF viewers.
+//
+// Choices the format leaves open, fixed here:
+//   - rules: one per finding kind of audit.Kinds, in that order, then any
+//     other kind the findings carry (sorted), so every result has a rule;
+//   - results: sorted as in the JSON report; level from the finding's
+//     severity (error, warning; info is note);
+//   - locations: the server config file and line when attribution found
+//     them, else a pseudo-path for the URL (see urlArtifactURI); the URL is
+//     always a logical location too;
+//   - partialFingerprints: a hash of kind and URL, the identity the baseline
+//     uses, so an alert follows a wall across runs;
+//   - with a baseline, results are "new" or "unchanged";
+//   - times in UTC with millisecond precision; output indented, one run.
+type SARIF struct {
+	// Absent adds the baseline's fixed findings as results with
+	// baselineState "absent" and level note. Off by default: GitHub code
+	// scanning ignores baselineState and would show them as open alerts,
+	// while it closes an alert on its own once its result is gone.
+	Absent bool
+}
+
+var _ Writer = (*SARIF)(nil)
+
+const (
+	// sarifFingerprintKey names the partial fingerprint authwall computes;
+	// the version lets the recipe change without matching old alerts wrongly.
+	sarifFingerprintKey = "authwall/v1"
+	// sarifSrcRoot is the base of config paths given relative to where
+	// authwall ran.
+	sarifSrcRoot = "SRCROOT"
+)
+
+// Write renders r as SARIF. A nil *SARIF writes with default options.
+func (s *SARIF) Write(w io.Writer, r *audit.Report) error {
+	if r == nil {
+		return errors.New("write SARIF report: no report (nil)")
+	}
+	log, err := s.build(r)
+	if err != nil {
+		return fmt.Errorf("write SARIF report: %w", err)
+	}
+	// Render into a buffer so a failure leaves no half document behind.
+	var buf bytes.Buffer
+	if err := log.PrettyWrite(&buf); err != nil {
+		return fmt.Errorf("write SARIF report: %w", err)
+	}
+	buf.WriteByte('\n')
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("write SARIF report: %w", err)
+	}
+	return nil
+}
+
+func (s *SARIF) build(r *audit.Report) (*sarif.Report, error) {
+	log, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return nil, err
+	}
+	driver := sarif.NewDriver("authwall")
+	if v := validUTF8(r.Version); v != "" {
+		driver.WithVersion(v)
+	}
+	run := sarif.NewRun(*sarif.NewTool(driver))
+	run.WithOriginalUriBaseIds(map[string]*sarif.ArtifactLocation{
+		// No absolute URI: the directory authwall ran in is not known to
+		// the report, only that --server-config paths are relative to it.
+		sarifSrcRoot: sarif.NewArtifactLocation().WithDescriptionText("The directory authwall ran in: relative --server-config paths start there."),
+	})
+	findings := sortedFindings(r.Findings)
+	var fixed []audit.Finding
+	if s != nil && s.Absent {
+		fixed = sortedFindings(r.Fixed)
+	}
+	for _, rule := range sarifRules(findings, fixed) {
+		driver.AddRule(rule)
+	}
+	baseline := r.Baseline != ""
+	for _, f := range findings {
+		res := sarifResult(r, f, "")
+		if baseline {
+			state := "unchanged"
+			if f.New {
+				state = "new"
+			}
+			res.WithBaselineState(state)
+		}
+		run.AddResult(res)
+	}
+	for _, f := range fixed {
+		res := sarifResult(r, f, "fixed since the baseline: ")
+		res.WithBaselineState("absent").WithLevel("note")
+		run.AddResult(res)
+	}
+	run.AddInvocations(sarifInvocation(r))
+	run.Properties = sarifRunProperties(r)
+	log.AddRun(run)
+	return log, nil
+}
+
+// sarifRules returns a rule for every kind of audit.Kinds, in order, then
+// one for each other kind among the findings, sorted.
+func sarifRules(findings, fixed []audit.Finding) []*sarif.ReportingDescriptor {
+	rules := make([]*sarif.ReportingDescriptor, 0, len(audit.Kinds))
+	known := map[string]bool{}
+	for _, k := range audit.Kinds {
+		known[string(k.Kind)] = true
+		full, help := sarifRuleText(k.Kind)
+		rules = append(rules, sarif.NewRule(string(k.Kind)).
+			WithName(camelCase(string(k.Kind))).
+			WithDescription(k.Description).
+			WithFullDescription(sarif.NewMultiformatMessageString(full)).
+			WithTextHelp(help).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(k.Severity))))
+	}
+	var other []string
+	for _, f := range append(append([]audit.Finding(nil), findings...), fixed...) {
+		id := sarifRuleID(f.Kind)
+		if !known[id] {
+			known[id] = true
+			other = append(other, id)
+		}
+	}
+	sort.Strings(other)
+	for _, id := range other {
+		rules = append(rules, sarif.NewRule(id).
+			WithName(camelCase(id)).
+			WithDescription("a finding of kind "+id).
+			WithFullDescription(sarif.NewMultiformatMessageString("A finding kind this version of the SARIF writer has no description for.")).
+			WithTextHelp("See the finding's message and properties."))
+	}
+	return rules
+}
+
+// sarifRuleID is the rule id of a kind: the kind itself, made valid UTF-8.
+func sarifRuleID(k audit.Kind) string {
+	if id := validUTF8(string(k)); id != "" {
+		return id
+	}
+	return "unknown"
+}
+
+// sarifRuleText says, for each kind, what it means for search engines
+// (fullDescription) and how it is fixed in general (help).
+func sarifRuleText(k audit.Kind) (full, help string) {
+	switch k {
+	case audit.PublicUnauthorized:
+		return "A page declared public answered 401 Unauthorized to a search engine crawler. Crawlers never log in: Google and Bing treat the 401 as an error, do not index the page, and drop it from results if it keeps answering so.",
+			"Remove the authentication requirement from the public path in the server, proxy or application that adds it (the result names the most likely source, directive and config line). If only part of the site is private, narrow the protected location so it no longer covers public paths, then re-run authwall."
+	case audit.PublicForbidden:
+		return "A page declared public answered 403 Forbidden to a search engine crawler. Search engines treat a 403 like a missing page: it is not indexed and drops out of results. A 403 only for crawlers often comes from a User-Agent or IP rule, a WAF or bot protection.",
+			"Find the rule that denies the crawler (User-Agent match, IP allow-list, WAF or bot-management setting, file permissions) and let anonymous crawlers read the public path. If the rule is there to stop fake crawlers, verify crawlers by reverse DNS instead of matching the User-Agent."
+	case audit.PublicLoginRedirect:
+		return "A page declared public redirected a search engine crawler to a login or single-sign-on page. The crawler indexes the login page, or nothing, instead of the content, and the public URL loses its place in results.",
+			"Exclude the public path from the authentication layer that redirects (auth proxy, SSO gateway, application middleware or CMS setting) so anonymous visitors get the content with a 200."
+	case audit.PublicSoftAuth:
+		return "A page declared public answered 200 but showed a login form instead of its content. Search engines index the login form, or treat the page as a soft 404, so the real content never ranks.",
+			"Serve the public content to anonymous visitors; if the page must require a login, answer 401 or 403 and take it out of the public paths and sitemaps."
+	case audit.PublicServerError:
+		return "A page declared public answered a 5xx server error to a search engine crawler. Crawlers retry for a while, slow down crawling of the whole site, and drop pages that keep failing. A half-removed auth block (for example Apache AuthType without AuthName) answers 500.",
+			"Fix the server error for the path: check the error log for the request; if an auth block was partly removed, remove it completely or complete it."
+	case audit.PrivateExposed:
+		return "A path declared private answered 2xx to an anonymous crawler: content meant to be behind a login is readable by anyone, and search engines may index it.",
+			"Put the private path behind authentication (or deny it) in the server or application, check that the protection covers every URL form (trailing slash, case, encoded characters, regex locations), and ask search engines to remove URLs already indexed."
+	case audit.PrivateInSitemap:
+		return "A sitemap lists a path declared private. Sitemaps invite crawlers to fetch those URLs; a private URL there either leaks its existence or, if protected, wastes crawl budget on errors.",
+			"Remove private URLs from the sitemaps, or correct the declaration if the path is meant to be public."
+	case audit.RobotsUnavailable:
+		return "robots.txt could not be read. Google treats a 401 or 403 for robots.txt as if there were no restrictions, but a 429, a 5xx or a timeout as a full disallow: it stops crawling the site until robots.txt answers again.",
+			"Serve robots.txt to anonymous crawlers with a 200 (or a 404 when there is none): exempt it from authentication, rate limits and bot protection."
+	case audit.RobotsBlocksPublic:
+		return "robots.txt disallows a public path for a crawler. The crawler does not fetch the page, so its content is not indexed; the URL may still appear in results without a description.",
+			"Remove or narrow the Disallow rule for that crawler's group in robots.txt (the result names the line), or take the path out of the public declaration if the block is intended."
+	case audit.UndeclaredBlocked:
+		return "A URL no declaration covers, linked from a public page, answered 401 or 403. Crawlers follow the link and hit a wall; if the URL was meant to be public it will not be indexed.",
+			"Declare the URL public or private. If it is public, remove the authentication; if it is private, consider not linking it from public pages or marking the link nofollow."
+	case audit.FetchError:
+		return "A URL could not be fetched at all (timeout, connection reset, body too large, redirect loop). Crawlers that meet the same failure cannot index the page and crawl the site more slowly.",
+			"Check the server and the network path for the URL: timeouts, size limits, redirect rules. The result's not_fetched property holds the error each agent got."
+	case audit.DeclaredPaywall:
+		return "A public page is marked as paywalled with isAccessibleForFree false. That is the structured data search engines ask for on paywalled content, so it is not an auth wall; it is listed for information.",
+			"Nothing to do if the paywall is intended. Keep the paywalled section marked up as Google's paywalled-content guidelines describe, and serve crawlers the same content as subscribers."
+	}
+	return "A finding kind this version of the SARIF writer has no description for.", "See the finding's message and properties."
+}
+
+// sarifLevel maps a severity to a SARIF level; an unknown severity gets
+// SARIF's default, warning.
+func sarifLevel(s audit.Severity) string {
+	switch s {
+	case audit.SeverityError:
+		return "error"
+	case audit.SeverityInfo:
+		return "note"
+	}
+	return "warning"
+}
+
+// camelCase turns a kind into a rule name: public-login-redirect becomes
+// PublicLoginRedirect. Anything but letters and digits separates words.
+func camelCase(s string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			upper = true
+			continue
+		}
+		if upper {
+			r = unicode.ToUpper(r)
+			upper = false
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() == 0 {
+		return "Unknown"
+	}
+	return b.String()
+}
+
+// sarifResult builds the result for one finding; prefix starts its message.
+func sarifResult(r *audit.Report, f audit.Finding, prefix string) *sarif.Result {
+	text, markdown := sarifMessage(r, f)
+	msg := sarif.NewMessage().WithText(prefix + text).WithMarkdown(mdEscape(prefix) + markdown)
+	res := sarif.NewRuleResult(sarifRuleID(f.Kind)).
+		WithLevel(sarifLevel(f.Severity)).
+		WithMessage(msg).
+		WithLocations([]*sarif.Location{sarifLocation(f)})
+	fp := sarifFingerprint(f)
+	res.WithPartialFingerPrints(map[string]interface{}{
+		sarifFingerprintKey: fp,
+		// GitHub code scanning matches alerts across runs by this key
+		// alone and computes it from the source line when it is missing,
+		// which for a URL pseudo-path cannot work; kind and URL are the
+		// identity here.
+		"primaryLocationLineHash": fp[:16] + ":1",
+	})
+	res.Properties = sarifResultProperties(f)
+	return res
+}
+
+// sarifFingerprint hashes kind and URL, as the baseline compares findings.
+// Both are made valid UTF-8 first, as the JSON report stores them, so a
+// finding read back from a baseline hashes the same.
+func sarifFingerprint(f audit.Finding) string {
+	sum := sha256.Sum256([]byte(validUTF8(string(f.Kind)) + "\x00" + validUTF8(f.URL)))
+	return hex.EncodeToString(sum[:])
+}
+
+// sarifLocation is where a viewer points for the finding. GitHub code
+// scanning rejects a whole upload when a result has no physical location
+// ("expected a physical location") or when an artifact URI has a scheme
+// other than the checkout's file: ("SARIF URI scheme "https" did not match
+// the checkout URI scheme "file""), so a URL cannot be the artifact URI.
+// The config file and line are the real place to fix when attribution
+// found them; otherwise the URL becomes a scheme-less relative pseudo-path
+// (urlArtifactURI), which GitHub accepts as a file that is not in the
+// repository. Either way the URL itself is a logical location of kind
+// "resource", SARIF's own term for a subject that is not a file.
+func sarifLocation(f audit.Finding) *sarif.Location {
+	loc := sarif.NewLocation()
+	if a := f.Attribution; a != nil && a.Location != nil && a.Location.File != "" {
+		pl := sarif.NewPhysicalLocation().WithArtifactLocation(configArtifact(a.Location.File))
+		if a.Location.Line >= 1 {
+			pl.WithRegion(sarif.NewRegion().WithStartLine(a.Location.Line))
+		}
+		loc.WithPhysicalLocation(pl)
+		if c := oneLine(a.Location.Context); c != "" {
+			loc.WithDescriptionText(c)
+		}
+	} else {
+		// No region: the pseudo-path has no lines, and a made-up line 1
+		// would claim more than is known.
+		loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
+			WithArtifactLocation(sarif.NewSimpleArtifactLocation(urlArtifactURI(f.URL))))
+	}
+	ll := sarif.NewLogicalLocation().WithFullyQualifiedName(validUTF8(f.URL)).WithKind("resource")
+	if p := validUTF8(f.Path); p != "" {
+		ll.WithName(p)
+	}
+	return loc.WithLogicalLocations([]*sarif.LogicalLocation{ll})
+}
+
+// configArtifact locates a server config file: a relative path as given,
+// against SRCROOT; an absolute one as a file: URI, which GitHub maps into
+// the checkout when it lies there.
+func configArtifact(file string) *sarif.ArtifactLocation {
+	p := filepath.ToSlash(file)
+	if filepath.IsAbs(file) {
+		return sarif.NewSimpleArtifactLocation((&url.URL{Scheme: "file", Path: p}).String())
+	}
+	// url.URL escapes what a URI cannot hold and prefixes "./" when the
+	// first segment has a colon, so the result is always a relative
+	// reference.
+	return sarif.NewSimpleArtifactLocation((&url.URL{Path: p}).String()).WithUriBaseId(sarifSrcRoot)
+}
+
+// urlArtifactURI maps a page URL to a relative pseudo-path for the
+// artifact URI: host, then the dot-segment-normalised path, without scheme,
+// query or fragment (https://example.org:8443/a/../b/?q=1 becomes
+// example.org_8443/b/). The port's colon becomes "_" because a colon in
+// the first segment would read as a scheme. A URL that does not parse as
+// http(s) with a host is kept whole, escaped, under other-url/.
+func urlArtifactURI(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return "other-url/" + url.PathEscape(raw)
+	}
+	host := url.PathEscape(strings.ReplaceAll(strings.ToLower(u.Host), ":", "_"))
+	clean := path.Clean("/" + u.Path)
+	var b strings.Builder
+	b.WriteString(host)
+	for _, seg := range strings.Split(strings.TrimPrefix(clean, "/"), "/") {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(seg))
+	}
+	s := b.String()
+	if strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(s, "/") {
+		s += "/"
+	}
+	return s
+}
+
+// sarifMessage returns the one-line summary of a finding as plain text and
+// as Markdown: kind and URL, what each agent got, the finding's own message,
+// the likely source, and the first line of the fix. In the Markdown every
+// value from the site is escaped or in a code span, so a hostile URL or
+// realm cannot become a link or markup.
+func sarifMessage(r *audit.Report, f audit.Finding) (text, markdown string) {
+	kind, u := oneLine(string(f.Kind)), oneLine(f.URL)
+	var t, m []string
+	head, mhead := kind, "**"+mdEscape(kind)+"**"
+	if u != "" {
+		head += " at " + u
+		mhead += " at " + codeSpan(u)
+	}
+	if st := statusLine(r, f); st != "" {
+		head += ": " + st
+		mhead += ": " + mdEscape(st)
+	}
+	t, m = append(t, head), append(m, mhead)
+	if msg := oneLine(f.Message); msg != "" {
+		t, m = append(t, msg), append(m, mdEscape(msg))
+	}
+	if a := f.Attribution; a != nil {
+		var src, msrc []string
+		if s := oneLine(a.Source); s != "" {
+			src, msrc = append(src, s), append(msrc, mdEscape(s))
+		}
+		if d := oneLine(a.Directive); d != "" {
+			src, msrc = append(src, d), append(msrc, codeSpan(d))
+		}
+		if rl := oneLine(a.Realm); rl != "" {
+			src, msrc = append(src, "realm "+strconv.Quote(rl)), append(msrc, "realm "+codeSpan(rl))
+		}
+		if len(src) > 0 {
+			t, m = append(t, strings.Join(src, " ")), append(m, strings.Join(msrc, " "))
+		}
+		if fix := oneLine(firstLine(a.Fix)); fix != "" {
+			t, m = append(t, "fix: "+fix), append(m, "fix: "+mdEscape(fix))
+		}
+	}
+	return strings.Join(t, "; "), strings.Join(m, "; ")
+}
+
+// statusLine lists what each agent got: the report's agents in order, then
+// the browser control, then any other name, sorted. A status 0 says why.
+func statusLine(r *audit.Report, f audit.Finding) string {
+	names := make([]string, 0, len(f.Statuses))
+	seen := map[string]bool{}
+	add := func(n string) {
+		if _, ok := f.Statuses[n]; ok && !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	for _, a := range r.Agents {
+		add(a.Name)
+	}
+	add("browser")
+	var rest []string
+	for n := range f.Statuses {
+		if !seen[n] {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(rest)
+	names = append(names, rest...)
+	parts := make([]string, 0, len(names))
+	for _, n := range names {
+		s := strconv.Itoa(f.Statuses[n])
+		if f.Statuses[n] == 0 {
+			s = "not fetched"
+			if why := f.NotFetched[n]; why != "" {
+				s += " (" + why + ")"
+			}
+		}
+		parts = append(parts, n+" "+s)
+	}
+	return oneLine(strings.Join(parts, ", "))
+}
+
+// sarifResultProperties carries what a script reading the SARIF needs
+// beyond the message, under the JSON report's field names.
+func sarifResultProperties(f audit.Finding) sarif.Properties {
+	p := sarif.Properties{
+		"url":      validUTF8(f.URL),
+		"severity": validUTF8(string(f.Severity)),
+		"statuses": statuses(f.Statuses),
+	}
+	for k, v := range map[string]string{"path": f.Path, "declared_by": f.DeclaredBy, "found_via": f.FoundVia} {
+		if v != "" {
+			p[k] = validUTF8(v)
+		}
+	}
+	if nf := notFetched(f.NotFetched); nf != nil {
+		p["not_fetched"] = nf
+	}
+	if a := f.Attribution; a != nil {
+		for k, v := range map[string]string{
+			"source": a.Source, "mechanism": a.Mechanism, "directive": a.Directive, "realm": a.Realm,
+			"confidence": a.Confidence, "fix": a.Fix, "edge": a.Edge, "signature": a.Signature,
+		} {
+			if v != "" {
+				p[k] = validUTF8(v)
+			}
+		}
+		p["evidence"] = validUTF8s(a.Evidence)
+	}
+	return p
+}
+
+// sarifInvocation records whether the crawl ran to the end, and the notes
+// that say what was cut short.
+func sarifInvocation(r *audit.Report) *sarif.Invocation {
+	inv := sarif.NewInvocation().WithExecutionSuccess(!r.Incomplete)
+	if !r.StartedAt.IsZero() {
+		start := r.StartedAt.UTC().Truncate(time.Millisecond)
+		inv.WithStartTimeUTC(start).WithEndTimeUTC(start.Add(r.Duration.Truncate(time.Millisecond)))
+	}
+	for _, n := range r.Notes {
+		inv.AddTToolExecutionNotification(sarif.NewNotification().WithLevel("warning").WithTextMessage(validUTF8(n)))
+	}
+	return inv
+}
+
+// sarifRunProperties sums the run up as the JSON report's summary does.
+func sarifRunProperties(r *audit.Report) sarif.Properties {
+	agents := make([]JSONAgent, 0, len(r.Agents))
+	for _, a := range r.Agents {
+		agents = append(agents, JSONAgent{Name: validUTF8(a.Name), UserAgent: validUTF8(a.UserAgent), RobotsToken: validUTF8(a.RobotsToken)})
+	}
+	p := sarif.Properties{
+		"target":      validUTF8(r.Target),
+		"agents":      agents,
+		"urls":        r.URLs,
+		"requests":    r.Requests,
+		"duration_ms": r.Duration.Milliseconds(),
+		"failed":      r.Failed,
+		"incomplete":  r.Incomplete,
+	}
+	if r.Baseline != "" {
+		p["baseline"] = validUTF8(r.Baseline)
+		p["fixed"] = len(r.Fixed)
+	}
+	return p
+}
+
+// oneLine makes s valid UTF-8 and replaces control characters and bidi
+// overrides with spaces, so a value from the site cannot break a one-line
+// message or reorder what a viewer shows.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || isBidiControl(r) {
+			return ' '
+		}
+		return r
+	}, validUTF8(s))
+}
+
+func isBidiControl(r rune) bool {
+	return r == '\u061c' || r == '\u200e' || r == '\u200f' ||
+		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(line)
+}
+
+// mdEscape backslash-escapes every ASCII punctuation character, which
+// CommonMark then shows literally: no emphasis, link, HTML or code from s.
+func mdEscape(s string) string {
+	const punct = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(punct, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// codeSpan puts s in a CommonMark code span, whose content is literal:
+// the fence is one backtick longer than the longest run inside, and a
+// space pads content that starts or ends with a backtick or a space.
+func codeSpan(s string) string {
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
+		s = " " + s + " "
+	}
+	return fence + s + fence
+}
