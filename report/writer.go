@@ -23,11 +23,11 @@ var (
 )
 
 // formats lists the formats New accepts, in the order help text shows them.
-func formats() []string { return []string{"table", "json", "html"} }
+func formats() []string { return []string{"table", "json", "html", "sarif"} }
 
 // plannedFormats are named in DESIGN.md but have no writer yet; New rejects
 // them with their own message so the CLI can tell "later" from "typo".
-func plannedFormats() []string { return []string{"csv", "junit", "sarif", "github"} }
+func plannedFormats() []string { return []string{"csv", "junit", "github"} }
 
 // Formats returns the formats New accepts now.
 func Formats() []string { return formats() }
@@ -43,6 +43,8 @@ func New(format string) (Writer, error) {
 		return &JSON{}, nil
 	case "html":
 		return &HTML{}, nil
+	case "sarif":
+		return &SARIF{}, nil
 	}
 	known := strings.Join(formats(), ", ")
 	for _, p := range plannedFormats() {

@@ -254,6 +254,7 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 				assert.Equal(t, n+1, blank, "table rows before the blank line")
 			}
 		},
+		"sarif": checkSARIF,
 	}
 }
 
@@ -358,6 +359,7 @@ func TestNilOptionsMeanDefaults(t *testing.T) {
 		{(*Table)(nil), &Table{}},
 		{(*JSON)(nil), &JSON{}},
 		{(*HTML)(nil), &HTML{}},
+		{(*SARIF)(nil), &SARIF{}},
 	} {
 		var a, b bytes.Buffer
 		require.NoError(t, tc.nilWriter.Write(&a, sampleReport()))
@@ -375,12 +377,12 @@ func TestNew(t *testing.T) {
 		{format: "table", want: &Table{}},
 		{format: "json", want: &JSON{}},
 		{format: " JSON ", want: &JSON{}},
-		{format: "csv", wantErr: `format "csv" is not available yet (available: table, json, html)`},
+		{format: "csv", wantErr: `format "csv" is not available yet (available: table, json, html, sarif)`},
 		{format: "html", want: &HTML{}},
 		{format: "junit", wantErr: `format "junit" is not available yet`},
-		{format: "sarif", wantErr: `format "sarif" is not available yet`},
+		{format: "sarif", want: &SARIF{}},
 		{format: "github", wantErr: `format "github" is not available yet`},
-		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, html)`},
+		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, html, sarif)`},
 		{format: "", wantErr: `unknown report format ""`},
 	}
 	for _, tc := range tests {
@@ -398,7 +400,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestFormatsAreAccepted(t *testing.T) {
-	assert.Equal(t, []string{"table", "json", "html"}, Formats())
+	assert.Equal(t, []string{"table", "json", "html", "sarif"}, Formats())
 	for _, f := range Formats() {
 		_, err := New(f)
 		assert.NoError(t, err, f)
@@ -446,6 +448,7 @@ func TestGolden(t *testing.T) {
 		{"report.golden.txt", &Table{}},
 		{"report.golden.json", &JSON{Indent: true}},
 		{"report.golden.html", &HTML{}},
+		{"report.golden.sarif", &SARIF{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -480,9 +483,9 @@ func ExampleNew() {
 		panic(err)
 	}
 	// Output:
-	// [table json html]
-	// format "csv" is not available yet (available: table, json, html)
-	// unknown report format "xml" (known: table, json, html)
+	// [table json html sarif]
+	// format "csv" is not available yet (available: table, json, html, sarif)
+	// unknown report format "xml" (known: table, json, html, sarif)
 	// No findings on 4 crawled URLs.
 	// 4 URLs, 9 requests, in 1.2s — PASS
 }
