@@ -23,11 +23,13 @@ var (
 )
 
 // formats lists the formats New accepts, in the order help text shows them.
-func formats() []string { return []string{"table", "json", "html", "sarif"} }
+func formats() []string {
+	return []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github"}
+}
 
 // plannedFormats are named in DESIGN.md but have no writer yet; New rejects
 // them with their own message so the CLI can tell "later" from "typo".
-func plannedFormats() []string { return []string{"csv", "junit", "github"} }
+func plannedFormats() []string { return nil }
 
 // Formats returns the formats New accepts now.
 func Formats() []string { return formats() }
@@ -45,6 +47,14 @@ func New(format string) (Writer, error) {
 		return &HTML{}, nil
 	case "sarif":
 		return &SARIF{}, nil
+	case "csv":
+		return &CSV{}, nil
+	case "csv-pages":
+		return &CSVPages{}, nil
+	case "junit":
+		return &JUnit{}, nil
+	case "github":
+		return &GitHub{}, nil
 	}
 	known := strings.Join(formats(), ", ")
 	for _, p := range plannedFormats() {

@@ -254,7 +254,11 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 				assert.Equal(t, n+1, blank, "table rows before the blank line")
 			}
 		},
-		"sarif": checkSARIF,
+		"sarif":     checkSARIF,
+		"csv":       checkCSV,
+		"csv-pages": checkCSVPages,
+		"junit":     checkJUnit,
+		"github":    checkGitHub,
 	}
 }
 
@@ -360,6 +364,10 @@ func TestNilOptionsMeanDefaults(t *testing.T) {
 		{(*JSON)(nil), &JSON{}},
 		{(*HTML)(nil), &HTML{}},
 		{(*SARIF)(nil), &SARIF{}},
+		{(*CSV)(nil), &CSV{}},
+		{(*CSVPages)(nil), &CSVPages{}},
+		{(*JUnit)(nil), &JUnit{}},
+		{(*GitHub)(nil), &GitHub{}},
 	} {
 		var a, b bytes.Buffer
 		require.NoError(t, tc.nilWriter.Write(&a, sampleReport()))
@@ -377,12 +385,13 @@ func TestNew(t *testing.T) {
 		{format: "table", want: &Table{}},
 		{format: "json", want: &JSON{}},
 		{format: " JSON ", want: &JSON{}},
-		{format: "csv", wantErr: `format "csv" is not available yet (available: table, json, html, sarif)`},
+		{format: "csv", want: &CSV{}},
+		{format: "CSV-Pages", want: &CSVPages{}},
 		{format: "html", want: &HTML{}},
-		{format: "junit", wantErr: `format "junit" is not available yet`},
+		{format: "junit", want: &JUnit{}},
 		{format: "sarif", want: &SARIF{}},
-		{format: "github", wantErr: `format "github" is not available yet`},
-		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, html, sarif)`},
+		{format: "github", want: &GitHub{}},
+		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github)`},
 		{format: "", wantErr: `unknown report format ""`},
 	}
 	for _, tc := range tests {
@@ -400,7 +409,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestFormatsAreAccepted(t *testing.T) {
-	assert.Equal(t, []string{"table", "json", "html", "sarif"}, Formats())
+	assert.Equal(t, []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github"}, Formats())
 	for _, f := range Formats() {
 		_, err := New(f)
 		assert.NoError(t, err, f)
@@ -449,6 +458,10 @@ func TestGolden(t *testing.T) {
 		{"report.golden.json", &JSON{Indent: true}},
 		{"report.golden.html", &HTML{}},
 		{"report.golden.sarif", &SARIF{}},
+		{"report.golden.csv", &CSV{}},
+		{"report.golden.pages.csv", &CSVPages{}},
+		{"report.golden.junit.xml", &JUnit{}},
+		{"report.golden.github.txt", &GitHub{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -465,13 +478,10 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-// ExampleNew shows how the CLI picks a writer and what it says about
-// formats that are not there yet.
+// ExampleNew shows how the CLI picks a writer and what it says about a
+// format it does not know.
 func ExampleNew() {
 	fmt.Println(Formats())
-	if _, err := New("csv"); err != nil {
-		fmt.Println(err)
-	}
 	if _, err := New("xml"); err != nil {
 		fmt.Println(err)
 	}
@@ -483,9 +493,8 @@ func ExampleNew() {
 		panic(err)
 	}
 	// Output:
-	// [table json html sarif]
-	// format "csv" is not available yet (available: table, json, html, sarif)
-	// unknown report format "xml" (known: table, json, html, sarif)
+	// [table json csv csv-pages html junit sarif github]
+	// unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github)
 	// No findings on 4 crawled URLs.
 	// 4 URLs, 9 requests, in 1.2s — PASS
 }
