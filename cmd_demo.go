@@ -41,14 +41,24 @@ writes the JSON report. It exits with the audit's exit code (1: the demo site fa
 			if t, ok := table.(*report.Table); ok {
 				t.Color = isTerminalWriter(stdout)
 			}
-			jsonW, _ := report.New("json")
+			var reports []reportTarget
+			for _, r := range []struct{ format, file string }{
+				{"json", "report.json"}, {"csv", "report.csv"}, {"html", "report.html"},
+				{"junit", "report.junit.xml"}, {"sarif", "report.sarif"},
+			} {
+				w, err := report.New(r.format)
+				if err != nil {
+					return &exitError{code: exitNoRun, err: err}
+				}
+				reports = append(reports, reportTarget{format: r.format, file: filepath.Join(outDir, r.file), writer: w})
+			}
 			s := &auditSettings{
 				crawl:    crawler.Options{Start: site.URL, Seeds: paths.Literals(), Logger: newLogger(stderr, false, quiet)},
 				paths:    paths,
 				failOn:   failOn,
 				stdout:   table,
 				progress: false,
-				reports:  []reportTarget{{format: "json", file: filepath.Join(outDir, "report.json"), writer: jsonW}},
+				reports:  reports,
 			}
 			if quiet {
 				s.stdout = nil
@@ -59,7 +69,7 @@ writes the JSON report. It exits with the audit's exit code (1: the demo site fa
 			code, err := runAudit(c.Context(), s, stdout, stderr)
 			setExit(code)
 			if err == nil && !quiet {
-				fmt.Fprintf(stdout, "\nJSON report: %s\nExit code %d: %s\n", s.reports[0].file, code, exitMeaning(code))
+				fmt.Fprintf(stdout, "\nReports in %s/: report.html (open it in a browser), report.json, report.csv, report.junit.xml, report.sarif\nExit code %d: %s\n", outDir, code, exitMeaning(code))
 			}
 			return err
 		},

@@ -1,14 +1,22 @@
 package main
 
 import (
+	"context"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	yaml "go.yaml.in/yaml/v3"
 
 	"authwall/audit"
 	"authwall/config"
+	"authwall/demo"
 )
 
 // TestExamples keeps the shipped examples valid.
@@ -37,5 +45,82 @@ func TestREADMENamesEverySource(t *testing.T) {
 	require.NoError(t, err)
 	for _, src := range cat.Sources() {
 		require.Contains(t, string(readme), "| `"+src+"` |", "README's sources table lacks %s", src)
+	}
+}
+
+// TestCIExamples checks that the pipeline examples parse and that every
+// flag they pass to authwall exists.
+func TestCIExamples(t *testing.T) {
+	for _, f := range []string{"examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml"} {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var doc map[string]any
+		require.NoError(t, yaml.Unmarshal(data, &doc), f)
+	}
+	gh, err := os.ReadFile("examples/ci/github-actions.yml")
+	require.NoError(t, err)
+	for _, want := range []string{"upload-sarif", "upload-artifact", "--format github", "html=", "sarif="} {
+		assert.Contains(t, string(gh), want)
+	}
+	gl, err := os.ReadFile("examples/ci/gitlab-ci.yml")
+	require.NoError(t, err)
+	var glDoc struct {
+		Authwall struct {
+			Artifacts struct {
+				Reports struct{ Junit string }
+			}
+		}
+	}
+	require.NoError(t, yaml.Unmarshal(gl, &glDoc))
+	assert.Equal(t, "authwall.junit.xml", glDoc.Authwall.Artifacts.Reports.Junit)
+
+	cmd := auditCommand(io.Discard, io.Discard, func(int) {})
+	flagRE := regexp.MustCompile(`(?m)(?:^|\s)--([a-z][a-z-]+)`)
+	for _, f := range []string{"examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml", "examples/ci/Jenkinsfile", "examples/pre-release.sh", "README.md"} {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, m := range flagRE.FindAllStringSubmatch(string(data), -1) {
+			name := m[1]
+			if name == "depth" || name == "help" { // git's flag; every command's help
+				continue
+			}
+			assert.NotNil(t, cmd.Flags().Lookup(name), "%s passes --%s, which authwall audit does not have", f, name)
+		}
+	}
+}
+
+// TestPreReleaseScript runs examples/pre-release.sh against the demo site
+// with a freshly built authwall.
+func TestPreReleaseScript(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	out, err := exec.Command("bash", "-n", "examples/pre-release.sh").CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "authwall")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err = build.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	site, err := demo.Start()
+	require.NoError(t, err)
+	defer site.Close()
+	paths := filepath.Join(dir, "public.txt")
+	require.NoError(t, os.WriteFile(paths, demo.Paths(), 0o644))
+	reports := filepath.Join(dir, "reports")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	script := exec.CommandContext(ctx, "bash", "examples/pre-release.sh", site.URL, paths, reports)
+	script.Env = append(os.Environ(), "AUTHWALL="+bin)
+	out, err = script.CombinedOutput()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, string(out))
+	assert.Equal(t, 1, exit.ExitCode(), "the demo site has walls")
+	assert.Contains(t, string(out), "public pages are walled")
+	for _, f := range []string{"report.json", "report.csv", "report.html", "report.junit.xml", "report.sarif"} {
+		assert.FileExists(t, filepath.Join(reports, f))
 	}
 }

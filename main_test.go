@@ -254,6 +254,9 @@ func TestDemo(t *testing.T) {
 	code, out, errOut := cli(t, "demo", "--out", dir)
 	require.Equal(t, 1, code, "%s\n%s", out, errOut)
 	assert.Contains(t, out, "public-401")
+	for _, f := range []string{"report.json", "report.csv", "report.html", "report.junit.xml", "report.sarif"} {
+		assert.FileExists(t, filepath.Join(dir, f))
+	}
 	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
 	require.NoError(t, err)
 	var rep struct {
