@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +124,20 @@ func TestPreReleaseScript(t *testing.T) {
 	assert.Contains(t, string(out), "public pages are walled")
 	for _, f := range []string{"report.json", "report.csv", "report.html", "report.junit.xml", "report.sarif"} {
 		assert.FileExists(t, filepath.Join(reports, f))
+	}
+}
+
+// TestConfigExampleNamesEveryKey keeps examples/authwall.yaml complete: every
+// key of the config appears in it, set or commented out.
+func TestConfigExampleNamesEveryKey(t *testing.T) {
+	data, err := os.ReadFile("examples/authwall.yaml")
+	require.NoError(t, err)
+	typ := reflect.TypeOf(config.Config{})
+	for i := 0; i < typ.NumField(); i++ {
+		key, _, _ := strings.Cut(typ.Field(i).Tag.Get("yaml"), ",")
+		if key == "" || key == "-" {
+			continue
+		}
+		assert.Regexp(t, `(?m)^#? ?`+regexp.QuoteMeta(key)+`:`, string(data), "examples/authwall.yaml lacks %s", key)
 	}
 }
