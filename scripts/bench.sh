@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The project's benchmarks: crawl speed on generated sites, link extraction,
+# robots.txt matching. Figures go in the README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+go test -run '^$' -bench 'BenchmarkCrawl$' -benchtime "${BENCHTIME:-5x}" -count "${COUNT:-3}" ./crawler
+go test -run '^$' -bench 'BenchmarkExtractLinks|BenchmarkNormalize' -benchmem ./crawler
+go test -run '^$' -bench . -benchmem ./crawler/robots
