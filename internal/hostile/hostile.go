@@ -28,7 +28,7 @@
 //	           /to-ftp, /to-js             302 to ftp://127.0.0.1/file and to javascript:alert(1)
 //	bodies     /huge                       4 GiB text/html body with Content-Length, generated as it is sent
 //	           /gzip-bomb                  Content-Encoding: gzip; ~2 MB on the wire that inflate to 2 GiB of zeros
-//	           /deflate-bomb               Content-Encoding: deflate; ~64 KB that inflate to 64 MiB
+//	           /deflate-bomb               Content-Encoding: deflate; ~16 KB that inflate to 16 MiB
 //	           /br                         Content-Encoding: br (never asked for), random bytes
 //	           /gzip-type                  Content-Type: application/gzip, no Content-Encoding: the gzip bomb
 //	HTML       /malformed                  unclosed tags, broken attributes, stray <, a link inside the mess
@@ -107,8 +107,8 @@ const (
 // Caps that bound every handler.
 const (
 	hugeSize     = 4 << 30 // bytes of /huge
-	bombMembers  = 32      // gzip members of /gzip-bomb, 64 MiB each
-	memberZeros  = 64 << 20
+	bombMembers  = 256     // gzip members of /gzip-bomb, 8 MiB each
+	memberZeros  = 8 << 20
 	manyLinks    = 100000
 	deepNesting  = 10000
 	maxHandle    = 60 * time.Second // no handler runs longer
@@ -136,6 +136,8 @@ type Server struct {
 func Start(t testing.TB) *Server {
 	t.Helper()
 	s := &Server{done: make(chan struct{}), conns: map[net.Conn]bool{}, seen: map[string]int{}}
+	gzipMember() // built once, before any client waits for it
+	deflateBomb()
 	for _, robots := range []string{"", "big", "503"} {
 		h := s.handler(robots)
 		srv := httptest.NewServer(http.HandlerFunc(h))
@@ -444,7 +446,7 @@ var (
 	defl       []byte
 )
 
-// gzipMember is one gzip member of 64 MiB of zeros (about 64 KB); members
+// gzipMember is one gzip member of 8 MiB of zeros (about 8 KB); members
 // may be concatenated, and a gzip reader reads them as one stream.
 func gzipMember() []byte {
 	memberOnce.Do(func() {
@@ -460,14 +462,14 @@ func gzipMember() []byte {
 	return member
 }
 
-// deflateBomb is a zlib stream (what HTTP's "deflate" means) of 64 MiB of zeros.
+// deflateBomb is a zlib stream (what HTTP's "deflate" means) of 16 MiB of zeros.
 func deflateBomb() []byte {
 	deflOnce.Do(func() {
 		var b bytes.Buffer
 		b.Write([]byte{0x78, 0xda}) // zlib header; the checksum is left out: a reader fails at the end
 		fw, _ := flate.NewWriter(&b, flate.BestCompression)
 		zeros := make([]byte, 1<<20)
-		for i := 0; i < 64; i++ {
+		for i := 0; i < 16; i++ {
 			fw.Write(zeros)
 		}
 		fw.Close()
