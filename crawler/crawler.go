@@ -94,6 +94,9 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 		sitemap: map[string]bool{},
 		started: time.Now(),
 	}
+	if !cfg.NoTrapGuard {
+		r.traps = newTrapGuard(cfg.MaxPages)
+	}
 	r.cond = sync.NewCond(&r.mu)
 	r.f = newFetcher(ctx, cfg)
 	defer r.f.transport.close()
@@ -161,6 +164,11 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 	res.URLs = len(r.pages)
 	res.Requests = int(r.f.transport.requests.Load())
 	res.Notes = r.notes
+	if r.traps != nil {
+		r.mu.Lock()
+		res.Notes = append(res.Notes, r.traps.notes()...)
+		r.mu.Unlock()
+	}
 	if ctx.Err() != nil {
 		res.Incomplete = true
 		res.Notes = append(res.Notes, fmt.Sprintf("interrupted: %d queued fetches were not made", len(r.queue)))
@@ -202,6 +210,10 @@ type page struct {
 	remaining int  // agent fetches not finished yet
 	blocked   bool // some agent met a wall
 	linksRead bool
+	// The page's URL template and how many discoveries in a row within
+	// that template led here (see traps.go).
+	pattern *trapPattern
+	chain   int32
 }
 
 type job struct {
@@ -231,6 +243,7 @@ type run struct {
 	sitemapOrder  []string
 	notes         []string
 	capped        bool
+	traps         *trapGuard // nil: no trap guard
 	firstErr      string
 	firstErrFatal bool
 }
@@ -243,8 +256,18 @@ func (r *run) note(s string) {
 
 // enqueue adds a URL to the frontier, once, and schedules a fetch per agent.
 func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
+	// Only what links and redirects lead to may be a trap; the start URL,
+	// seeds and sitemap entries were asked for.
+	linked := via == FoundLink || via == FoundRedirect
+	var stripped []string
+	if linked && r.traps != nil {
+		stripped = stripSessions(u)
+	}
 	key := u.String()
 	r.mu.Lock()
+	if stripped != nil {
+		r.traps.noteStripped(stripped)
+	}
 	if p, ok := r.pages[key]; ok {
 		if referrer != "" && len(p.referrers) < maxReferrers && !contains(p.referrers, referrer) {
 			p.referrers = append(p.referrers, referrer)
@@ -265,6 +288,14 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 		return
 	}
 	p := &page{depth: depth, via: via}
+	if r.traps != nil {
+		pat, chain, ok := r.traps.check(u, key, linked, r.pages[referrer])
+		if !ok {
+			r.mu.Unlock()
+			return
+		}
+		p.pattern, p.chain = pat, int32(min(chain, 1<<30))
+	}
 	if referrer != "" {
 		p.referrers = []string{referrer}
 	}

@@ -16,6 +16,10 @@ type Options struct {
 	NoControl    bool // don't refetch blocked URLs with a browser User-Agent
 	IgnoreRobots bool // fetch URLs robots.txt disallows (verdicts are still recorded)
 	NoSitemaps   bool // don't seed from robots.txt Sitemap lines and /sitemap.xml
+	// NoTrapGuard turns off the crawler-trap guard (traps.go): linked URLs
+	// of endless calendars, growing paths and query explosions are then
+	// fetched until --max-pages, and session ids in links are kept.
+	NoTrapGuard bool
 
 	Concurrency int           // requests in flight; default 16
 	Rate        float64       // requests per second ceiling; 0 = none
