@@ -52,7 +52,10 @@ func newFetcher(ctx context.Context, cfg *config) *fetcher {
 		colly.ParseHTTPErrorResponse(),
 		colly.IgnoreRobotsTxt(),
 		// One byte more than the cap, so a cut body can be told from one
-		// that is exactly the cap.
+		// that is exactly the cap. The cap counts decoded bytes: the
+		// transport decodes every body before colly reads it (decodeBody),
+		// so colly's own gunzip, which caps only the compressed bytes,
+		// never runs.
 		colly.MaxBodySize(int(cfg.MaxBody)+1),
 	)
 	c.DisableCookies() // crawlers are anonymous: no session carried between pages

@@ -50,7 +50,11 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	t.requests.Add(1)
-	return t.base.RoundTrip(req)
+	resp, err := t.base.RoundTrip(req)
+	if err == nil {
+		decodeBody(resp)
+	}
+	return resp, err
 }
 
 func (t *politeTransport) wait(ctx context.Context) error {
