@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -56,4 +57,62 @@ func BenchmarkCrawl(b *testing.B) {
 	}
 	b.ReportMetric(float64(pages*b.N)/elapsed.Seconds(), "pages/s")
 	b.ReportMetric(float64(2*pages*b.N)/elapsed.Seconds(), "fetches/s")
+}
+
+// BenchmarkCrawl50k crawls a generated 50,000-page site to its end with
+// MaxPages 50,000 and reports the peak heap (sampled every 50 ms; the test
+// server shares the process and is counted too) and the heap per URL.
+func BenchmarkCrawl50k(b *testing.B) {
+	const pages = 50000
+	srv := generatedSite(pages)
+	defer srv.Close()
+	agents, err := ParseAgents([]string{"googlebot", "bingbot"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var elapsed time.Duration
+	var peak uint64
+	for i := 0; i < b.N; i++ {
+		c, err := New(Options{Start: srv.URL + "/p/0", NoSitemaps: true, NoControl: true, MaxPages: pages, Agents: agents})
+		if err != nil {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		done := make(chan struct{})
+		sampled := make(chan uint64)
+		go func() {
+			var m runtime.MemStats
+			var max uint64
+			tick := time.NewTicker(50 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > max {
+					max = m.HeapInuse
+				}
+				select {
+				case <-done:
+					sampled <- max
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+		start := time.Now()
+		n := 0
+		res, err := c.Run(context.Background(), nil, func(Observation) { n++ })
+		elapsed += time.Since(start)
+		close(done)
+		peak = max(peak, <-sampled)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.URLs != pages || n != len(agents)*pages {
+			b.Fatalf("crawled %d URLs, %d observations; want %d, %d", res.URLs, n, pages, len(agents)*pages)
+		}
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(peak)/pages, "peak-heap-B/URL")
+	b.ReportMetric(float64(pages*b.N)/elapsed.Seconds(), "pages/s")
+	b.ReportMetric(float64(len(agents)*pages*b.N)/elapsed.Seconds(), "fetches/s")
 }

@@ -216,10 +216,13 @@ type page struct {
 	chain   int32
 }
 
+// job is one fetch waiting. It is kept small: on a wide site the queue
+// holds a job per agent for most URLs found. The URL is parsed again from
+// its key when fetched rather than kept parsed (a *url.URL and its strings
+// cost more than the key, which the page map holds anyway).
 type job struct {
-	url     *url.URL
 	key     string
-	agent   Agent
+	agent   *Agent // into cfg.Agents; nil for the browser control
 	control bool
 }
 
@@ -270,6 +273,10 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	}
 	if p, ok := r.pages[key]; ok {
 		if referrer != "" && len(p.referrers) < maxReferrers && !contains(p.referrers, referrer) {
+			if cap(p.referrers) < maxReferrers {
+				// One allocation of the final size instead of growing 1, 2, 4, 8.
+				p.referrers = append(make([]string, 0, maxReferrers), p.referrers...)
+			}
 			p.referrers = append(p.referrers, referrer)
 		}
 		r.mu.Unlock()
@@ -301,7 +308,8 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	}
 	r.pages[key] = p
 	var skipped []Observation
-	for _, a := range r.cfg.Agents {
+	for i := range r.cfg.Agents {
+		a := &r.cfg.Agents[i]
 		v := r.robots[a.Name].test(a.RobotsToken, u)
 		if !v.Allowed && !r.cfg.IgnoreRobots {
 			o := r.observation(key, p, a.Name)
@@ -311,7 +319,7 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 			continue
 		}
 		p.remaining++
-		r.queue = append(r.queue, job{url: u, key: key, agent: a})
+		r.queue = append(r.queue, job{key: key, agent: a})
 	}
 	r.cond.Broadcast()
 	r.mu.Unlock()
@@ -386,23 +394,32 @@ func (r *run) work(ctx context.Context) {
 }
 
 func (r *run) do(ctx context.Context, j job) {
-	agent := j.agent
+	var agent Agent
 	if j.control {
 		agent = BrowserAgent()
+	} else {
+		agent = *j.agent
 	}
 	r.mu.Lock()
 	p := r.pages[j.key]
 	o := r.observation(j.key, p, agent.Name)
 	r.mu.Unlock()
+	u, err := url.Parse(j.key) // a normalised URL: parsing it gives it back
+	if err != nil {
+		o.Err = err.Error() // never expected
+		r.finish(j, p, &o)
+		r.send(o)
+		return
+	}
 	if !j.control {
-		v := r.robots[agent.Name].test(agent.RobotsToken, j.url)
+		v := r.robots[agent.Name].test(agent.RobotsToken, u)
 		if !v.Allowed {
 			o.RobotsDisallowed, o.RobotsLine, o.RobotsRule = true, v.Line, v.Rule
 		}
 	}
 
 	began := time.Now()
-	body, err := r.chain(ctx, &o, j.url, agent)
+	body, err := r.chain(ctx, &o, u, agent)
 	o.Elapsed = time.Since(began)
 	if err != nil {
 		o.Err = describe(err, r.cfg.Timeout)
@@ -448,17 +465,26 @@ func (r *run) do(ctx context.Context, j job) {
 				r.enqueue(t, p.depth+1, FoundLink, j.key)
 			}
 		}
-		isBlocked := r.blocked(&o)
-		r.mu.Lock()
-		p.blocked = p.blocked || isBlocked
-		p.remaining--
-		if p.remaining == 0 && p.blocked && !r.cfg.NoControl {
-			r.queue = append(r.queue, job{url: j.url, key: j.key, control: true})
-			r.cond.Broadcast()
-		}
-		r.mu.Unlock()
 	}
+	r.finish(j, p, &o)
 	r.send(o)
+}
+
+// finish counts an agent's fetch of a page as done and, when every agent
+// is done and one met a wall, queues the browser control.
+func (r *run) finish(j job, p *page, o *Observation) {
+	if j.control {
+		return
+	}
+	isBlocked := r.blocked(o)
+	r.mu.Lock()
+	p.blocked = p.blocked || isBlocked
+	p.remaining--
+	if p.remaining == 0 && p.blocked && !r.cfg.NoControl {
+		r.queue = append(r.queue, job{key: j.key, control: true})
+		r.cond.Broadcast()
+	}
+	r.mu.Unlock()
 }
 
 // chain fetches u as agent and follows redirects hop by hop inside the

@@ -191,7 +191,7 @@ func (g *trapGuard) noteStripped(names []string) {
 // It returns the URL's pattern and run length when the URL may be visited,
 // and ok false when it is cut.
 func (g *trapGuard) check(u *url.URL, key string, linked bool, from *page) (pat *trapPattern, chain int, ok bool) {
-	if g.cut[key] {
+	if linked && g.cut[key] {
 		return nil, 0, false
 	}
 	path := u.EscapedPath()
@@ -284,7 +284,7 @@ func (g *trapGuard) notes() []string {
 	var out []string
 	for _, p := range g.patterns {
 		if p.cutCount {
-			out = append(out, fmt.Sprintf("crawler trap cut: %s: %d URLs visited, %d more skipped (each found from the previous one more than %d times in a row)", p.name, p.visited, p.skipped, g.maxChain-1))
+			out = append(out, fmt.Sprintf("crawler trap cut: %s: %d URLs visited, %d more skipped (each of them found from another of the same pattern, %d in a row)", p.name, p.visited, p.skipped, g.maxChain))
 		}
 	}
 	for _, p := range g.path {
