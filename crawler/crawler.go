@@ -169,6 +169,7 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 		res.Notes = append(res.Notes, r.traps.notes()...)
 		r.mu.Unlock()
 	}
+	res.Notes = append(res.Notes, r.f.transport.undecodedNotes()...)
 	if ctx.Err() != nil {
 		res.Incomplete = true
 		res.Notes = append(res.Notes, fmt.Sprintf("interrupted: %d queued fetches were not made", len(r.queue)))

@@ -29,27 +29,38 @@ import (
 //   - identity or no Content-Encoding: the body is the content, even a
 //     gzip file (a sitemap.xml.gz is inflated, with its own cap, by
 //     ParseSitemap);
-//   - anything else (br, zstd, compress, longer lists) was
-//     not asked for and cannot be decoded here: reading the body fails
-//     with an error that names the encoding, and the status is kept.
-func decodeBody(resp *http.Response) {
+//   - anything else (br, zstd, compress, longer lists) was not asked for
+//     and cannot be decoded here. Googlebot asks for br and would read such
+//     a page, so it is no fetch error: the status and headers are the
+//     answer, the body reads as empty, and the coding is returned so that
+//     the crawl can say how many bodies it could not read.
+func decodeBody(resp *http.Response) (undecoded string) {
 	if resp.Uncompressed {
-		return
+		return ""
 	}
 	resp.Uncompressed = true // also for an empty body, which colly would fail to gunzip
 	if resp.Body == nil || resp.Body == http.NoBody {
-		return
+		return ""
 	}
-	open := decoder(resp.Header.Get("Content-Encoding"))
+	ce := resp.Header.Get("Content-Encoding")
+	open, ok := decoder(ce)
+	if !ok {
+		_ = resp.Body.Close() // not read: the connection is not reused
+		resp.Body = http.NoBody
+		resp.ContentLength = 0
+		return strings.ToLower(clip(strings.TrimSpace(ce)))
+	}
 	if open != nil {
 		resp.Body = &lazyDecoder{body: resp.Body, open: open}
 		resp.ContentLength = -1
 		resp.Header.Del("Content-Length")
 	}
+	return ""
 }
 
-// decoder returns what undoes a Content-Encoding, nil for none.
-func decoder(contentEncoding string) func(io.Reader) (io.Reader, error) {
+// decoder returns what undoes a Content-Encoding, nil for none; ok is
+// false for codings it does not know.
+func decoder(contentEncoding string) (open func(io.Reader) (io.Reader, error), ok bool) {
 	var layers []func(io.Reader) (io.Reader, error)
 	known := true
 	codings := strings.Split(contentEncoding, ",")
@@ -66,12 +77,10 @@ func decoder(contentEncoding string) func(io.Reader) (io.Reader, error) {
 		}
 	}
 	if !known || len(layers) > 2 {
-		return func(io.Reader) (io.Reader, error) {
-			return nil, fmt.Errorf("body sent with Content-Encoding %q, which was not asked for and is not decoded", clip(contentEncoding))
-		}
+		return nil, false
 	}
 	if len(layers) == 0 {
-		return nil
+		return nil, true
 	}
 	return func(r io.Reader) (io.Reader, error) {
 		for _, l := range layers {
@@ -81,7 +90,7 @@ func decoder(contentEncoding string) func(io.Reader) (io.Reader, error) {
 			}
 		}
 		return r, nil
-	}
+	}, true
 }
 
 // openGzip treats an empty body as empty, not as a broken gzip stream.

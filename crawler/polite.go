@@ -2,8 +2,10 @@ package crawler
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +26,7 @@ type politeTransport struct {
 
 	mu         sync.Mutex
 	pauseUntil time.Time
+	undecoded  map[string]int // Content-Encoding -> bodies not decoded
 }
 
 func newPoliteTransport(concurrency int, perSecond float64, timeout time.Duration) *politeTransport {
@@ -52,7 +55,14 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.requests.Add(1)
 	resp, err := t.base.RoundTrip(req)
 	if err == nil {
-		decodeBody(resp)
+		if ce := decodeBody(resp); ce != "" {
+			t.mu.Lock()
+			if t.undecoded == nil {
+				t.undecoded = map[string]int{}
+			}
+			t.undecoded[ce]++
+			t.mu.Unlock()
+		}
 	}
 	return resp, err
 }
@@ -74,6 +84,19 @@ func (t *politeTransport) wait(ctx context.Context) error {
 		return t.limiter.Wait(ctx)
 	}
 	return nil
+}
+
+// undecodedNotes says, one line per coding in sorted order, how many
+// bodies came in a Content-Encoding the crawler cannot decode.
+func (t *politeTransport) undecodedNotes() []string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []string
+	for ce, n := range t.undecoded {
+		out = append(out, fmt.Sprintf("%d responses came with Content-Encoding %q, which the crawler did not ask for and cannot decode: their status and headers were recorded, their bodies not read", n, ce))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // pause makes every request wait until d from now.

@@ -56,10 +56,11 @@ func TestTrapGrowingPath(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	got, res, err := crawl(t, Options{Start: srv.URL + "/", NoSitemaps: true, MaxPages: 5000})
+	got, res, err := crawl(t, Options{Start: srv.URL + "/", NoSitemaps: true, MaxPages: 5000, Seeds: []string{"/a/a/a/a/a/"}})
 	require.NoError(t, err)
 	assert.Less(t, res.URLs, 1000)
 	assert.Contains(t, got, "/a/a/a/")
+	assert.Contains(t, got, "/a/a/a/a/a/", "a seed is never cut")
 	assert.NotContains(t, got, "/a/a/a/a/")
 	notes := strings.Join(trapNotes(res), "\n")
 	assert.Contains(t, notes, `crawler trap cut: growing path /…/a/a/a/a/… (segment "a" repeated more than 3 times in a row)`)
@@ -187,4 +188,20 @@ func TestPathTemplate(t *testing.T) {
 		assert.Equal(t, want, pathTemplate(in), in)
 	}
 	assert.Equal(t, "a, b, c", queryKeys("c=1&a=2&b&a=3"))
+}
+
+func TestStripSessions(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://h/x;jsessionid=0AB12CD;v=1?a=1":                         "http://h/x;v=1?a=1",
+		"http://h/x;JSESSIONID=0AB12CD":                                 "http://h/x",
+		"http://h/p?sid=0123456789abcdef0123&b=2":                       "http://h/p?b=2",
+		"http://h/p?sid=7":                                              "http://h/p?sid=7",
+		"http://h/p?ASPSESSIONIDQQGGQGGQ=ABCDEFGHIJKLMNOP&session_id=x": "http://h/p",
+		"http://h/inside/sidebar?considered=1":                          "http://h/inside/sidebar?considered=1",
+	} {
+		u, err := url.Parse(in)
+		require.NoError(t, err)
+		stripSessions(u)
+		assert.Equal(t, want, u.String(), in)
+	}
 }
