@@ -32,11 +32,13 @@ const (
 	// listed from index pages and link each other in many directions, so
 	// each is found a few steps from the first of its kind. A calendar or
 	// an endless list finds each URL from the previous one: the run grows
-	// by one per page. 100 lets pagination of 1,000-2,000 items through.
+	// by one per page. A run of 100 is a pagination of 1,000-2,000 items.
 	trapMinChain = 100
-	// With a larger budget the run allowed grows with it (MaxPages/50), so
-	// a deep but finite pagination of a big site is not cut when the user
-	// asked for a big crawl.
+	// The run allowed grows with the budget (MaxPages/50: 200 at the
+	// default 10,000), so a deep but finite pagination of a big site is
+	// not cut when the user asked for a big crawl, while one trap still
+	// takes a small share of the budget (a few times the run length, as
+	// both directions and a few variants per page are followed).
 	trapChainShare = 50
 	// Cut URLs are remembered so that one URL linked from many pages is
 	// counted once; past this many the count may include repeats.
@@ -71,12 +73,11 @@ type trapGuard struct {
 
 // trapPattern is one URL template and what the crawl did with it.
 type trapPattern struct {
-	name     string // the note's name: path template and query keys
-	path     string // path template alone; runs are counted on it
-	visited  int
-	skipped  int
-	isPath   bool // a path-shape rule: no visited count
-	cutCount bool
+	name    string // the note's name: path template and query keys
+	path    string // path template alone; runs are counted on it
+	visited int
+	skipped int
+	cut     bool // some URL of the pattern was cut
 }
 
 func newTrapGuard(maxPages int) *trapGuard {
@@ -224,7 +225,7 @@ func (g *trapGuard) check(u *url.URL, key string, linked bool, from *page) (pat 
 
 func (g *trapGuard) skip(p *trapPattern, key string) {
 	p.skipped++
-	p.cutCount = true
+	p.cut = true
 	if len(g.cut) < trapMaxRemembered {
 		g.cut[key] = true
 	}
@@ -272,7 +273,7 @@ func (g *trapGuard) pathRule(path string) *trapPattern {
 func (g *trapGuard) pathPattern(name string) *trapPattern {
 	p := g.path[name]
 	if p == nil {
-		p = &trapPattern{name: name, isPath: true}
+		p = &trapPattern{name: name}
 		g.path[name] = p
 	}
 	return p
@@ -283,7 +284,7 @@ func (g *trapGuard) pathPattern(name string) *trapPattern {
 func (g *trapGuard) notes() []string {
 	var out []string
 	for _, p := range g.patterns {
-		if p.cutCount {
+		if p.cut {
 			out = append(out, fmt.Sprintf("crawler trap cut: %s: %d URLs visited, %d more skipped (each of them found from another of the same pattern, %d in a row)", p.name, p.visited, p.skipped, g.maxChain))
 		}
 	}
