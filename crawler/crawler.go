@@ -523,7 +523,8 @@ func (r *run) chain(ctx context.Context, o *Observation, u *url.URL, agent Agent
 		if seen[next.String()] {
 			return a.body, fmt.Errorf("redirect loop: %s redirects back to %s", cur, next)
 		}
-		if hop+1 >= maxRedirects {
+		if hop+1 > maxRedirects {
+			// Googlebot follows up to 10 redirects; the 11th ends the chain.
 			return a.body, fmt.Errorf("more than %d redirects", maxRedirects)
 		}
 		seen[next.String()] = true
