@@ -12,7 +12,7 @@ import (
 )
 
 // responses holds raw HTTP/1.1 responses captured from real servers (see
-// /work/shared/facts/captures/README.md for how each was made), replayed
+// shared/facts/captures/README.md beside the project for how each was made), replayed
 // so the demo's walls look exactly like the real thing.
 //
 //go:embed responses/*.txt
