@@ -21,7 +21,7 @@ type jsonFinding struct {
 	Kind, Severity, URL, Path, Message string
 	DeclaredBy                         string `json:"declared_by"`
 	Statuses                           map[string]int
-	Attribution                        *struct{ Source, Mechanism, Directive, Realm string }
+	Attribution                        *struct{ Source, Mechanism, Directive, Realm, Signature string }
 }
 
 type jsonReport struct {

@@ -192,10 +192,10 @@ func TestHelp(t *testing.T) {
 // the public /blog/ location inherits, on Debian's real nginx.
 func TestNginxInheritedAuth(t *testing.T) {
 	srv := realserver.Nginx(t, "testdata/nginx/inherited-auth.conf", "testdata/nginx/site")
-	code, findings := auditReal(t, srv.URL, "testdata/nginx/public.txt")
-	assert.Equal(t, 1, code)
+	ra := auditReal(t, srv.URL, "testdata/nginx/public.txt")
+	assert.Equal(t, 1, ra.code)
 	all := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
-	assertRealFindings(t, srv.URL, findings, []realFinding{
+	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
 		{Kind: "public-401", Path: "/blog/", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all},
 		{Kind: "public-401", Path: "/blog/first-post.html", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all},
 	})

@@ -2,11 +2,9 @@ package main
 
 import (
 	"crypto/md5"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -24,47 +22,6 @@ const (
 	apacheUARule  = "RewriteCond %{HTTP_USER_AGENT} ... [F], or SetEnvIf/BrowserMatch User-Agent with Require not env"
 )
 
-// realAudit is what auditRealDetailed reads besides the findings: the
-// catalog signature behind each attribution ("kind path" -> id) and what
-// every agent got on every crawled path.
-type realAudit struct {
-	code       int
-	findings   []jsonFinding
-	signatures map[string]string
-	pages      map[string]map[string]int
-}
-
-// auditRealDetailed runs auditReal with one more JSON report of its own, to
-// read the signature ids and the page statuses that jsonFinding leaves out.
-func auditRealDetailed(t *testing.T, baseURL, pathsFile string, extra ...string) realAudit {
-	t.Helper()
-	file := filepath.Join(t.TempDir(), "detail.json")
-	code, findings := auditReal(t, baseURL, pathsFile, append([]string{"--report", "json=" + file}, extra...)...)
-	data, err := os.ReadFile(file)
-	require.NoError(t, err)
-	var rep struct {
-		Findings []struct {
-			Kind, URL   string
-			Attribution *struct{ Signature string }
-		}
-		Pages []struct {
-			URL      string
-			Statuses map[string]int
-		}
-	}
-	require.NoError(t, json.Unmarshal(data, &rep))
-	ra := realAudit{code: code, findings: findings, signatures: map[string]string{}, pages: map[string]map[string]int{}}
-	for _, f := range rep.Findings {
-		if f.Attribution != nil {
-			ra.signatures[f.Kind+" "+strings.TrimPrefix(f.URL, baseURL)] = f.Attribution.Signature
-		}
-	}
-	for _, p := range rep.Pages {
-		ra.pages[strings.TrimPrefix(p.URL, baseURL)] = p.Statuses
-	}
-	return ra
-}
-
 // TestRealApacheMisconfigurations starts Debian's apache2 with
 // testdata/apache/site.conf, a site that collected the usual mistakes (each
 // block of the config says which), audits it as Googlebot and Bingbot and
@@ -77,7 +34,7 @@ func TestRealApacheMisconfigurations(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(srv.Prefix, "htdigest"),
 		[]byte(fmt.Sprintf("editor:Support Portal:%x\n", ha1)), 0o644))
 
-	ra := auditRealDetailed(t, srv.URL, "testdata/apache/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/apache/public.txt")
 	assert.Equal(t, 1, ra.code)
 
 	all := func(st int) map[string]int { return map[string]int{"googlebot": st, "bingbot": st, "browser": st} }
@@ -111,9 +68,7 @@ func TestRealApacheMisconfigurations(t *testing.T) {
 	wantSigs := map[string]string{}
 	for _, w := range want {
 		wantFindings = append(wantFindings, w.realFinding)
-		if w.signature != "" {
-			wantSigs[w.Kind+" "+w.Path] = w.signature
-		}
+		wantSigs[w.Kind+" "+w.Path] = w.signature
 	}
 	assertRealFindings(t, srv.URL, ra.findings, wantFindings)
 	assert.Equal(t, wantSigs, ra.signatures, "catalog signatures")

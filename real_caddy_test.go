@@ -20,20 +20,19 @@ const (
 // /account` is an exact path matcher, so /account/ is exposed.
 func TestRealCaddyMatcherTooWide(t *testing.T) {
 	srv := realserver.Caddy(t, "testdata/caddy/matcher-too-wide.Caddyfile", "testdata/caddy/site")
-	sigs := newSignatureReport(t)
-	code, findings := auditReal(t, srv.URL, "testdata/caddy/public.txt", sigs.args()...)
-	assert.Equal(t, 1, code)
+	ra := auditReal(t, srv.URL, "testdata/caddy/public.txt")
+	assert.Equal(t, 1, ra.code)
 	all401 := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
-	assertRealFindings(t, srv.URL, findings, []realFinding{
+	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
 		{Kind: "public-401", Path: "/blog/", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "restricted", Statuses: all401},
 		{Kind: "public-401", Path: "/blog/first-post.html", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "restricted", Statuses: all401},
 		{Kind: "private-exposed", Path: "/account/", Statuses: map[string]int{"googlebot": 200, "bingbot": 200}},
 	})
-	sigs.check(t, srv.URL, map[string]string{
+	assert.Equal(t, map[string]string{
 		"public-401 /blog/":                "caddy.basic_auth",
 		"public-401 /blog/first-post.html": "caddy.basic_auth",
 		"private-exposed /account/":        "",
-	})
+	}, ra.signatures, "catalog entry per finding")
 }
 
 // TestRealCaddyBotRules: private areas guarded correctly, but `respond
@@ -42,10 +41,9 @@ func TestRealCaddyMatcherTooWide(t *testing.T) {
 // press kit keeps its embargo `basicauth` with the realm "Press Kit".
 func TestRealCaddyBotRules(t *testing.T) {
 	srv := realserver.Caddy(t, "testdata/caddy/bot-rules.Caddyfile", "testdata/caddy/site")
-	sigs := newSignatureReport(t)
-	code, findings := auditReal(t, srv.URL, "testdata/caddy/public.txt", sigs.args()...)
-	assert.Equal(t, 1, code)
-	assertRealFindings(t, srv.URL, findings, []realFinding{
+	ra := auditReal(t, srv.URL, "testdata/caddy/public.txt")
+	assert.Equal(t, 1, ra.code)
+	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
 		{Kind: "public-401", Path: "/press/", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "Press Kit",
 			Statuses: map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401}},
 		{Kind: "public-403", Path: "/careers.html", Source: "caddy", Mechanism: "unknown", Directive: caddyRespond,
@@ -54,9 +52,9 @@ func TestRealCaddyBotRules(t *testing.T) {
 		{Kind: "public-403", Path: "/docs/", Source: "caddy", Mechanism: "ua-rule", Directive: caddyUARule,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 200}},
 	})
-	sigs.check(t, srv.URL, map[string]string{
+	assert.Equal(t, map[string]string{
 		"public-401 /press/":       "caddy.basic_auth",
 		"public-403 /careers.html": "caddy.respond_403",
 		"public-403 /docs/":        "ua-rule.caddy",
-	})
+	}, ra.signatures, "catalog entry per finding")
 }

@@ -20,20 +20,19 @@ const (
 // name ("www"); the press kit keeps its embargo rule with realm "Press Kit".
 func TestRealHAProxyAuthTooWide(t *testing.T) {
 	srv := realserver.HAProxy(t, "testdata/haproxy/auth-too-wide.cfg")
-	sigs := newSignatureReport(t)
-	code, findings := auditReal(t, srv.URL, "testdata/haproxy/public.txt", sigs.args()...)
-	assert.Equal(t, 1, code)
+	ra := auditReal(t, srv.URL, "testdata/haproxy/public.txt")
+	assert.Equal(t, 1, ra.code)
 	all401 := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
-	assertRealFindings(t, srv.URL, findings, []realFinding{
+	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
 		{Kind: "public-401", Path: "/blog/", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "www", Statuses: all401},
 		{Kind: "public-401", Path: "/blog/first-post.html", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "www", Statuses: all401},
 		{Kind: "public-401", Path: "/press/", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "Press Kit", Statuses: all401},
 	})
-	sigs.check(t, srv.URL, map[string]string{
+	assert.Equal(t, map[string]string{
 		"public-401 /blog/":                "haproxy.http_request_auth",
 		"public-401 /blog/first-post.html": "haproxy.http_request_auth",
 		"public-401 /press/":               "haproxy.http_request_auth",
-	})
+	}, ra.signatures, "catalog entry per finding")
 }
 
 // TestRealHAProxyDenyRules: `http-request deny` on a User-Agent ACL walls
@@ -42,10 +41,9 @@ func TestRealHAProxyAuthTooWide(t *testing.T) {
 // `path_beg`, so the orders page is exposed.
 func TestRealHAProxyDenyRules(t *testing.T) {
 	srv := realserver.HAProxy(t, "testdata/haproxy/deny-rules.cfg")
-	sigs := newSignatureReport(t)
-	code, findings := auditReal(t, srv.URL, "testdata/haproxy/public.txt", sigs.args()...)
-	assert.Equal(t, 1, code)
-	assertRealFindings(t, srv.URL, findings, []realFinding{
+	ra := auditReal(t, srv.URL, "testdata/haproxy/public.txt")
+	assert.Equal(t, 1, ra.code)
+	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
 		{Kind: "public-403", Path: "/careers.html", Source: "haproxy", Mechanism: "unknown", Directive: haproxyDeny,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 403}},
 		// The crawlers never reach /docs/install.html: the only link to it is on the walled /docs/.
@@ -53,9 +51,9 @@ func TestRealHAProxyDenyRules(t *testing.T) {
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 200}},
 		{Kind: "private-exposed", Path: "/account/orders.html", Statuses: map[string]int{"googlebot": 200, "bingbot": 200}},
 	})
-	sigs.check(t, srv.URL, map[string]string{
+	assert.Equal(t, map[string]string{
 		"public-403 /careers.html":             "haproxy.deny",
 		"public-403 /docs/":                    "ua-rule.haproxy",
 		"private-exposed /account/orders.html": "",
-	})
+	}, ra.signatures, "catalog entry per finding")
 }

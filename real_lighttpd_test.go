@@ -21,20 +21,19 @@ const (
 // kit keeps its embargo rule (digest, realm "Press Kit").
 func TestRealLighttpdAuthTooWide(t *testing.T) {
 	srv := realserver.Lighttpd(t, "testdata/lighttpd/auth-too-wide.conf", "testdata/lighttpd/site")
-	sigs := newSignatureReport(t)
-	code, findings := auditReal(t, srv.URL, "testdata/lighttpd/public.txt", sigs.args()...)
-	assert.Equal(t, 1, code)
+	ra := auditReal(t, srv.URL, "testdata/lighttpd/public.txt")
+	assert.Equal(t, 1, ra.code)
 	all401 := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
-	assertRealFindings(t, srv.URL, findings, []realFinding{
+	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
 		{Kind: "public-401", Path: "/blog/", Source: "lighttpd", Mechanism: "basic", Directive: lighttpdBasic, Realm: "Beta", Statuses: all401},
 		{Kind: "public-401", Path: "/blog/first-post.html", Source: "lighttpd", Mechanism: "basic", Directive: lighttpdBasic, Realm: "Beta", Statuses: all401},
 		{Kind: "public-401", Path: "/press/", Source: "lighttpd", Mechanism: "digest", Directive: lighttpdDigest, Realm: "Press Kit", Statuses: all401},
 	})
-	sigs.check(t, srv.URL, map[string]string{
+	assert.Equal(t, map[string]string{
 		"public-401 /blog/":                "lighttpd.auth_basic",
 		"public-401 /blog/first-post.html": "lighttpd.auth_basic",
 		"public-401 /press/":               "lighttpd.auth_digest",
-	})
+	}, ra.signatures, "catalog entry per finding")
 }
 
 // TestRealLighttpdDenyRules: `$HTTP["useragent"] =~ "bot"` with
@@ -43,11 +42,10 @@ func TestRealLighttpdAuthTooWide(t *testing.T) {
 // under one host name, so it is exposed under the one crawled.
 func TestRealLighttpdDenyRules(t *testing.T) {
 	srv := realserver.Lighttpd(t, "testdata/lighttpd/deny-rules.conf", "testdata/lighttpd/site")
-	sigs := newSignatureReport(t)
-	code, findings := auditReal(t, srv.URL, "testdata/lighttpd/public.txt", sigs.args()...)
-	assert.Equal(t, 1, code)
+	ra := auditReal(t, srv.URL, "testdata/lighttpd/public.txt")
+	assert.Equal(t, 1, ra.code)
 	exposed := map[string]int{"googlebot": 200, "bingbot": 200}
-	assertRealFindings(t, srv.URL, findings, []realFinding{
+	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
 		{Kind: "public-403", Path: "/careers.html", Source: "lighttpd", Mechanism: "unknown", Directive: lighttpdDeny,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 403}},
 		// The crawlers never reach /docs/install.html: the only link to it is on the walled /docs/.
@@ -56,10 +54,10 @@ func TestRealLighttpdDenyRules(t *testing.T) {
 		{Kind: "private-exposed", Path: "/account/", Statuses: exposed},
 		{Kind: "private-exposed", Path: "/account/orders.html", Statuses: exposed},
 	})
-	sigs.check(t, srv.URL, map[string]string{
+	assert.Equal(t, map[string]string{
 		"public-403 /careers.html":             "lighttpd.deny",
 		"public-403 /docs/":                    "ua-rule.lighttpd",
 		"private-exposed /account/":            "",
 		"private-exposed /account/orders.html": "",
-	})
+	}, ra.signatures, "catalog entry per finding")
 }

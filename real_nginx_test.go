@@ -25,7 +25,7 @@ const (
 // catalog signature behind it.
 func TestRealNginxMisconfigurations(t *testing.T) {
 	srv := realserver.Nginx(t, nginxMisconfigConf, "testdata/nginx/misconfig/site")
-	ra := auditRealDetailed(t, srv.URL, "testdata/nginx/misconfig/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/nginx/misconfig/public.txt")
 	assert.Equal(t, 1, ra.code)
 
 	all := func(st int) map[string]int { return map[string]int{"googlebot": st, "bingbot": st, "browser": st} }
@@ -53,9 +53,7 @@ func TestRealNginxMisconfigurations(t *testing.T) {
 	wantSigs := map[string]string{}
 	for _, w := range want {
 		wantFindings = append(wantFindings, w.realFinding)
-		if w.signature != "" {
-			wantSigs[w.Kind+" "+w.Path] = w.signature
-		}
+		wantSigs[w.Kind+" "+w.Path] = w.signature
 	}
 	assertRealFindings(t, srv.URL, ra.findings, wantFindings)
 	assert.Equal(t, wantSigs, ra.signatures, "catalog signatures")

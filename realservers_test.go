@@ -19,10 +19,19 @@ type realFinding struct {
 	Statuses                            map[string]int // nil: not checked
 }
 
+// realAudit is one audit of a real server: the exit code, the findings,
+// the catalog signature behind each finding ("kind path" -> id, "" when it
+// has no attribution) and what every agent got on every crawled path.
+type realAudit struct {
+	code       int
+	findings   []jsonFinding
+	signatures map[string]string
+	pages      map[string]map[string]int
+}
+
 // auditReal runs the whole audit in-process against a running real server
-// with a declared paths file and returns the exit code and the findings
-// from the JSON report.
-func auditReal(t *testing.T, baseURL, pathsFile string, extra ...string) (int, []jsonFinding) {
+// with a declared paths file and reads its JSON report.
+func auditReal(t *testing.T, baseURL, pathsFile string, extra ...string) realAudit {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "report.json")
 	args := append([]string{"audit", "--no-progress", "-p", pathsFile, "--report", "json=" + file}, extra...)
@@ -30,9 +39,26 @@ func auditReal(t *testing.T, baseURL, pathsFile string, extra ...string) (int, [
 	t.Logf("audit %s:\n%s%s", baseURL, out, errOut)
 	data, err := os.ReadFile(file)
 	require.NoError(t, err, errOut)
-	var rep jsonReport
+	var rep struct {
+		jsonReport
+		Pages []struct {
+			URL      string
+			Statuses map[string]int
+		}
+	}
 	require.NoError(t, json.Unmarshal(data, &rep))
-	return code, rep.Findings
+	ra := realAudit{code: code, findings: rep.Findings, signatures: map[string]string{}, pages: map[string]map[string]int{}}
+	for _, f := range rep.Findings {
+		sig := ""
+		if f.Attribution != nil {
+			sig = f.Attribution.Signature
+		}
+		ra.signatures[f.Kind+" "+strings.TrimPrefix(f.URL, baseURL)] = sig
+	}
+	for _, p := range rep.Pages {
+		ra.pages[strings.TrimPrefix(p.URL, baseURL)] = p.Statuses
+	}
+	return ra
 }
 
 // assertRealFindings checks that the findings are exactly want (by kind and
