@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -124,7 +125,7 @@ func (a *Auditor) Add(o crawler.Observation) {
 	}
 	p.inSitemap = p.inSitemap || o.InSitemap
 	for _, l := range o.LinkedFrom {
-		if len(p.linkedFrom) < 5 && !containsString(p.linkedFrom, l) {
+		if len(p.linkedFrom) < 5 && !slices.Contains(p.linkedFrom, l) {
 			p.linkedFrom = append(p.linkedFrom, l)
 		}
 	}
@@ -165,15 +166,6 @@ func (a *Auditor) Add(o crawler.Observation) {
 		r.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
 	}
 	p.agents = append(p.agents, r)
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // declaration says how a URL is declared and by what.

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -273,7 +274,7 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 		r.traps.noteStripped(stripped)
 	}
 	if p, ok := r.pages[key]; ok {
-		if referrer != "" && len(p.referrers) < maxReferrers && !contains(p.referrers, referrer) {
+		if referrer != "" && len(p.referrers) < maxReferrers && !slices.Contains(p.referrers, referrer) {
 			if cap(p.referrers) < maxReferrers {
 				// One allocation of the final size instead of growing 1, 2, 4, 8.
 				p.referrers = append(make([]string, 0, maxReferrers), p.referrers...)
@@ -327,15 +328,6 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	for _, o := range skipped {
 		r.send(o)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // observation starts an Observation with what the frontier knows; the

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -693,11 +694,11 @@ func fixGroups(findings []audit.Finding, origin string) ([]htmlGroup, int) {
 		g := &groups[i]
 		g.Count++
 		g.Pages = append(g.Pages, link(relativeURL(origin, f.URL, f.Path), f.URL))
-		if fix := cleanBlock(a.Fix); fix != "" && !contains(g.Fixes, fix) {
+		if fix := cleanBlock(a.Fix); fix != "" && !slices.Contains(g.Fixes, fix) {
 			g.Fixes = append(g.Fixes, fix)
 		}
 		if a.Location != nil && a.Location.File != "" {
-			if loc := fmt.Sprintf("%s:%d", clean(a.Location.File), a.Location.Line); !contains(g.Locations, loc) {
+			if loc := fmt.Sprintf("%s:%d", clean(a.Location.File), a.Location.Line); !slices.Contains(g.Locations, loc) {
 				g.Locations = append(g.Locations, loc)
 			}
 		}
@@ -706,15 +707,6 @@ func fixGroups(findings []audit.Finding, origin string) ([]htmlGroup, int) {
 	// its severity; a stable sort keeps that order among equal counts.
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].Count > groups[j].Count })
 	return groups, none
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // link makes text a link to u when u is an absolute http or https URL;
