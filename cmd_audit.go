@@ -280,11 +280,8 @@ func resolveAudit(fs *pflag.FlagSet, fl auditFlags, args []string, stdout, stder
 		format = "table"
 	}
 	if !quiet {
-		if s.stdout, err = report.New(format); err != nil {
+		if s.stdout, err = report.New(format, report.Options{Color: isTerminalWriter(stdout)}); err != nil {
 			return nil, usageErr("", "--format: %v", err)
-		}
-		if t, ok := s.stdout.(*report.Table); ok {
-			t.Color = isTerminalWriter(stdout)
 		}
 	}
 	for _, spec := range pickSlice(set("report"), fl.reports, cfg.Reports, nil) {
@@ -292,7 +289,7 @@ func resolveAudit(fs *pflag.FlagSet, fl auditFlags, args []string, stdout, stder
 		if !ok || format == "" || file == "" {
 			return nil, usageErr("e.g. --report json=authwall.json", "--report %q: want FORMAT=FILE", spec)
 		}
-		w, err := report.New(format)
+		w, err := report.New(format, report.Options{})
 		if err != nil {
 			return nil, usageErr("", "--report %s: %v", spec, err)
 		}
@@ -423,11 +420,6 @@ func writeReports(s *auditSettings, rep *audit.Report, stdout io.Writer) error {
 // leaves half a file behind.
 func writeReportFile(t reportTarget, rep *audit.Report) error {
 	var buf bytes.Buffer
-	if t.format == "table" {
-		if tw, ok := t.writer.(*report.Table); ok {
-			tw.Color = false
-		}
-	}
 	if err := t.writer.Write(&buf, rep); err != nil {
 		return fmt.Errorf("render %s report: %w", t.format, err)
 	}

@@ -37,16 +37,13 @@ writes the JSON report. It exits with the audit's exit code (1: the demo site fa
 				return &exitError{code: exitNoRun, err: err}
 			}
 			failOn, _ := audit.ParseFailOn(nil)
-			table, _ := report.New("table")
-			if t, ok := table.(*report.Table); ok {
-				t.Color = isTerminalWriter(stdout)
-			}
+			table, _ := report.New("table", report.Options{Color: isTerminalWriter(stdout)})
 			var reports []reportTarget
 			for _, r := range []struct{ format, file string }{
 				{"json", "report.json"}, {"csv", "report.csv"}, {"html", "report.html"},
 				{"junit", "report.junit.xml"}, {"sarif", "report.sarif"},
 			} {
-				w, err := report.New(r.format)
+				w, err := report.New(r.format, report.Options{})
 				if err != nil {
 					return &exitError{code: exitNoRun, err: err}
 				}

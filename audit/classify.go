@@ -224,7 +224,7 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 // deterministic.
 func SortFindings(fs []Finding) {
 	rank := map[Kind]int{}
-	for i, k := range Kinds {
+	for i, k := range kinds {
 		rank[k.Kind] = i
 	}
 	sort.SliceStable(fs, func(i, j int) bool {

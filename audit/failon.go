@@ -51,7 +51,7 @@ func ParseFailOn(specs []string) (FailOn, error) {
 }
 
 func knownKind(k Kind) bool {
-	for _, info := range Kinds {
+	for _, info := range kinds {
 		if info.Kind == k {
 			return true
 		}
@@ -72,7 +72,7 @@ func (f FailOn) Fails(fd Finding) bool {
 
 // SeverityOf returns the default severity of a kind.
 func SeverityOf(k Kind) Severity {
-	for _, info := range Kinds {
+	for _, info := range kinds {
 		if info.Kind == k {
 			return info.Severity
 		}

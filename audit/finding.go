@@ -6,7 +6,8 @@ package audit
 
 import "time"
 
-// Kind names a finding kind. The names are part of the contract (DESIGN.md).
+// Kind names a finding kind. The names are part of the JSON report and of
+// --fail-on, so they only ever grow.
 type Kind string
 
 const (
@@ -50,28 +51,110 @@ func (s Severity) Rank() int {
 	return 0
 }
 
-// Kinds lists every finding kind with its default severity and a one-line
-// description, in report order.
-var Kinds = []KindInfo{
-	{PublicUnauthorized, SeverityError, "a public path answered 401 to a crawler agent"},
-	{PublicForbidden, SeverityError, "a public path answered 403 to a crawler agent"},
-	{PublicLoginRedirect, SeverityError, "a public path redirected to a login or single-sign-on page"},
-	{PublicSoftAuth, SeverityWarning, "a public path answered 200 with a login form instead of content"},
-	{PublicServerError, SeverityWarning, "a public path answered 5xx (search engines retry, then drop pages that keep failing; a broken auth block answers 500)"},
-	{PrivateExposed, SeverityError, "a private path answered 2xx to an anonymous crawler"},
-	{PrivateInSitemap, SeverityWarning, "a sitemap lists a private path"},
-	{RobotsUnavailable, SeverityError, "robots.txt answered 401/403 (warning) or 429/5xx/timed out (error)"},
-	{RobotsBlocksPublic, SeverityWarning, "robots.txt disallows a public path for an agent"},
-	{UndeclaredBlocked, SeverityInfo, "an undeclared URL linked from a public page answered 401/403"},
-	{FetchError, SeverityInfo, "a URL could not be fetched (timeout, reset, too large, redirect loop...)"},
-	{DeclaredPaywall, SeverityInfo, "a public page is a paywall marked isAccessibleForFree: false"},
+// kinds lists every finding kind in report order, with its default
+// severity and the prose every report shows about it. Reports read it
+// through Kinds and LookupKind, so no writer keeps its own copy.
+var kinds = []KindInfo{
+	{
+		Kind: PublicUnauthorized, Severity: SeverityError,
+		Description: "a public path answered 401 to a crawler agent",
+		Meaning:     "A page declared public answered 401 Unauthorized to a search engine crawler. Crawlers never log in: Google and Bing treat the 401 as an error, do not index the page, and drop it from results if it keeps answering so.",
+		Fix:         "Remove the authentication requirement from the public path in the server, proxy or application that adds it (the result names the most likely source, directive and config line). If only part of the site is private, narrow the protected location so it no longer covers public paths, then re-run authwall.",
+	},
+	{
+		Kind: PublicForbidden, Severity: SeverityError,
+		Description: "a public path answered 403 to a crawler agent",
+		Meaning:     "A page declared public answered 403 Forbidden to a search engine crawler. Search engines treat a 403 like a missing page: it is not indexed and drops out of results. A 403 only for crawlers often comes from a User-Agent or IP rule, a WAF or bot protection.",
+		Fix:         "Find the rule that denies the crawler (User-Agent match, IP allow-list, WAF or bot-management setting, file permissions) and let anonymous crawlers read the public path. If the rule is there to stop fake crawlers, verify crawlers by reverse DNS instead of matching the User-Agent.",
+	},
+	{
+		Kind: PublicLoginRedirect, Severity: SeverityError,
+		Description: "a public path redirected to a login or single-sign-on page",
+		Meaning:     "A page declared public redirected a search engine crawler to a login or single-sign-on page. The crawler indexes the login page, or nothing, instead of the content, and the public URL loses its place in results.",
+		Fix:         "Exclude the public path from the authentication layer that redirects (auth proxy, SSO gateway, application middleware or CMS setting) so anonymous visitors get the content with a 200.",
+	},
+	{
+		Kind: PublicSoftAuth, Severity: SeverityWarning,
+		Description: "a public path answered 200 with a login form instead of content",
+		Meaning:     "A page declared public answered 200 but showed a login form instead of its content. Search engines index the login form, or treat the page as a soft 404, so the real content never ranks.",
+		Fix:         "Serve the public content to anonymous visitors; if the page must require a login, answer 401 or 403 and take it out of the public paths and sitemaps.",
+	},
+	{
+		Kind: PublicServerError, Severity: SeverityWarning,
+		Description: "a public path answered 5xx (search engines retry, then drop pages that keep failing; a broken auth block answers 500)",
+		Meaning:     "A page declared public answered a 5xx server error to a search engine crawler. Crawlers retry for a while, slow down crawling of the whole site, and drop pages that keep failing. A half-removed auth block (for example Apache AuthType without AuthName) answers 500.",
+		Fix:         "Fix the server error for the path: check the error log for the request; if an auth block was partly removed, remove it completely or complete it.",
+	},
+	{
+		Kind: PrivateExposed, Severity: SeverityError,
+		Description: "a private path answered 2xx to an anonymous crawler",
+		Meaning:     "A path declared private answered 2xx to an anonymous crawler: content meant to be behind a login is readable by anyone, and search engines may index it.",
+		Fix:         "Put the private path behind authentication (or deny it) in the server or application, check that the protection covers every URL form (trailing slash, case, encoded characters, regex locations), and ask search engines to remove URLs already indexed.",
+	},
+	{
+		Kind: PrivateInSitemap, Severity: SeverityWarning,
+		Description: "a sitemap lists a private path",
+		Meaning:     "A sitemap lists a path declared private. Sitemaps invite crawlers to fetch those URLs; a private URL there either leaks its existence or, if protected, wastes crawl budget on errors.",
+		Fix:         "Remove private URLs from the sitemaps, or correct the declaration if the path is meant to be public.",
+	},
+	{
+		Kind: RobotsUnavailable, Severity: SeverityError,
+		Description: "robots.txt answered 401/403 (warning) or 429/5xx/timed out (error)",
+		Meaning:     "robots.txt could not be read. Google treats a 401 or 403 for robots.txt as if there were no restrictions, but a 429, a 5xx or a timeout as a full disallow: it stops crawling the site until robots.txt answers again.",
+		Fix:         "Serve robots.txt to anonymous crawlers with a 200 (or a 404 when there is none): exempt it from authentication, rate limits and bot protection.",
+	},
+	{
+		Kind: RobotsBlocksPublic, Severity: SeverityWarning,
+		Description: "robots.txt disallows a public path for an agent",
+		Meaning:     "robots.txt disallows a public path for a crawler. The crawler does not fetch the page, so its content is not indexed; the URL may still appear in results without a description.",
+		Fix:         "Remove or narrow the Disallow rule for that crawler's group in robots.txt (the result names the line), or take the path out of the public declaration if the block is intended.",
+	},
+	{
+		Kind: UndeclaredBlocked, Severity: SeverityInfo,
+		Description: "an undeclared URL linked from a public page answered 401/403",
+		Meaning:     "A URL no declaration covers, linked from a public page, answered 401 or 403. Crawlers follow the link and hit a wall; if the URL was meant to be public it will not be indexed.",
+		Fix:         "Declare the URL public or private. If it is public, remove the authentication; if it is private, consider not linking it from public pages or marking the link nofollow.",
+	},
+	{
+		Kind: FetchError, Severity: SeverityInfo,
+		Description: "a URL could not be fetched (timeout, reset, too large, redirect loop...)",
+		Meaning:     "A URL could not be fetched at all (timeout, connection reset, body too large, redirect loop). Crawlers that meet the same failure cannot index the page and crawl the site more slowly.",
+		Fix:         "Check the server and the network path for the URL: timeouts, size limits, redirect rules. The result's not_fetched property holds the error each agent got.",
+	},
+	{
+		Kind: DeclaredPaywall, Severity: SeverityInfo,
+		Description: "a public page is a paywall marked isAccessibleForFree: false",
+		Meaning:     "A public page is marked as paywalled with isAccessibleForFree false. That is the structured data search engines ask for on paywalled content, so it is not an auth wall; it is listed for information.",
+		Fix:         "Nothing to do if the paywall is intended. Keep the paywalled section marked up as Google's paywalled-content guidelines describe, and serve crawlers the same content as subscribers.",
+	},
+}
+
+// Kinds returns every finding kind in report order. The slice is a copy:
+// the table itself cannot be changed from outside.
+func Kinds() []KindInfo { return append([]KindInfo(nil), kinds...) }
+
+// LookupKind returns what the table says of kind k; ok is false for a kind
+// this version does not know (one read from an older or newer report).
+func LookupKind(k Kind) (info KindInfo, ok bool) {
+	for _, i := range kinds {
+		if i.Kind == k {
+			return i, true
+		}
+	}
+	return KindInfo{}, false
 }
 
 // KindInfo describes one finding kind.
 type KindInfo struct {
-	Kind        Kind
-	Severity    Severity
+	Kind     Kind
+	Severity Severity // the default; robots-unavailable is a warning for 401/403
+	// Description is one line: what happened.
 	Description string
+	// Meaning says what the kind means for search engines, in a few sentences.
+	Meaning string
+	// Fix says how such a finding is fixed in general; a finding's own
+	// attribution carries the fix for its source.
+	Fix string
 }
 
 // Location is where in a server config the directive behind a wall is.
@@ -112,7 +195,16 @@ type Finding struct {
 	Message      string     // one line a person reads first
 	Attribution  *Attribution
 	Alternatives []Attribution
-	New          bool
+
+	// Agents names the crawler agents the finding concerns (the ones that
+	// hit the wall, were disallowed, got the exposed page...), in report
+	// agent order. A site-wide finding concerns every agent.
+	Agents []string
+	// New is false when a baseline already had this finding.
+	New bool
+	// Failing says whether this finding makes the run fail (exit code 1):
+	// it matches --fail-on and, with a baseline, is new.
+	Failing bool
 }
 
 // Redirect is one hop of a redirect chain, as reported.
@@ -146,7 +238,7 @@ type Report struct {
 	Notes      []string
 	Findings   []Finding
 	Pages      []Page
-	Failed     bool // some finding matches --fail-on (only new ones count with a baseline)
+	Failed     bool // some finding is Failing
 
 	// Baseline names the earlier report the findings were compared with
 	// ("" = none: every finding is new). Fixed lists the baseline's

@@ -599,10 +599,8 @@ func kindSummary(findings []audit.Finding) ([]htmlCard, htmlChart) {
 	var bars []chartItem
 	for _, k := range sortedCountKinds(counts) {
 		desc := "a finding kind this version of the report does not describe"
-		for _, info := range audit.Kinds {
-			if info.Kind == k {
-				desc = info.Description
-			}
+		if info, ok := audit.LookupKind(k); ok {
+			desc = info.Description
 		}
 		label := clean(string(worst[k]))
 		if label == "" {

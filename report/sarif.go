@@ -125,9 +125,9 @@ func (s *SARIF) build(r *audit.Report) (*sarif.Report, error) {
 // sarifRules returns a rule for every kind of audit.Kinds, in order, then
 // one for each other kind among the findings, sorted.
 func sarifRules(findings, fixed []audit.Finding) []*sarif.ReportingDescriptor {
-	rules := make([]*sarif.ReportingDescriptor, 0, len(audit.Kinds))
+	rules := make([]*sarif.ReportingDescriptor, 0, len(audit.Kinds()))
 	known := map[string]bool{}
-	for _, k := range audit.Kinds {
+	for _, k := range audit.Kinds() {
 		known[string(k.Kind)] = true
 		full, help := sarifRuleText(k.Kind)
 		rules = append(rules, sarif.NewRule(string(k.Kind)).
@@ -164,46 +164,11 @@ func sarifRuleID(k audit.Kind) string {
 	return "unknown"
 }
 
-// sarifRuleText says, for each kind, what it means for search engines
-// (fullDescription) and how it is fixed in general (help).
+// sarifRuleText is the kind table's prose: what the kind means for search
+// engines (fullDescription) and how it is fixed in general (help).
 func sarifRuleText(k audit.Kind) (full, help string) {
-	switch k {
-	case audit.PublicUnauthorized:
-		return "A page declared public answered 401 Unauthorized to a search engine crawler. Crawlers never log in: Google and Bing treat the 401 as an error, do not index the page, and drop it from results if it keeps answering so.",
-			"Remove the authentication requirement from the public path in the server, proxy or application that adds it (the result names the most likely source, directive and config line). If only part of the site is private, narrow the protected location so it no longer covers public paths, then re-run authwall."
-	case audit.PublicForbidden:
-		return "A page declared public answered 403 Forbidden to a search engine crawler. Search engines treat a 403 like a missing page: it is not indexed and drops out of results. A 403 only for crawlers often comes from a User-Agent or IP rule, a WAF or bot protection.",
-			"Find the rule that denies the crawler (User-Agent match, IP allow-list, WAF or bot-management setting, file permissions) and let anonymous crawlers read the public path. If the rule is there to stop fake crawlers, verify crawlers by reverse DNS instead of matching the User-Agent."
-	case audit.PublicLoginRedirect:
-		return "A page declared public redirected a search engine crawler to a login or single-sign-on page. The crawler indexes the login page, or nothing, instead of the content, and the public URL loses its place in results.",
-			"Exclude the public path from the authentication layer that redirects (auth proxy, SSO gateway, application middleware or CMS setting) so anonymous visitors get the content with a 200."
-	case audit.PublicSoftAuth:
-		return "A page declared public answered 200 but showed a login form instead of its content. Search engines index the login form, or treat the page as a soft 404, so the real content never ranks.",
-			"Serve the public content to anonymous visitors; if the page must require a login, answer 401 or 403 and take it out of the public paths and sitemaps."
-	case audit.PublicServerError:
-		return "A page declared public answered a 5xx server error to a search engine crawler. Crawlers retry for a while, slow down crawling of the whole site, and drop pages that keep failing. A half-removed auth block (for example Apache AuthType without AuthName) answers 500.",
-			"Fix the server error for the path: check the error log for the request; if an auth block was partly removed, remove it completely or complete it."
-	case audit.PrivateExposed:
-		return "A path declared private answered 2xx to an anonymous crawler: content meant to be behind a login is readable by anyone, and search engines may index it.",
-			"Put the private path behind authentication (or deny it) in the server or application, check that the protection covers every URL form (trailing slash, case, encoded characters, regex locations), and ask search engines to remove URLs already indexed."
-	case audit.PrivateInSitemap:
-		return "A sitemap lists a path declared private. Sitemaps invite crawlers to fetch those URLs; a private URL there either leaks its existence or, if protected, wastes crawl budget on errors.",
-			"Remove private URLs from the sitemaps, or correct the declaration if the path is meant to be public."
-	case audit.RobotsUnavailable:
-		return "robots.txt could not be read. Google treats a 401 or 403 for robots.txt as if there were no restrictions, but a 429, a 5xx or a timeout as a full disallow: it stops crawling the site until robots.txt answers again.",
-			"Serve robots.txt to anonymous crawlers with a 200 (or a 404 when there is none): exempt it from authentication, rate limits and bot protection."
-	case audit.RobotsBlocksPublic:
-		return "robots.txt disallows a public path for a crawler. The crawler does not fetch the page, so its content is not indexed; the URL may still appear in results without a description.",
-			"Remove or narrow the Disallow rule for that crawler's group in robots.txt (the result names the line), or take the path out of the public declaration if the block is intended."
-	case audit.UndeclaredBlocked:
-		return "A URL no declaration covers, linked from a public page, answered 401 or 403. Crawlers follow the link and hit a wall; if the URL was meant to be public it will not be indexed.",
-			"Declare the URL public or private. If it is public, remove the authentication; if it is private, consider not linking it from public pages or marking the link nofollow."
-	case audit.FetchError:
-		return "A URL could not be fetched at all (timeout, connection reset, body too large, redirect loop). Crawlers that meet the same failure cannot index the page and crawl the site more slowly.",
-			"Check the server and the network path for the URL: timeouts, size limits, redirect rules. The result's not_fetched property holds the error each agent got."
-	case audit.DeclaredPaywall:
-		return "A public page is marked as paywalled with isAccessibleForFree false. That is the structured data search engines ask for on paywalled content, so it is not an auth wall; it is listed for information.",
-			"Nothing to do if the paywall is intended. Keep the paywalled section marked up as Google's paywalled-content guidelines describe, and serve crawlers the same content as subscribers."
+	if info, ok := audit.LookupKind(k); ok {
+		return info.Meaning, info.Fix
 	}
 	return "A finding kind this version of the SARIF writer has no description for.", "See the finding's message and properties."
 }

@@ -205,9 +205,9 @@ func TestSARIFSchema(t *testing.T) {
 func TestSARIFRules(t *testing.T) {
 	run := readSARIF(t, writeSARIF(t, &SARIF{}, &audit.Report{}))
 	rules := run.Tool.Driver.Rules
-	require.Len(t, rules, len(audit.Kinds), "one rule per finding kind, none extra for an empty report")
+	require.Len(t, rules, len(audit.Kinds()), "one rule per finding kind, none extra for an empty report")
 	wantLevel := map[audit.Severity]string{audit.SeverityError: "error", audit.SeverityWarning: "warning", audit.SeverityInfo: "note"}
-	for i, k := range audit.Kinds {
+	for i, k := range audit.Kinds() {
 		rule := rules[i]
 		assert.Equal(t, string(k.Kind), rule.ID, "rules in the order of audit.Kinds")
 		require.NotNil(t, rule.Name)
@@ -373,7 +373,7 @@ func TestSARIFHostile(t *testing.T) {
 	}
 	// The hostile kind gets a rule of its own, after the known ones.
 	rules := run.Tool.Driver.Rules
-	assert.Len(t, rules, len(audit.Kinds)+1)
+	assert.Len(t, rules, len(audit.Kinds())+1)
 	assert.Equal(t, validUTF8(hANSI), rules[len(rules)-1].ID)
 }
 

@@ -34,13 +34,21 @@ func plannedFormats() []string { return nil }
 // Formats returns the formats New accepts now.
 func Formats() []string { return formats() }
 
-// New returns the writer for a format name, with default options. Names are
+// Options are the choices a caller makes for a writer. The zero value is
+// the default: plain text, no terminal decoration.
+type Options struct {
+	// Color lets writers that support it (the table) use ANSI colours;
+	// set it only when the output is a terminal.
+	Color bool
+}
+
+// New returns the writer for a format name, configured by o. Names are
 // matched without regard to case.
-func New(format string) (Writer, error) {
+func New(format string, o Options) (Writer, error) {
 	name := strings.ToLower(strings.TrimSpace(format))
 	switch name {
 	case "table":
-		return &Table{}, nil
+		return &Table{Color: o.Color}, nil
 	case "json":
 		return &JSON{}, nil
 	case "html":
@@ -68,12 +76,13 @@ func New(format string) (Writer, error) {
 // kindRank orders kinds as audit.Kinds lists them; unknown kinds sort after
 // all known ones (and then by name).
 func kindRank(k audit.Kind) int {
-	for i, info := range audit.Kinds {
+	all := audit.Kinds()
+	for i, info := range all {
 		if info.Kind == k {
 			return i
 		}
 	}
-	return len(audit.Kinds)
+	return len(all)
 }
 
 // sortedFindings returns a sorted copy of the findings: worst severity first,

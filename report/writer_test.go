@@ -151,7 +151,7 @@ func largeReport(n int) *audit.Report {
 		URLs: n, Requests: 3 * n, Failed: true,
 	}
 	for i := range n {
-		k := audit.Kinds[i%len(audit.Kinds)]
+		k := audit.Kinds()[i%len(audit.Kinds())]
 		u := fmt.Sprintf("https://big.example/section-%03d/page-%05d.html", i%97, i)
 		f := audit.Finding{
 			Kind: k.Kind, Severity: k.Severity, URL: u, Path: u[len("https://big.example"):],
@@ -313,7 +313,7 @@ func TestWriterConformance(t *testing.T) {
 	for _, format := range Formats() {
 		check, ok := formatChecks()[format]
 		require.True(t, ok, "format %q has no entry in formatChecks", format)
-		w, err := New(format)
+		w, err := New(format, Options{})
 		require.NoError(t, err)
 		for _, tc := range cases {
 			t.Run(format+"/"+tc.name, func(t *testing.T) {
@@ -396,7 +396,7 @@ func TestNew(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.format, func(t *testing.T) {
-			w, err := New(tc.format)
+			w, err := New(tc.format, Options{})
 			if tc.wantErr != "" {
 				assert.ErrorContains(t, err, tc.wantErr)
 				assert.Nil(t, w)
@@ -411,7 +411,7 @@ func TestNew(t *testing.T) {
 func TestFormatsAreAccepted(t *testing.T) {
 	assert.Equal(t, []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github"}, Formats())
 	for _, f := range Formats() {
-		_, err := New(f)
+		_, err := New(f, Options{})
 		assert.NoError(t, err, f)
 	}
 	f := Formats()
@@ -482,10 +482,10 @@ func TestGolden(t *testing.T) {
 // format it does not know.
 func ExampleNew() {
 	fmt.Println(Formats())
-	if _, err := New("xml"); err != nil {
+	if _, err := New("xml", Options{}); err != nil {
 		fmt.Println(err)
 	}
-	w, err := New("table")
+	w, err := New("table", Options{})
 	if err != nil {
 		panic(err)
 	}
