@@ -361,7 +361,7 @@ func isTerminalWriter(w io.Writer) bool {
 // runAudit crawls, audits and writes the reports. Reports are written even
 // when the crawl was interrupted or failed, so nothing gathered is lost.
 func runAudit(ctx context.Context, s *auditSettings, stdout, stderr io.Writer) (int, error) {
-	auditor, err := audit.NewAuditor(audit.Options{Paths: s.paths, FailOn: s.failOn, Version: version})
+	auditor, err := audit.NewAuditor(audit.Options{Paths: s.paths, FailOn: s.failOn, Baseline: s.baseline, Prior: s.prior, Version: version})
 	if err != nil {
 		return exitNoRun, err
 	}
@@ -377,9 +377,6 @@ func runAudit(ctx context.Context, s *auditSettings, stdout, stderr io.Writer) (
 	})
 	prog.done()
 	rep := auditor.Finish(res)
-	if s.baseline != "" {
-		audit.ApplyBaseline(rep, s.baseline, s.prior, s.failOn)
-	}
 	if ctx.Err() != nil {
 		rep.Incomplete = true
 	}

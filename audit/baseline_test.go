@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestApplyBaseline(t *testing.T) {
+func TestDecideBaseline(t *testing.T) {
 	f := func(k Kind, url string) Finding {
 		return Finding{Kind: k, Severity: SeverityOf(k), URL: url, New: true}
 	}
@@ -23,9 +23,10 @@ func TestApplyBaseline(t *testing.T) {
 	}
 	fo, err := ParseFailOn(nil)
 	require.NoError(t, err)
-	ApplyBaseline(r, "old.json", prior, fo)
+	decide(r, fo, "old.json", prior)
 	assert.Equal(t, "old.json", r.Baseline)
 	assert.Equal(t, []bool{false, true, true}, []bool{r.Findings[0].New, r.Findings[1].New, r.Findings[2].New})
+	assert.Equal(t, []bool{false, true, false}, []bool{r.Findings[0].Failing, r.Findings[1].Failing, r.Findings[2].Failing}, "only the new error fails; the new warning does not under --fail-on error")
 	assert.True(t, r.Failed, "the new public-401 fails")
 	require.Len(t, r.Fixed, 2)
 	assert.Equal(t, "https://example.org/blog/", r.Fixed[0].URL)
@@ -33,6 +34,9 @@ func TestApplyBaseline(t *testing.T) {
 
 	// Only old errors left: the run passes.
 	r = &Report{Findings: []Finding{f(PublicUnauthorized, "https://example.org/blog/"), f(PublicSoftAuth, "https://example.org/m")}}
-	ApplyBaseline(r, "old.json", prior, fo)
+	decide(r, fo, "old.json", prior)
 	assert.False(t, r.Failed)
+	for _, f := range r.Findings {
+		assert.False(t, f.Failing)
+	}
 }

@@ -17,8 +17,12 @@ type Options struct {
 	Paths   *Paths   // declared paths; nil: nothing declared, sitemap URLs count as public
 	Catalog *Catalog // attribution signatures; nil: DefaultCatalog
 	FailOn  FailOn
-	Tool    string
-	Version string
+	// Baseline names an earlier report ("" = none); Prior holds its
+	// findings. With a baseline only new findings can fail the run.
+	Baseline string
+	Prior    []Finding
+	Tool     string
+	Version  string
 }
 
 // Auditor turns a stream of observations into findings. It keeps a small
@@ -211,32 +215,8 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 		}
 	}
 	SortFindings(rep.Findings)
-	for i := range rep.Findings {
-		rep.Findings[i].New = true // until a baseline says otherwise
-		if a.opts.FailOn.Fails(rep.Findings[i]) {
-			rep.Failed = true
-		}
-	}
+	decide(rep, a.opts.FailOn, a.opts.Baseline, a.opts.Prior)
 	return rep
-}
-
-// SortFindings orders findings by severity, kind and URL, so every report is
-// deterministic.
-func SortFindings(fs []Finding) {
-	rank := map[Kind]int{}
-	for i, k := range kinds {
-		rank[k.Kind] = i
-	}
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.Severity.Rank() != b.Severity.Rank() {
-			return a.Severity.Rank() > b.Severity.Rank()
-		}
-		if rank[a.Kind] != rank[b.Kind] {
-			return rank[a.Kind] < rank[b.Kind]
-		}
-		return a.URL < b.URL
-	})
 }
 
 func (a *Auditor) page(p *pageRecord, decl Declared) Page {

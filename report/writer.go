@@ -85,30 +85,8 @@ func kindRank(k audit.Kind) int {
 	return len(all)
 }
 
-// sortedFindings returns a sorted copy of the findings: worst severity first,
-// then kind in report order, then URL. Sorting here, not in audit, keeps the
-// output deterministic whatever order the findings were produced in.
-func sortedFindings(fs []audit.Finding) []audit.Finding {
-	out := make([]audit.Finding, len(fs))
-	copy(out, fs)
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if ra, rb := a.Severity.Rank(), b.Severity.Rank(); ra != rb {
-			return ra > rb
-		}
-		if ka, kb := kindRank(a.Kind), kindRank(b.Kind); ka != kb {
-			return ka < kb
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		if a.URL != b.URL {
-			return a.URL < b.URL
-		}
-		return a.Path < b.Path
-	})
-	return out
-}
+// sortedFindings returns a sorted copy in audit's one finding order.
+func sortedFindings(fs []audit.Finding) []audit.Finding { return audit.SortedFindings(fs) }
 
 // sortedPages returns a copy of the pages sorted by URL.
 func sortedPages(ps []audit.Page) []audit.Page {
