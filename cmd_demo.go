@@ -9,12 +9,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"authwall/audit"
-	"authwall/crawler"
 	"authwall/demo"
-	"authwall/report"
 )
 
-func demoCommand(stdout, stderr io.Writer, setExit func(int)) *cobra.Command {
+func demoCommand(stdout, stderr io.Writer) *cobra.Command {
 	var outDir string
 	var quiet bool
 	cmd := &cobra.Command{
@@ -29,43 +27,34 @@ writes the JSON report. It exits with the audit's exit code (1: the demo site fa
 		RunE: func(c *cobra.Command, _ []string) error {
 			site, err := demo.Start()
 			if err != nil {
-				return &exitError{code: exitNoRun, err: fmt.Errorf("start demo site: %w", err)}
+				return &runError{err: fmt.Errorf("start demo site: %w", err)}
 			}
 			defer site.Close()
-			paths, err := audit.ParsePaths(bytes.NewReader(demo.Paths()), "demo/paths.txt")
+			declared, err := audit.ParsePaths(bytes.NewReader(demo.Paths()), "demo/paths.txt")
 			if err != nil {
-				return &exitError{code: exitNoRun, err: err}
+				return &runError{err: err}
 			}
-			failOn, _ := audit.ParseFailOn(nil)
-			table, _ := report.New("table", report.Options{Color: isTerminalWriter(stdout)})
-			var reports []reportTarget
+			// The audit's defaults, as `authwall audit` has them with no flags.
+			o := defaultOptions()
+			o.URL = site.URL
+			o.Quiet = quiet
+			o.Progress = false
 			for _, r := range []struct{ format, file string }{
 				{"json", "report.json"}, {"csv", "report.csv"}, {"html", "report.html"},
 				{"junit", "report.junit.xml"}, {"sarif", "report.sarif"},
 			} {
-				w, err := report.New(r.format, report.Options{})
-				if err != nil {
-					return &exitError{code: exitNoRun, err: err}
-				}
-				reports = append(reports, reportTarget{format: r.format, file: filepath.Join(outDir, r.file), writer: w})
+				o.Reports = append(o.Reports, r.format+"="+filepath.Join(outDir, r.file))
 			}
-			s := &auditSettings{
-				crawl:    crawler.Options{Start: site.URL, Seeds: paths.Literals(), Logger: newLogger(stderr, false, quiet)},
-				paths:    paths,
-				failOn:   failOn,
-				stdout:   table,
-				progress: false,
-				reports:  reports,
+			a, err := newAudit(o, declared, stdout, stderr)
+			if err != nil {
+				return err
 			}
-			if quiet {
-				s.stdout = nil
-			} else {
+			if !quiet {
 				fmt.Fprintf(stdout, "Auditing the built-in demo site at %s as googlebot and bingbot.\n", site.URL)
 				fmt.Fprintf(stdout, "Its declared paths file (public paths, !private ones):\n\n%s\n", indent(demo.Paths()))
 			}
-			code, err := runAudit(c.Context(), s, stdout, stderr)
-			setExit(code)
-			if err == nil && !quiet {
+			err = a.run(c.Context())
+			if code := exitCode(err); !quiet && (code == exitOK || code == exitFindings) {
 				fmt.Fprintf(stdout, "\nReports in %s/: report.html (open it in a browser), report.json, report.csv, report.junit.xml, report.sarif\nExit code %d: %s\n", outDir, code, exitMeaning(code))
 			}
 			return err

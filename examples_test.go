@@ -76,7 +76,7 @@ func TestCIExamples(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(gl, &glDoc))
 	assert.Equal(t, "authwall.junit.xml", glDoc.Authwall.Artifacts.Reports.Junit)
 
-	cmd := auditCommand(io.Discard, io.Discard, func(int) {})
+	cmd := auditCommand(io.Discard, io.Discard)
 	flagRE := regexp.MustCompile(`(?m)(?:^|\s)--([a-z][a-z-]+)`)
 	for _, f := range []string{"examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml", "examples/ci/Jenkinsfile", "examples/pre-release.sh", "README.md"} {
 		data, err := os.ReadFile(f)

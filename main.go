@@ -19,12 +19,13 @@ import (
 
 const version = "0.1.0"
 
-// Exit codes (DESIGN.md).
+// Exit codes, the contract CI pipelines rely on. run is the only place
+// that knows them: commands return errors, and exitCode maps each to one.
 const (
-	exitOK       = 0
-	exitFindings = 1
-	exitUsage    = 2
-	exitNoRun    = 3
+	exitOK       = 0 // nothing failing
+	exitFindings = 1 // some finding fails the run (--fail-on, --baseline)
+	exitUsage    = 2 // bad usage or a bad input file
+	exitNoRun    = 3 // the audit could not run or finish: unreachable, interrupted
 )
 
 func main() {
@@ -34,26 +35,65 @@ func main() {
 	os.Exit(code)
 }
 
-// exitError carries an exit code with the message for stderr.
-type exitError struct {
-	code int
+// errFindings means the audit ran and some finding fails it. The report
+// already said which, so run prints nothing more.
+var errFindings = errors.New("failing findings")
+
+// usageError is bad usage or a bad input file; hint, when set, says what
+// to try.
+type usageError struct {
 	err  error
 	hint string
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
 
 func usageErr(hint string, format string, args ...any) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...), hint: hint}
+	return &usageError{err: fmt.Errorf(format, args...), hint: hint}
 }
 
-func inputErr(err error) error { return &exitError{code: exitUsage, err: err} }
+func inputErr(err error) error { return &usageError{err: err} }
+
+// runError means the audit could not run or finish: the site was
+// unreachable, or the run was interrupted.
+type runError struct{ err error }
+
+func (e *runError) Error() string { return e.err.Error() }
+func (e *runError) Unwrap() error { return e.err }
+
+func exitCode(err error) int {
+	var notRun *runError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errFindings):
+		return exitFindings
+	case errors.As(err, &notRun):
+		return exitNoRun
+	}
+	return exitUsage // usage and input errors, field errors, cobra's own
+}
+
+// hint is the line printed under an error: what to try next.
+func hint(err error) string {
+	var field *FieldError
+	var usage *usageError
+	var notRun *runError
+	switch {
+	case errors.As(err, &field):
+		return field.Hint
+	case errors.As(err, &usage):
+		return usage.hint
+	case errors.As(err, &notRun):
+		return ""
+	}
+	return "run 'authwall --help' for usage" // cobra's: unknown command, bad arguments
+}
 
 // run is the whole CLI; main only adds the process around it, so tests run
 // every command in-process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	code := exitOK
 	root := &cobra.Command{
 		Use:   "authwall",
 		Short: "Find the auth walls search-engine crawlers hit on public pages",
@@ -72,34 +112,30 @@ answered 401, 403 or bounced to a login page, and every private page that answer
 		return usageErr("run '"+c.CommandPath()+" --help' for usage", "%v", err)
 	})
 	root.CompletionOptions.DisableDefaultCmd = true
-	setExit := func(c int) { code = c }
 	root.AddCommand(
-		auditCommand(stdout, stderr, setExit),
-		demoCommand(stdout, stderr, setExit),
+		auditCommand(stdout, stderr),
+		demoCommand(stdout, stderr),
 		robotsCommand(stdout, stderr),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print the version",
 			Args:  cobra.NoArgs,
-			Run: func(*cobra.Command, []string) {
+			RunE: func(*cobra.Command, []string) error {
 				fmt.Fprintf(stdout, "authwall %s\n", version)
+				return nil
 			},
 		},
 	)
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(root.FlagErrorFunc())
 	}
-	if err := root.ExecuteContext(ctx); err != nil {
-		var ee *exitError
-		if !errors.As(err, &ee) {
-			// cobra's own errors: unknown command, bad arguments.
-			ee = &exitError{code: exitUsage, err: err, hint: "run 'authwall --help' for usage"}
+	err := root.ExecuteContext(ctx)
+	code := exitCode(err)
+	if err != nil && code != exitFindings {
+		fmt.Fprintf(stderr, "authwall: %v\n", err)
+		if h := hint(err); h != "" {
+			fmt.Fprintf(stderr, "  %s\n", h)
 		}
-		fmt.Fprintf(stderr, "authwall: %v\n", ee.err)
-		if ee.hint != "" {
-			fmt.Fprintf(stderr, "  %s\n", ee.hint)
-		}
-		return ee.code
 	}
 	return code
 }

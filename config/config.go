@@ -90,6 +90,34 @@ func (s *Size) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// String writes the size in the largest unit that divides it, "15MB" or
+// "512KiB", so a default in --help reads as the user would write it.
+func (s Size) String() string {
+	for _, u := range []struct {
+		name string
+		n    Size
+	}{{"GiB", 1 << 30}, {"GB", 1e9}, {"MiB", 1 << 20}, {"MB", 1e6}, {"KiB", 1 << 10}, {"KB", 1e3}} {
+		if s >= u.n && s%u.n == 0 {
+			return strconv.FormatInt(int64(s/u.n), 10) + u.name
+		}
+	}
+	return strconv.FormatInt(int64(s), 10)
+}
+
+// Set parses a size given as a flag value, so --max-body and max_body
+// accept the same text.
+func (s *Size) Set(text string) error {
+	v, err := ParseSize(text)
+	if err != nil {
+		return err
+	}
+	*s = Size(v)
+	return nil
+}
+
+// Type names the value in --help.
+func (s *Size) Type() string { return "size" }
+
 // ParseSize reads "15MB", "15 MiB", "500KB", "1048576" (decimal and binary
 // units, case-insensitive).
 func ParseSize(s string) (int64, error) {

@@ -104,6 +104,22 @@ func TestParseSize(t *testing.T) {
 	}
 }
 
+func TestSizeString(t *testing.T) {
+	for _, tc := range []struct {
+		size Size
+		want string
+	}{
+		{15_000_000, "15MB"}, {512 << 10, "512KiB"}, {2 << 30, "2GiB"}, {1500, "1500"}, {1000, "1KB"}, {0, "0"},
+	} {
+		assert.Equal(t, tc.want, tc.size.String())
+		var back Size
+		require.NoError(t, back.Set(tc.want), "what String writes, Set reads")
+		assert.Equal(t, tc.size, back)
+	}
+	var s Size
+	assert.Error(t, s.Set("lots"))
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add("url: https://example.org/\npublic: [/, /blog/**]\ntimeout: 5s\nmax_body: 1MB\n")
 	f.Add("private:\n  - !/x\n")

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/mattn/go-isatty"
+
+	"authwall/audit"
+	"authwall/crawler"
+	"authwall/report"
+)
+
+// auditRun is one audit ready to run, every collaborator built once.
+type auditRun struct {
+	crawler  *crawler.Crawler
+	auditor  *audit.Auditor
+	stdout   report.Writer // nil: nothing on stdout
+	reports  []reportTarget
+	progress bool
+	out, err io.Writer
+}
+
+type reportTarget struct {
+	format string
+	file   string
+	writer report.Writer
+}
+
+// newAudit validates o, reads the files it names and builds the audit.
+// declared, when not nil, holds patterns declared before o's files and
+// lists (the demo's own).
+func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (*auditRun, error) {
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	agents, err := crawler.ParseAgents(o.Agents)
+	if err != nil {
+		return nil, &FieldError{Field: "agents", Err: err}
+	}
+	failOn, err := audit.ParseFailOn(o.FailOn)
+	if err != nil {
+		return nil, &FieldError{Field: "fail-on", Err: err}
+	}
+	a := &auditRun{progress: o.Progress && !o.Quiet, out: stdout, err: stderr}
+	if !o.Quiet {
+		format := cmp.Or(o.Format, "table")
+		if a.stdout, err = report.New(format, report.Options{Color: isTerminalWriter(stdout)}); err != nil {
+			return nil, &FieldError{Field: "format", Err: err}
+		}
+	}
+	for _, spec := range o.Reports {
+		format, file, _ := reportSpec(spec) // validate checked the form
+		w, err := report.New(format, report.Options{})
+		if err != nil {
+			return nil, &FieldError{Field: "report", Problem: spec + ": " + err.Error()}
+		}
+		a.reports = append(a.reports, reportTarget{format: format, file: file, writer: w})
+	}
+
+	paths, err := loadPaths(o, declared)
+	if err != nil {
+		return nil, inputErr(err)
+	}
+	var prior []audit.Finding
+	if o.Baseline != "" {
+		if prior, err = report.ReadBaseline(o.Baseline); err != nil {
+			return nil, inputErr(err)
+		}
+	}
+	logger := newLogger(stderr, o.Verbose, o.Quiet)
+	a.crawler, err = crawler.New(crawler.Options{
+		Start:        o.URL,
+		Agents:       agents,
+		NoControl:    !o.Control,
+		IgnoreRobots: !o.Robots,
+		NoSitemaps:   !o.Sitemaps,
+		Concurrency:  o.Concurrency,
+		Rate:         o.Rate,
+		MaxPages:     o.MaxPages,
+		MaxDepth:     o.MaxDepth,
+		Timeout:      o.Timeout,
+		MaxBody:      int64(o.MaxBody),
+		Include:      o.Include,
+		Exclude:      o.Exclude,
+		Seeds:        paths.Literals(),
+		Logger:       logger,
+	})
+	if err != nil {
+		return nil, inputErr(err) // the start URL or a scope glob
+	}
+	a.auditor, err = audit.NewAuditor(audit.Options{Paths: paths, FailOn: failOn, Baseline: o.Baseline, Prior: prior, Version: version})
+	if err != nil {
+		return nil, &runError{err: err}
+	}
+	return a, nil
+}
+
+// loadPaths gathers the declared patterns in the order they win in (the
+// last match decides): declared, the paths files, then the config's public
+// and private lists.
+func loadPaths(o auditOptions, declared *audit.Paths) (*audit.Paths, error) {
+	paths := &audit.Paths{}
+	paths.Merge(declared)
+	for _, f := range o.Paths {
+		p, err := audit.LoadPaths(f)
+		if err != nil {
+			return nil, err
+		}
+		paths.Merge(p)
+	}
+	for i, e := range o.Public {
+		if err := paths.Add(e.Pattern, false, fmt.Sprintf("%s public[%d]", o.ConfigFile, i), e.Line); err != nil {
+			return nil, err
+		}
+	}
+	for i, e := range o.Private {
+		if err := paths.Add(e.Pattern, true, fmt.Sprintf("%s private[%d]", o.ConfigFile, i), e.Line); err != nil {
+			return nil, err
+		}
+	}
+	return paths, nil
+}
+
+// isTerminalWriter reports whether w is a terminal that wants decoration
+// (progress, colour); NO_COLOR and TERM=dumb opt out.
+func isTerminalWriter(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+}
+
+// run crawls, audits and writes the reports. Reports are written even when
+// the crawl was interrupted or failed, so nothing gathered is lost.
+func (a *auditRun) run(ctx context.Context) error {
+	prog := newProgress(a.err, a.progress && isTerminalWriter(a.err))
+	prog.start(a.crawler)
+	res, crawlErr := a.crawler.Run(ctx, a.auditor.Blocked, func(o crawler.Observation) {
+		prog.observe(o, a.auditor.Blocked(&o))
+		a.auditor.Add(o)
+	})
+	prog.done()
+	rep := a.auditor.Finish(res)
+	if ctx.Err() != nil {
+		rep.Incomplete = true
+	}
+	writeErr := a.writeReports(rep)
+
+	switch {
+	case crawlErr != nil:
+		return &runError{err: crawlErr}
+	case writeErr != nil:
+		return inputErr(writeErr) // a report file that cannot be written is a bad argument
+	case rep.Failed:
+		return errFindings
+	case rep.Incomplete:
+		return &runError{err: errors.New("the audit was interrupted; the reports cover what was crawled")}
+	}
+	return nil
+}
+
+func (a *auditRun) writeReports(rep *audit.Report) error {
+	var errs []error
+	if a.stdout != nil {
+		if err := a.stdout.Write(a.out, rep); err != nil {
+			errs = append(errs, fmt.Errorf("write report to stdout: %w", err))
+		}
+	}
+	for _, t := range a.reports {
+		if err := writeReportFile(t, rep); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// writeReportFile renders into memory first, so a failing writer never
+// leaves half a file behind.
+func writeReportFile(t reportTarget, rep *audit.Report) error {
+	var buf bytes.Buffer
+	if err := t.writer.Write(&buf, rep); err != nil {
+		return fmt.Errorf("render %s report: %w", t.format, err)
+	}
+	if dir := filepath.Dir(t.file); dir != "." {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("write %s report: %w", t.format, err)
+		}
+	}
+	if err := os.WriteFile(t.file, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write %s report: %w", t.format, err)
+	}
+	return nil
+}
