@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/mattn/go-isatty"
 
@@ -135,11 +136,18 @@ func isTerminalWriter(w io.Writer) bool {
 	return ok && isatty.IsTerminal(f.Fd()) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
 }
 
+// progressEvery is how often the progress line is redrawn.
+const progressEvery = 250 * time.Millisecond
+
 // run crawls, audits and writes the reports. Reports are written even when
 // the crawl was interrupted or failed, so nothing gathered is lost.
 func (a *auditRun) run(ctx context.Context) error {
 	prog := newProgress(a.err, a.progress && isTerminalWriter(a.err))
-	prog.start(a.crawler)
+	if prog.on {
+		tick := time.NewTicker(progressEvery)
+		defer tick.Stop()
+		prog.start(time.Now(), tick.C, a.crawler.Progress)
+	}
 	res, crawlErr := a.crawler.Run(ctx, a.auditor.Blocked, func(o crawler.Observation) {
 		prog.observe(o, a.auditor.Blocked(&o))
 		a.auditor.Add(o)

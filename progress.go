@@ -24,25 +24,27 @@ func newProgress(w io.Writer, on bool) *progress {
 	return &progress{w: w, on: on, stop: make(chan struct{})}
 }
 
-// start redraws the line four times a second until done.
-func (p *progress) start(c *crawler.Crawler) {
+// start redraws the line from stats on every tick until done. The caller
+// owns the clock: a ticker in the CLI, a channel the test drives. began is
+// when the crawl started, for the request rate.
+func (p *progress) start(began time.Time, tick <-chan time.Time, stats func() crawler.Progress) {
 	if !p.on {
 		return
 	}
-	began := time.Now()
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
 		for {
 			select {
 			case <-p.stop:
 				fmt.Fprint(p.w, "\r\x1b[K")
 				return
-			case <-tick.C:
-				s := c.Progress()
-				rate := float64(s.Requests) / time.Since(began).Seconds()
+			case now := <-tick:
+				s := stats()
+				rate := 0.0
+				if elapsed := now.Sub(began).Seconds(); elapsed > 0 {
+					rate = float64(s.Requests) / elapsed
+				}
 				fmt.Fprintf(p.w, "\r\x1b[Kcrawling: %d URLs, %d fetches queued, %.0f requests/s, %d walls so far",
 					s.URLs, s.Queued+s.Active, rate, p.walls.Load())
 			}
@@ -57,6 +59,7 @@ func (p *progress) observe(o crawler.Observation, wall bool) {
 	}
 }
 
+// done clears the line; after it returns nothing more is written.
 func (p *progress) done() {
 	if p.on {
 		close(p.stop)

@@ -2,46 +2,37 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"authwall/crawler"
 )
 
+// TestProgressLine drives the progress line's clock itself: each tick sent
+// is one redraw, so nothing depends on how fast the machine is.
 func TestProgressLine(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(100 * time.Millisecond)
-		if r.URL.Path == "/wall" {
-			w.WriteHeader(401)
-			return
-		}
-		fmt.Fprint(w, `<html><a href="/wall">w</a><a href="/a">a</a></html>`)
-	}))
-	defer srv.Close()
+	began := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	stats := crawler.Progress{URLs: 3, Queued: 1, Active: 1, Requests: 6}
+	wall := crawler.Observation{Agent: "googlebot"}
 	for _, on := range []bool{true, false} {
-		c, err := crawler.New(crawler.Options{Start: srv.URL + "/", NoSitemaps: true, NoControl: true})
-		require.NoError(t, err)
 		var buf bytes.Buffer
+		tick := make(chan time.Time)
 		p := newProgress(&buf, on)
-		p.start(c)
-		_, err = c.Run(context.Background(), nil, func(o crawler.Observation) { p.observe(o, o.Status() == 401) })
-		require.NoError(t, err)
-		p.done()
+		p.start(began, tick, func() crawler.Progress { return stats })
+		p.observe(wall, true)
+		p.observe(crawler.Observation{Agent: "bingbot"}, true)
+		p.observe(crawler.Observation{Agent: crawler.BrowserAgentName}, true) // the control is no crawler
+		p.observe(crawler.Observation{Agent: "bingbot"}, false)
 		if !on {
+			p.done()
 			assert.Empty(t, buf.String(), "nothing on stderr when progress is off")
 			continue
 		}
-		assert.Contains(t, buf.String(), "crawling: ")
-		assert.Contains(t, buf.String(), "requests/s")
-		assert.Contains(t, buf.String(), "walls so far")
-		assert.Equal(t, int64(2), p.walls.Load(), "googlebot and bingbot met the wall")
-		assert.True(t, bytes.HasSuffix(buf.Bytes(), []byte("\r\x1b[K")), "the line is cleared at the end")
+		tick <- began.Add(2 * time.Second) // received: the line is drawn before done stops the loop
+		p.done()
+		assert.Equal(t, "\r\x1b[Kcrawling: 3 URLs, 2 fetches queued, 3 requests/s, 2 walls so far\r\x1b[K", buf.String(),
+			"one line per tick, cleared at the end")
 	}
 }
