@@ -30,7 +30,8 @@ func (r *JSONReport) AuditFindings() []audit.Finding {
 		f := audit.Finding{
 			Kind: audit.Kind(jf.Kind), Severity: audit.Severity(jf.Severity), Message: jf.Message,
 			URL: jf.URL, Path: jf.Path, DeclaredBy: jf.DeclaredBy, Statuses: jf.Statuses,
-			NotFetched: jf.NotFetched, FoundVia: jf.FoundVia, LinkedFrom: jf.LinkedFrom, New: jf.New,
+			NotFetched: jf.NotFetched, FoundVia: jf.FoundVia, LinkedFrom: jf.LinkedFrom,
+			Agents: jf.Agents, New: jf.New, Failing: jf.Failing,
 		}
 		for _, h := range jf.Redirects {
 			f.Redirects = append(f.Redirects, audit.Redirect{URL: h.URL, Status: h.Status, Location: h.Location})

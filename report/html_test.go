@@ -44,6 +44,7 @@ func payloadReport() *audit.Report {
 				Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 				URL: xssJSURL, Path: "/" + xssScript, DeclaredBy: all,
 				Statuses: map[string]int{"googlebot": 401, "evil" + xssImg: 401},
+				Agents:   []string{"googlebot", "evil" + xssImg}, Failing: true,
 				FoundVia: all, LinkedFrom: []string{xssJSURL, xssBreakup, "JaVaScRiPt:alert(2)"},
 				Message:   all,
 				Redirects: []audit.Redirect{{URL: xssJSURL, Status: 302, Location: xssBreakup}},
@@ -57,12 +58,13 @@ func payloadReport() *audit.Report {
 			},
 			{
 				Kind: audit.Kind(xssImg), Severity: audit.Severity(xssScript),
-				URL: xssBreakup, Statuses: map[string]int{"googlebot": 403},
+				URL: xssBreakup, Statuses: map[string]int{"googlebot": 403}, Agents: []string{"googlebot"},
 				NotFetched: map[string]string{"googlebot": all},
 			},
 			{
 				Kind: audit.PublicForbidden, Severity: audit.SeverityError,
 				URL: "https://evil.example/" + xssBreakup, Statuses: map[string]int{"googlebot": 403},
+				Agents: []string{"googlebot"}, Failing: true,
 				Attribution: &audit.Attribution{Source: xssBreakup, Directive: xssScript},
 			},
 		},

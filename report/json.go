@@ -30,8 +30,9 @@ const SchemaVersion = 1
 //     U+FFFD, so what ReadJSON returns equals what was written;
 //   - started_at is in UTC, with at most millisecond precision;
 //   - additions to schema 1: summary.incomplete, notes[], and per finding
-//     message, redirects[], alternatives[], attribution.edge and
-//     attribution.signature.
+//     message, agents[], failing, redirects[], alternatives[],
+//     attribution.edge and attribution.signature. summary.failed is true
+//     exactly when some finding is failing.
 type JSON struct {
 	// Indent pretty-prints with two spaces; the zero value writes the whole
 	// report on one line.
@@ -84,6 +85,8 @@ type JSONFinding struct {
 	Path         string            `json:"path"`
 	DeclaredBy   string            `json:"declared_by"`
 	Statuses     map[string]int    `json:"statuses"`
+	Agents       []string          `json:"agents"`                // the crawler agents the finding concerns
+	Failing      bool              `json:"failing"`               // whether it makes the exit code 1
 	NotFetched   map[string]string `json:"not_fetched,omitempty"` // agent -> "robots" or the fetch error, for status 0
 	FoundVia     string            `json:"found_via"`
 	LinkedFrom   []string          `json:"linked_from"`
@@ -192,6 +195,8 @@ func newJSONReport(r *audit.Report) *JSONReport {
 			Path:         validUTF8(f.Path),
 			DeclaredBy:   validUTF8(f.DeclaredBy),
 			Statuses:     statuses(f.Statuses),
+			Agents:       validUTF8s(f.Agents),
+			Failing:      f.Failing,
 			NotFetched:   notFetched(f.NotFetched),
 			FoundVia:     validUTF8(f.FoundVia),
 			LinkedFrom:   validUTF8s(f.LinkedFrom),

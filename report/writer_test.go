@@ -33,7 +33,8 @@ func TestMain(m *testing.M) {
 
 // sampleReport is the fixed report behind the golden files: findings of
 // several kinds, two agents plus the browser control, attribution with
-// evidence and a config location.
+// evidence and a config location. Agents and Failing are set as the audit
+// sets them with --fail-on error and no baseline: the errors fail.
 func sampleReport() *audit.Report {
 	return &audit.Report{
 		Tool:      "authwall",
@@ -56,6 +57,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.FetchError, Severity: audit.SeverityInfo,
 				URL: "https://example.org/slow", Path: "/slow", DeclaredBy: "/**",
 				Statuses: map[string]int{"googlebot": 0, "bingbot": 0},
+				Agents:   []string{"googlebot", "bingbot"},
 				FoundVia: "link", LinkedFrom: []string{"https://example.org/"},
 				Message: "timeout after 15s",
 			},
@@ -64,6 +66,7 @@ func sampleReport() *audit.Report {
 				URL:  "https://example.org/products/outdoor/garden/furniture/tables/extendable-teak-table-180cm?colour=natural",
 				Path: "/products/outdoor/garden/furniture/tables/extendable-teak-table-180cm", DeclaredBy: "/products/**",
 				Statuses: map[string]int{"googlebot": 0, "bingbot": 200},
+				Agents:   []string{"googlebot"},
 				FoundVia: "sitemap", LinkedFrom: []string{},
 				Message: "robots.txt line 7 (Disallow: /products/outdoor/) keeps Googlebot out",
 			},
@@ -71,6 +74,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.PublicForbidden, Severity: audit.SeverityError,
 				URL: "https://example.org/docs/guide.html", Path: "/docs/guide.html", DeclaredBy: "/docs/*.html",
 				Statuses: map[string]int{"googlebot": 403, "bingbot": 200, "browser": 200},
+				Agents:   []string{"googlebot"}, Failing: true,
 				FoundVia: "link", LinkedFrom: []string{"https://example.org/", "https://example.org/docs/"},
 				Message: "Googlebot gets 403 where a browser gets 200",
 				Attribution: &audit.Attribution{
@@ -84,6 +88,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 				URL: "https://example.org/blog/", Path: "/blog/", DeclaredBy: "/blog/**",
 				Statuses: map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401},
+				Agents:   []string{"googlebot", "bingbot"}, Failing: true,
 				FoundVia: "link", LinkedFrom: []string{"https://example.org/"},
 				Message: "HTTP Basic auth (realm \"Restricted\") on a public path",
 				Attribution: &audit.Attribution{
@@ -99,6 +104,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.PublicLoginRedirect, Severity: audit.SeverityError,
 				URL: "https://example.org/pricing", Path: "/pricing", DeclaredBy: "/pricing",
 				Statuses: map[string]int{"googlebot": 302, "bingbot": 302, "browser": 302},
+				Agents:   []string{"googlebot", "bingbot"}, Failing: true,
 				FoundVia: "start", LinkedFrom: []string{},
 				Redirects: []audit.Redirect{
 					{URL: "https://example.org/pricing", Status: 302, Location: "https://login.example.org/sso?next=%2Fpricing"},
@@ -121,6 +127,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.UndeclaredBlocked, Severity: audit.SeverityInfo,
 				URL: "https://files.example.net/reports/q1.pdf", Path: "/reports/q1.pdf",
 				Statuses: map[string]int{"googlebot": 401, "bingbot": 401},
+				Agents:   []string{"googlebot", "bingbot"},
 				FoundVia: "link", LinkedFrom: []string{"https://example.org/blog/"},
 				Attribution: &audit.Attribution{
 					Source: "apache", Mechanism: "basic", Directive: "Require valid-user", Realm: "Reports",
@@ -157,8 +164,13 @@ func largeReport(n int) *audit.Report {
 			Kind: k.Kind, Severity: k.Severity, URL: u, Path: u[len("https://big.example"):],
 			DeclaredBy: "/**", FoundVia: "link", LinkedFrom: []string{"https://big.example/"},
 			Statuses: map[string]int{"googlebot": 401, "bingbot": 200 + i%300},
+			Agents:   []string{"googlebot"},
+			Failing:  k.Severity == audit.SeverityError,
 			Message:  fmt.Sprintf("finding %d", i),
 			New:      i%2 == 0,
+		}
+		if s := f.Statuses["bingbot"]; s < 200 || s >= 300 {
+			f.Agents = append(f.Agents, "bingbot")
 		}
 		if i%3 == 0 {
 			f.Statuses["browser"] = 200
@@ -203,6 +215,7 @@ func hostileReport() *audit.Report {
 				Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 				URL: target + hScript + hANSI, Path: "/" + hBad, DeclaredBy: hFormula,
 				Statuses: map[string]int{"googlebot": 401, "evil" + hANSI: 401, "browser": 401},
+				Agents:   []string{"googlebot", "evil" + hANSI}, Failing: true,
 				FoundVia: hLines, LinkedFrom: []string{all}, Message: all,
 				Redirects: []audit.Redirect{{URL: all, Status: 302, Location: hANSI}},
 				Attribution: &audit.Attribution{
@@ -214,11 +227,12 @@ func hostileReport() *audit.Report {
 			},
 			{
 				Kind: audit.Kind(hANSI), Severity: audit.Severity(hScript),
-				URL: hFormula, Statuses: map[string]int{hBad: 0},
+				URL: hFormula, Statuses: map[string]int{hBad: 0}, Agents: []string{hBad},
 			},
 			{
 				Kind: audit.UndeclaredBlocked, Severity: audit.SeverityInfo,
 				URL: "https://evil.example.attacker.test/" + hC1, Statuses: map[string]int{"googlebot": 403},
+				Agents: []string{"googlebot"},
 			},
 		},
 		Pages: []audit.Page{{URL: all, Declared: hBad, Statuses: map[string]int{hANSI: 200}, FinalURL: hScript, Error: hLines}},
@@ -242,6 +256,14 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 	return map[string]func(t *testing.T, r *audit.Report, out []byte){
 		"json": func(t *testing.T, r *audit.Report, out []byte) {
 			checkJSONRoundTrip(t, &JSON{}, r, out)
+			got, err := ReadJSON(bytes.NewReader(out))
+			require.NoError(t, err)
+			some := false
+			for _, f := range got.Findings {
+				assert.NotNil(t, f.Agents, "agents is a list, [] when empty")
+				some = some || f.Failing
+			}
+			assert.Equal(t, some, got.Summary.Failed, "summary.failed is any(failing)")
 		},
 		"html": checkHTML,
 		"table": func(t *testing.T, r *audit.Report, out []byte) {
