@@ -25,13 +25,15 @@ import (
 //	status_<agent> for each agent (the report's agents in their order, then
 //	any other agent a finding names, sorted), status_browser (the control),
 //	source, mechanism, directive, realm, confidence, config_file,
-//	config_line, fix, found_via, linked_from, message
+//	config_line, fix, found_via, linked_from, message, agents, failing
 //
 // new is "true" or "false"; without a baseline every finding is new. A
 // status cell is the HTTP status, empty when the agent has no status for
 // the finding, and for status 0 (no answer) "disallow" when robots.txt kept
 // the agent out, "error" when the fetch failed, else "no answer".
-// linked_from holds the linking URLs separated by one space.
+// linked_from holds the linking URLs separated by one space; agents the
+// crawler agents the finding concerns, likewise. failing is "true" for a
+// finding that makes the run fail (exit code 1), else "false".
 //
 // The file follows RFC 4180 as encoding/csv writes it: comma-separated,
 // fields quoted when they hold a comma, a quote, a line break or a leading
@@ -77,7 +79,7 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 	}
 	header = append(header, "status_"+browserAgent,
 		"source", "mechanism", "directive", "realm", "confidence", "config_file", "config_line",
-		"fix", "found_via", "linked_from", "message")
+		"fix", "found_via", "linked_from", "message", "agents", "failing")
 
 	rows := make([][]string, 0, len(findings)+1)
 	rows = append(rows, header)
@@ -101,7 +103,8 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 			}
 		}
 		row = append(row, source, mechanism, directive, realm, confidence, file, line,
-			fix, f.FoundVia, strings.Join(f.LinkedFrom, " "), f.Message)
+			fix, f.FoundVia, strings.Join(f.LinkedFrom, " "), f.Message,
+			strings.Join(f.Agents, " "), strconv.FormatBool(f.Failing))
 		rows = append(rows, row)
 	}
 	if err := writeCSV(w, rows); err != nil {

@@ -22,16 +22,15 @@ import (
 //	::error file=conf/site.conf,line=12,title=public-401 /blog/::https://example.org/blog/: ...
 //	::notice::authwall: 6 findings (3 errors, 1 warning, 2 info) on ...
 //
-// The command is error, warning or notice after the finding's severity
-// (error, warning, info; an unknown severity is a warning). file and line
-// are set when the attribution has a config location. The title is the
-// kind and the path; the message is the URL and the finding's message,
-// the statuses, the attributed source and the fix, one per line.
-//
-// With a baseline, only new findings are errors or warnings; a finding
-// already in the baseline is a notice whose title ends in "(already in
-// baseline)", so the annotations that stand out are the ones the change
-// under review brought.
+// The command is error exactly for the findings that make the run fail
+// (Finding.Failing: --fail-on and the baseline decided), so the error
+// annotations are what turned the job red. Any other finding is a warning,
+// or a notice when it is an info finding or, with a baseline, already in
+// the baseline (its title then ends in "(already in baseline)"). file and
+// line are set when the attribution has a config location. The title is
+// the kind and the path; the message is the URL and the finding's
+// message, the statuses, the agents the finding concerns, the attributed
+// source and the fix, one per line.
 //
 // Values from the audited site cannot start a command of their own: each
 // is made one line first (control characters, line breaks and bytes that
@@ -58,7 +57,7 @@ func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 	var buf bytes.Buffer
 	for _, f := range findings {
 		old := r.Baseline != "" && !f.New
-		command := githubCommand(f.Severity)
+		command := githubCommand(f, old)
 		// The path names the page; a URL on another host stays whole.
 		where := relativeURL(origin, f.URL, f.Path)
 		if f.Path != "" && (where == "" || where[0] == '/') {
@@ -66,7 +65,6 @@ func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 		}
 		title := string(f.Kind) + " " + where
 		if old {
-			command = "notice"
 			title += " (already in baseline)"
 		}
 		var props []string
@@ -90,11 +88,14 @@ func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 	return nil
 }
 
-func githubCommand(s audit.Severity) string {
-	switch s {
-	case audit.SeverityError:
+// githubCommand renders Failing as the annotation level: error fails the
+// run; a finding that does not is a warning, or a notice when it is info
+// or already in the baseline.
+func githubCommand(f audit.Finding, old bool) string {
+	switch {
+	case f.Failing:
 		return "error"
-	case audit.SeverityInfo:
+	case f.Severity == audit.SeverityInfo || old:
 		return "notice"
 	}
 	return "warning"
@@ -116,6 +117,9 @@ func githubMessage(f audit.Finding, agents []string) string {
 	}
 	if len(st) > 0 {
 		lines = append(lines, "statuses: "+strings.Join(st, ", "))
+	}
+	if len(f.Agents) > 0 {
+		lines = append(lines, "agents: "+clean(strings.Join(f.Agents, ", ")))
 	}
 	if a := f.Attribution; a != nil {
 		src := clean(sourceCell(a))

@@ -190,10 +190,11 @@ type htmlBar struct {
 }
 
 type htmlColumn struct {
-	Index int
-	Key   string // the name in Statuses
-	Name  string
-	Title string
+	Index   int
+	Key     string // the name in Statuses
+	Name    string
+	Title   string
+	Control bool // the browser control, which no finding concerns
 }
 
 type htmlStatus struct {
@@ -223,6 +224,8 @@ type htmlFinding struct {
 	Confidence   string
 	ConfRank     int
 	New          bool
+	Failing      bool
+	Agents       []string
 	Message      string
 	DeclaredBy   string
 	FoundVia     string
@@ -384,7 +387,7 @@ func columns(infos []audit.AgentInfo, agents []string, browser bool) []htmlColum
 		cols = append(cols, htmlColumn{Index: len(cols), Key: a, Name: clean(a), Title: clean(uas[a])})
 	}
 	if browser {
-		cols = append(cols, htmlColumn{Index: len(cols), Key: browserAgent, Name: browserAgent, Title: "control fetch with a browser User-Agent"})
+		cols = append(cols, htmlColumn{Index: len(cols), Key: browserAgent, Name: browserAgent, Title: "control fetch with a browser User-Agent", Control: true})
 	}
 	return cols
 }
@@ -426,6 +429,8 @@ func newHTMLFinding(i int, f audit.Finding, origin string, cols []htmlColumn) ht
 		SourceKey:  unattributed,
 		Confidence: "-",
 		New:        f.New,
+		Failing:    f.Failing,
+		Agents:     cleanAll(f.Agents),
 		Message:    clean(f.Message),
 		DeclaredBy: clean(f.DeclaredBy),
 		FoundVia:   clean(f.FoundVia),
@@ -490,8 +495,9 @@ func newHTMLAttribution(a audit.Attribution) htmlAttribution {
 	return ha
 }
 
-// findingStatus shows what one agent got, and whether it is the wall the
-// finding is about (the agent filter keeps those rows).
+// findingStatus shows what one agent got. The status of each agent the
+// finding concerns (Finding.Agents) is marked as the wall, which the agent
+// filter keeps.
 func findingStatus(f audit.Finding, agent string) htmlStatus {
 	st := htmlStatus{Text: statusCell(f, agent), Class: "none", Sort: -2}
 	s, ok := f.Statuses[agent]
@@ -499,42 +505,22 @@ func findingStatus(f audit.Finding, agent string) htmlStatus {
 		return st
 	}
 	st.Reason = clean(f.NotFetched[agent])
-	if s == 0 {
+	st.Wall = slices.Contains(f.Agents, agent)
+	switch {
+	case s == 0:
 		st.Sort = -1
 		st.Class = "err"
 		if st.Text == "disallow" {
 			st.Class = "disallow"
 		}
-		return st
-	}
-	st.Sort = s
-	st.Wall = isWall(f.Kind, s)
-	switch {
 	case st.Wall:
+		st.Sort = s
 		st.Class = "wall"
-	case f.Kind == audit.PrivateExposed && s >= 200 && s < 300:
-		st.Class = "exposed"
 	default:
+		st.Sort = s
 		st.Class = statusClass(s)
 	}
 	return st
-}
-
-// isWall says whether status s is the wall a finding of kind k reports: a
-// challenge or refusal always, a redirect for a login redirect, a 200 for
-// a login form served as the page, a 5xx for a public page failing.
-func isWall(k audit.Kind, s int) bool {
-	switch {
-	case s == 401 || s == 403 || s == 407:
-		return true
-	case k == audit.PublicLoginRedirect:
-		return s >= 300 && s < 400
-	case k == audit.PublicSoftAuth:
-		return s >= 200 && s < 300
-	case k == audit.PublicServerError:
-		return s >= 500
-	}
-	return false
 }
 
 func statusClass(s int) string {

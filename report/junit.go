@@ -35,18 +35,17 @@ import (
 //     at a URL that is not a declared page (robots.txt, an undeclared link,
 //     a sitemap URL not crawled) gets a test case of its own, so no finding
 //     is ever left out;
-//   - a finding goes into the suites of the agents it concerns: those
-//     whose own status shows the problem (see concerns; a wall that only
-//     Googlebot met fails only in Googlebot's suite), every agent for a
-//     site-wide finding;
-//   - each error or warning finding is a <failure> (type the kind; message
+//   - a finding goes into the suite of each agent it concerns
+//     (Finding.Agents: a wall that only Googlebot met is in Googlebot's
+//     suite only); a finding that concerns no agent is listed in every
+//     suite's system-out, so no finding is left out;
+//   - a failing finding (Finding.Failing: it makes the exit code 1, after
+//     --fail-on and the baseline) is a <failure> (type the kind; message
 //     the kind, the attributed source, directive and realm, and the fix;
-//     the text adds the evidence and the redirect chain). Warnings are
-//     failures too: JUnit has no warning level, and a warning (a public
-//     page robots.txt disallows, a private page in a sitemap) needs a
-//     person to look at it. The message says "(warning)", and whether the
-//     run fails is still --fail-on's decision, in the exit code;
-//   - info findings go to the test case's <system-out>;
+//     the text adds the evidence and the redirect chain), so the failed
+//     tests are exactly what fails the run. Any other finding (info, a
+//     warning --fail-on lets pass, one already in the baseline) goes to
+//     the test case's <system-out>, with the same message and text;
 //   - a case without a failure where the agent got no answer (robots.txt
 //     kept it out, or the fetch failed) is <skipped>, with the reason;
 //   - errors is always 0: a finding is a verdict on the site, not a test
@@ -149,6 +148,13 @@ func newJUnitReport(r *audit.Report) *junitSuites {
 	for _, p := range pages {
 		statusMaps = append(statusMaps, p.Statuses)
 	}
+	for _, f := range findings {
+		named := map[string]int{}
+		for _, a := range f.Agents {
+			named[a] = 0
+		}
+		statusMaps = append(statusMaps, named)
+	}
 	agents := csvAgents(r.Agents, statusMaps)
 
 	timestamp := ""
@@ -186,60 +192,6 @@ func declaredPages(ps []audit.Page) map[string]audit.Page {
 	return out
 }
 
-// concerns reports whether f is about agent. A finding carries every
-// agent's status, also of the agents that got through, so the agent's own
-// status decides, read as the audit wrote it (the first answer of each
-// agent):
-//   - a wall (401, 403, login redirect, 5xx, undeclared-blocked) is not
-//     about an agent that got a 2xx;
-//   - private-exposed is about the agents that got a 2xx;
-//   - robots-blocks-public and fetch-error are about the agents with no
-//     answer (status 0), for robots.txt and for an error respectively;
-//   - any other kind is about every agent with a status.
-//
-// When that leaves no agent (an unexpected status, --no-robots), the
-// finding is about every agent with a status, and a finding with no
-// crawler agent's status at all (a site-wide one) is about every agent:
-// a finding is never dropped.
-func concerns(f audit.Finding, agent string) bool {
-	if _, ok := f.Statuses[agent]; ok {
-		if hits(f, agent) {
-			return true
-		}
-		for name := range f.Statuses {
-			if name != browserAgent && hits(f, name) {
-				return false
-			}
-		}
-		return true
-	}
-	for name := range f.Statuses {
-		if name != browserAgent {
-			return false
-		}
-	}
-	return true
-}
-
-// hits applies concerns' rule to an agent that has a status.
-func hits(f audit.Finding, agent string) bool {
-	s := f.Statuses[agent]
-	ok2xx := s >= 200 && s < 300
-	switch f.Kind {
-	case audit.PublicUnauthorized, audit.PublicForbidden, audit.PublicLoginRedirect,
-		audit.PublicServerError, audit.UndeclaredBlocked:
-		return !ok2xx
-	case audit.PrivateExposed:
-		return ok2xx
-	case audit.RobotsBlocksPublic:
-		why := f.NotFetched[agent]
-		return s == 0 && (why == "" || why == "robots")
-	case audit.FetchError:
-		return s == 0 && f.NotFetched[agent] != "robots"
-	}
-	return true
-}
-
 func newJUnitSuite(r *audit.Report, agent string, agents []string, pages map[string]audit.Page, findings []audit.Finding) junitSuite {
 	s := junitSuite{
 		Name:  xmlText("authwall " + agent),
@@ -269,8 +221,16 @@ func newJUnitSuite(r *audit.Report, agent string, agents []string, pages map[str
 	for u := range pages {
 		urls = append(urls, u)
 	}
+	var out []string
+	for _, n := range r.Notes {
+		out = append(out, "note: "+n)
+	}
 	for _, f := range findings {
-		if !concerns(f, agent) {
+		if len(f.Agents) == 0 {
+			out = append(out, fmt.Sprintf("finding for no agent: %s %s", f.Kind, f.URL))
+			continue
+		}
+		if !slices.Contains(f.Agents, agent) {
 			continue
 		}
 		if _, ok := pages[f.URL]; !ok && byURL[f.URL] == nil {
@@ -294,10 +254,6 @@ func newJUnitSuite(r *audit.Report, agent string, agents []string, pages map[str
 		s.Cases = append(s.Cases, c)
 	}
 
-	var out []string
-	for _, n := range r.Notes {
-		out = append(out, "note: "+n)
-	}
 	if r.Baseline != "" {
 		for _, f := range sortedFindings(r.Fixed) {
 			out = append(out, fmt.Sprintf("fixed since baseline: %s %s", f.Kind, f.URL))
@@ -319,10 +275,10 @@ func newJUnitCase(r *audit.Report, origin, agent string, agents []string, u stri
 	c := junitCase{Name: xmlText(name), Classname: xmlText(junitClassname(r.Target, u)), Time: "0"}
 	baseline := r.Baseline != ""
 
-	var infos []string
+	var passing []string
 	for _, f := range fs {
-		if f.Severity == audit.SeverityInfo {
-			infos = append(infos, junitMessage(f, baseline)+"\n"+junitDetails(f, agents))
+		if !f.Failing {
+			passing = append(passing, junitMessage(f, baseline)+"\n"+junitDetails(f, agents))
 			continue
 		}
 		c.Failures = append(c.Failures, junitFailure{
@@ -331,7 +287,7 @@ func newJUnitCase(r *audit.Report, origin, agent string, agents []string, u stri
 			Text:    xmlText(junitDetails(f, agents)),
 		})
 	}
-	c.SystemOut = xmlText(strings.Join(infos, "\n\n"))
+	c.SystemOut = xmlText(strings.Join(passing, "\n\n"))
 	if len(c.Failures) == 0 {
 		if why, skipped := junitSkip(agent, page, isPage, fs); skipped {
 			c.Skipped = &junitSkipped{Message: xmlText(why)}
@@ -422,6 +378,7 @@ func junitDetails(f audit.Finding, agents []string) string {
 		}
 	}
 	add("statuses", strings.Join(st, ", "))
+	add("agents", strings.Join(f.Agents, ", "))
 	if a := f.Attribution; a != nil {
 		attr := []string{}
 		for _, v := range []string{a.Source, a.Mechanism, a.Directive} {

@@ -147,11 +147,12 @@ func sarifRules(findings, fixed []audit.Finding) []*sarif.ReportingDescriptor {
 	}
 	sort.Strings(other)
 	for _, id := range other {
+		full, help := sarifRuleText(audit.Kind(id))
 		rules = append(rules, sarif.NewRule(id).
 			WithName(camelCase(id)).
 			WithDescription("a finding of kind "+id).
-			WithFullDescription(sarif.NewMultiformatMessageString("A finding kind this version of the SARIF writer has no description for.")).
-			WithTextHelp("See the finding's message and properties."))
+			WithFullDescription(sarif.NewMultiformatMessageString(full)).
+			WithTextHelp(help))
 	}
 	return rules
 }
@@ -390,12 +391,16 @@ func statusLine(r *audit.Report, f audit.Finding) string {
 }
 
 // sarifResultProperties carries what a script reading the SARIF needs
-// beyond the message, under the JSON report's field names.
+// beyond the message, under the JSON report's field names: agents (the
+// crawler agents the finding concerns) and failing (whether it makes the
+// exit code 1) among them, since SARIF's level is the severity.
 func sarifResultProperties(f audit.Finding) sarif.Properties {
 	p := sarif.Properties{
 		"url":      validUTF8(f.URL),
 		"severity": validUTF8(string(f.Severity)),
 		"statuses": statuses(f.Statuses),
+		"agents":   validUTF8s(f.Agents),
+		"failing":  f.Failing,
 	}
 	for k, v := range map[string]string{"path": f.Path, "declared_by": f.DeclaredBy, "found_via": f.FoundVia} {
 		if v != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,13 +25,16 @@ import (
 // Table writes the findings as a table for a terminal, one row per finding,
 // then a summary with the verdict.
 //
-// Columns: KIND, URL (relative to the target when on the same origin), one
-// column per agent with the status it got, BROWSER when any finding has a
-// control fetch, SOURCE/DIRECTIVE (with the config file:line when known),
-// REALM when any finding carries one, and CONFIDENCE. A status cell is "-" when the agent has no status for the
-// finding. Status 0 means the agent got no answer: "disallow" when
-// robots.txt kept it out, "error" when the fetch failed (Finding.NotFetched
-// says which; without it the kind decides).
+// Columns: FAIL ("fail" on each finding that makes the run fail; shown
+// when one does), NEW with a baseline, KIND, URL (relative to the target
+// when on the same origin), one column per agent with the status it got,
+// BROWSER when any finding has a control fetch, SOURCE/DIRECTIVE (with the
+// config file:line when known), REALM when any finding carries one, and
+// CONFIDENCE. A status cell is "-" when the agent has no status for the
+// finding, and ends in "*" for each agent the finding concerns (a line
+// under the table says so). Status 0 means the agent got no answer:
+// "disallow" when robots.txt kept it out, "error" when the fetch failed,
+// as Finding.NotFetched says, and "no answer" when it says nothing.
 //
 // Everything in a cell came from the audited site, so every cell is made
 // safe for a terminal first: control characters (C0, DEL, C1, ESC
@@ -78,6 +82,9 @@ func (t *Table) Write(w io.Writer, r *audit.Report) error {
 			return fmt.Errorf("write table report: %w", err)
 		}
 		buf.WriteByte('\n')
+		if anyAgents(r.Findings) {
+			buf.WriteString(concernsMark + " marks the status of each agent the finding concerns\n")
+		}
 	}
 	writeSummary(&buf, r, color)
 	if _, err := w.Write(buf.Bytes()); err != nil {
@@ -91,11 +98,16 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	agents, browser := statusColumns(r.Agents, findings)
 	origin := originOf(r.Target)
 
-	header := []any{"KIND", "URL"}
+	var header []any
+	failing := anyFailing(findings)
+	if failing {
+		header = append(header, "FAIL")
+	}
 	baseline := r.Baseline != ""
 	if baseline {
-		header = []any{"NEW", "KIND", "URL"}
+		header = append(header, "NEW")
 	}
+	header = append(header, "KIND", "URL")
 	for _, a := range agents {
 		header = append(header, cell(upperASCII(a), maxCellWidth))
 	}
@@ -126,19 +138,22 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	)
 	tbl.Header(header...)
 	for _, f := range findings {
-		row := []string{
-			paint(cell(string(f.Kind), maxCellWidth), severityColor(f.Severity), color),
-			cell(relativeURL(origin, f.URL, f.Path), maxURLWidth),
+		var row []string
+		if failing {
+			row = append(row, mark(f.Failing, paint("fail", ansiBoldRed, color)))
 		}
 		if baseline {
-			mark := ""
-			if f.New {
-				mark = "new"
-			}
-			row = append([]string{mark}, row...)
+			row = append(row, mark(f.New, "new"))
 		}
+		row = append(row,
+			paint(cell(string(f.Kind), maxCellWidth), severityColor(f.Severity), color),
+			cell(relativeURL(origin, f.URL, f.Path), maxURLWidth))
 		for _, a := range agents {
-			row = append(row, cell(statusCell(f, a), maxCellWidth))
+			st := cell(statusCell(f, a), maxCellWidth-1)
+			if slices.Contains(f.Agents, a) {
+				st += concernsMark
+			}
+			row = append(row, st)
 		}
 		if browser {
 			row = append(row, cell(statusCell(f, browserAgent), maxCellWidth))
@@ -162,6 +177,35 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 		buf.WriteByte('\n')
 	}
 	return nil
+}
+
+// concernsMark follows the status of each agent a finding concerns.
+const concernsMark = "*"
+
+// mark is text when on is set, else an empty cell.
+func mark(on bool, text string) string {
+	if on {
+		return text
+	}
+	return ""
+}
+
+func anyFailing(fs []audit.Finding) bool {
+	for _, f := range fs {
+		if f.Failing {
+			return true
+		}
+	}
+	return false
+}
+
+func anyAgents(fs []audit.Finding) bool {
+	for _, f := range fs {
+		if len(f.Agents) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // statusColumns returns the agent columns: the report's agents in their
@@ -205,6 +249,10 @@ func upperASCII(s string) string {
 	return string(b)
 }
 
+// statusCell is what an agent got, in a word: the status, "-" for no
+// status, and for status 0 what Finding.NotFetched says ("disallow" for
+// robots.txt, "error" for a failed fetch) or "no answer" when it says
+// nothing.
 func statusCell(f audit.Finding, agent string) string {
 	s, ok := f.Statuses[agent]
 	switch {
@@ -212,16 +260,14 @@ func statusCell(f audit.Finding, agent string) string {
 		return "-"
 	case s != 0:
 		return strconv.Itoa(s)
-	case f.NotFetched[agent] == "robots":
-		return "disallow"
-	case f.NotFetched[agent] != "":
-		return "error"
-	case f.Kind == audit.RobotsBlocksPublic:
-		return "disallow"
-	case f.Kind == audit.FetchError:
-		return "error"
 	}
-	return "no answer"
+	switch f.NotFetched[agent] {
+	case "":
+		return "no answer"
+	case "robots":
+		return "disallow"
+	}
+	return "error"
 }
 
 // anyRealm reports whether a REALM column is worth its width.

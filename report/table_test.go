@@ -85,27 +85,32 @@ func TestRelativeURL(t *testing.T) {
 	assert.Equal(t, "https://example.org/a", relativeURL(originOf("not a url"), "https://example.org/a", ""))
 }
 
+// TestStatusCell: a status 0 reads as what NotFetched says, whatever the
+// kind; the kind is never a guess for it.
 func TestStatusCell(t *testing.T) {
 	st := map[string]int{"googlebot": 0, "bingbot": 401}
 	tests := []struct {
 		kind  audit.Kind
+		why   string
 		agent string
 		want  string
 	}{
-		{audit.PublicUnauthorized, "bingbot", "401"},
-		{audit.PublicUnauthorized, "browser", "-"},
-		{audit.RobotsBlocksPublic, "googlebot", "disallow"},
-		{audit.FetchError, "googlebot", "error"},
-		{audit.PublicUnauthorized, "googlebot", "no answer"},
+		{audit.PublicUnauthorized, "", "bingbot", "401"},
+		{audit.PublicUnauthorized, "", "browser", "-"},
+		{audit.PublicUnauthorized, "", "googlebot", "no answer"},
+		{audit.RobotsBlocksPublic, "", "googlebot", "no answer"},
+		{audit.FetchError, "", "googlebot", "no answer"},
+		{audit.PublicUnauthorized, "robots", "googlebot", "disallow"},
+		{audit.FetchError, "robots", "googlebot", "disallow"},
+		{audit.RobotsBlocksPublic, "timeout after 15s", "googlebot", "error"},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, statusCell(audit.Finding{Kind: tc.kind, Statuses: st}, tc.agent), "%s %s", tc.kind, tc.agent)
+		f := audit.Finding{Kind: tc.kind, Statuses: st}
+		if tc.why != "" {
+			f.NotFetched = map[string]string{"googlebot": tc.why}
+		}
+		assert.Equal(t, tc.want, statusCell(f, tc.agent), "%s %q %s", tc.kind, tc.why, tc.agent)
 	}
-	// The reason recorded per agent wins over the kind's guess.
-	robots := audit.Finding{Kind: audit.PublicUnauthorized, Statuses: st, NotFetched: map[string]string{"googlebot": "robots"}}
-	assert.Equal(t, "disallow", statusCell(robots, "googlebot"))
-	failed := audit.Finding{Kind: audit.RobotsBlocksPublic, Statuses: st, NotFetched: map[string]string{"googlebot": "timeout after 15s"}}
-	assert.Equal(t, "error", statusCell(failed, "googlebot"))
 }
 
 func TestSourceCell(t *testing.T) {
@@ -177,7 +182,7 @@ func TestTableColor(t *testing.T) {
 func TestTableColumns(t *testing.T) {
 	out := writeTable(t, &Table{}, sampleReport())
 	header := strings.SplitN(out, "\n", 2)[0]
-	assert.Equal(t, []string{"KIND", "URL", "GOOGLEBOT", "BINGBOT", "BROWSER", "SOURCE/DIRECTIVE", "REALM", "CONFIDENCE"}, strings.Fields(header))
+	assert.Equal(t, []string{"FAIL", "KIND", "URL", "GOOGLEBOT", "BINGBOT", "BROWSER", "SOURCE/DIRECTIVE", "REALM", "CONFIDENCE"}, strings.Fields(header))
 	assert.Contains(t, out, `"Restricted"`)
 	assert.Contains(t, out, "https://files.example.net/reports/q1.pdf", "other hosts stay whole")
 	assert.Contains(t, out, "nginx auth_basic (conf/site.conf:12)")
@@ -204,6 +209,7 @@ func ExampleTable() {
 			Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 			URL:      "https://example.org/blog/",
 			Statuses: map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401},
+			Agents:   []string{"googlebot", "bingbot"}, Failing: true,
 			Attribution: &audit.Attribution{Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Confidence: "high",
 				Location: &audit.Location{File: "site.conf", Line: 12}},
 		}},
@@ -212,9 +218,10 @@ func ExampleTable() {
 		panic(err)
 	}
 	// Output:
-	// KIND        URL     GOOGLEBOT  BINGBOT  BROWSER  SOURCE/DIRECTIVE                 CONFIDENCE
-	// public-401  /blog/  401        401      401      nginx auth_basic (site.conf:12)  high
+	// FAIL  KIND        URL     GOOGLEBOT  BINGBOT  BROWSER  SOURCE/DIRECTIVE                 CONFIDENCE
+	// fail  public-401  /blog/  401*       401*     401      nginx auth_basic (site.conf:12)  high
 	//
+	// * marks the status of each agent the finding concerns
 	// 1 finding (1 error, 0 warnings, 0 info) on 12 URLs, 30 requests, in 1.5s — FAIL
 	// public-401: 1
 }
@@ -227,9 +234,10 @@ func TestTableBaseline(t *testing.T) {
 		r.Findings[i].New = true
 	}
 	r.Fixed = []audit.Finding{{Kind: audit.PublicForbidden, Severity: audit.SeverityError, URL: "https://example.org/careers", Path: "/careers"}}
+	decide(t, r, "error")
 	out := writeTable(t, &Table{}, r)
 	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
-	assert.Equal(t, "NEW", header[0])
+	assert.Equal(t, []string{"FAIL", "NEW", "KIND"}, header[:3])
 	assert.Contains(t, out, "against baseline old.json: "+fmt.Sprint(len(r.Findings)-1)+" new, 1 fixed")
 	assert.Contains(t, out, "fixed: public-403 /careers")
 

@@ -33,8 +33,9 @@ func TestMain(m *testing.M) {
 
 // sampleReport is the fixed report behind the golden files: findings of
 // several kinds, two agents plus the browser control, attribution with
-// evidence and a config location. Agents and Failing are set as the audit
-// sets them with --fail-on error and no baseline: the errors fail.
+// evidence and a config location. Agents, Failing and NotFetched are set
+// as the audit sets them with --fail-on error and no baseline: the errors
+// fail, and each status 0 says why.
 func sampleReport() *audit.Report {
 	return &audit.Report{
 		Tool:      "authwall",
@@ -56,18 +57,20 @@ func sampleReport() *audit.Report {
 			{
 				Kind: audit.FetchError, Severity: audit.SeverityInfo,
 				URL: "https://example.org/slow", Path: "/slow", DeclaredBy: "/**",
-				Statuses: map[string]int{"googlebot": 0, "bingbot": 0},
-				Agents:   []string{"googlebot", "bingbot"},
-				FoundVia: "link", LinkedFrom: []string{"https://example.org/"},
+				Statuses:   map[string]int{"googlebot": 0, "bingbot": 0},
+				NotFetched: map[string]string{"googlebot": "timeout", "bingbot": "timeout"},
+				Agents:     []string{"googlebot", "bingbot"},
+				FoundVia:   "link", LinkedFrom: []string{"https://example.org/"},
 				Message: "timeout after 15s",
 			},
 			{
 				Kind: audit.RobotsBlocksPublic, Severity: audit.SeverityWarning,
 				URL:  "https://example.org/products/outdoor/garden/furniture/tables/extendable-teak-table-180cm?colour=natural",
 				Path: "/products/outdoor/garden/furniture/tables/extendable-teak-table-180cm", DeclaredBy: "/products/**",
-				Statuses: map[string]int{"googlebot": 0, "bingbot": 200},
-				Agents:   []string{"googlebot"},
-				FoundVia: "sitemap", LinkedFrom: []string{},
+				Statuses:   map[string]int{"googlebot": 0, "bingbot": 200},
+				NotFetched: map[string]string{"googlebot": "robots"},
+				Agents:     []string{"googlebot"},
+				FoundVia:   "sitemap", LinkedFrom: []string{},
 				Message: "robots.txt line 7 (Disallow: /products/outdoor/) keeps Googlebot out",
 			},
 			{
@@ -237,6 +240,22 @@ func hostileReport() *audit.Report {
 		},
 		Pages: []audit.Page{{URL: all, Declared: hBad, Statuses: map[string]int{hANSI: 200}, FinalURL: hScript, Error: hLines}},
 	}
+}
+
+// decide sets Failing and Failed as the audit does: a finding fails when
+// --fail-on (failOn) matches it and, with a baseline, it is new; the
+// report fails when some finding does.
+func decide(t *testing.T, r *audit.Report, failOn string) *audit.Report {
+	t.Helper()
+	fo, err := audit.ParseFailOn([]string{failOn})
+	require.NoError(t, err)
+	r.Failed = false
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Failing = (r.Baseline == "" || f.New) && fo.Fails(*f)
+		r.Failed = r.Failed || f.Failing
+	}
+	return r
 }
 
 // reversed returns a copy of r with findings and pages in reverse order, to
