@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -71,13 +70,13 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 		return errors.New("write CSV report: no report (nil)")
 	}
 	findings := sortedFindings(r.Findings)
-	agents := csvAgents(r.Agents, findingStatuses(findings))
+	agents := agentColumns(r.Agents, findingAgentNames(findings))
 
 	header := []string{"kind", "severity", "new", "url", "path", "declared_by"}
 	for _, a := range agents {
 		header = append(header, "status_"+a)
 	}
-	header = append(header, "status_"+browserAgent,
+	header = append(header, "status_"+controlAgent,
 		"source", "mechanism", "directive", "realm", "confidence", "config_file", "config_line",
 		"fix", "found_via", "linked_from", "message", "agents", "failing")
 
@@ -91,7 +90,7 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 		for _, a := range agents {
 			row = append(row, csvStatus(f, a))
 		}
-		row = append(row, csvStatus(f, browserAgent))
+		row = append(row, csvStatus(f, controlAgent))
 		var source, mechanism, directive, realm, confidence, file, line, fix string
 		if a := f.Attribution; a != nil {
 			source, mechanism, directive, realm, confidence, fix = a.Source, a.Mechanism, a.Directive, a.Realm, a.Confidence, a.Fix
@@ -119,19 +118,15 @@ func (*CSVPages) Write(w io.Writer, r *audit.Report) error {
 		return errors.New("write CSV pages report: no report (nil)")
 	}
 	pages := sortedPages(r.Pages)
-	all := make([]map[string]int, len(pages))
-	for i, p := range pages {
-		all[i] = p.Statuses
-	}
-	agents := csvAgents(r.Agents, all)
+	agents := agentColumns(r.Agents, pageAgentNames(pages))
 
 	header := []string{"url", "depth", "declared"}
 	for _, a := range agents {
 		header = append(header, "status_"+a)
 	}
-	header = append(header, "status_"+browserAgent, "final_url", "error")
+	header = append(header, "status_"+controlAgent, "final_url", "error")
 
-	cols := append(slices.Clip(agents), browserAgent)
+	cols := append(slices.Clip(agents), controlAgent)
 	rows := make([][]string, 0, len(pages)+1)
 	rows = append(rows, header)
 	for _, p := range pages {
@@ -194,44 +189,11 @@ func isFormula(s string) bool {
 	return t != "" && strings.ContainsRune("=+-@\t\r\n", rune(t[0]))
 }
 
-// csvStatus is statusCell with an empty cell for "no status", which a
+// csvStatus is statusText with an empty cell for "no status", which a
 // spreadsheet sorts and filters better than "-".
 func csvStatus(f audit.Finding, agent string) string {
 	if _, ok := f.Statuses[agent]; !ok {
 		return ""
 	}
-	return statusCell(f, agent)
-}
-
-func findingStatuses(fs []audit.Finding) []map[string]int {
-	out := make([]map[string]int, len(fs))
-	for i, f := range fs {
-		out[i] = f.Statuses
-	}
-	return out
-}
-
-// csvAgents returns the agent status columns: the report's agents in their
-// order, then any other agent the statuses name, sorted. The browser
-// control has its own fixed column and is left out.
-func csvAgents(agents []audit.AgentInfo, statuses []map[string]int) []string {
-	seen := map[string]bool{browserAgent: true}
-	var cols []string
-	for _, a := range agents {
-		if !seen[a.Name] {
-			seen[a.Name] = true
-			cols = append(cols, a.Name)
-		}
-	}
-	var extra []string
-	for _, m := range statuses {
-		for name := range m {
-			if !seen[name] {
-				seen[name] = true
-				extra = append(extra, name)
-			}
-		}
-	}
-	sort.Strings(extra)
-	return append(cols, extra...)
+	return statusText(f, agent)
 }

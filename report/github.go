@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -50,7 +49,7 @@ func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 		return errors.New("write GitHub report: no report (nil)")
 	}
 	findings := sortedFindings(r.Findings)
-	agents := csvAgents(r.Agents, findingStatuses(findings))
+	agents := agentColumns(r.Agents, findingAgentNames(findings))
 	origin := originOf(r.Target)
 
 	// Render into a buffer so a failure leaves no half output behind.
@@ -69,12 +68,12 @@ func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 		}
 		var props []string
 		if a := f.Attribution; a != nil && a.Location != nil && a.Location.File != "" {
-			props = append(props, "file="+githubProperty(clean(a.Location.File)))
+			props = append(props, "file="+githubProperty(visibleText(a.Location.File)))
 			if a.Location.Line > 0 {
 				props = append(props, "line="+strconv.Itoa(a.Location.Line))
 			}
 		}
-		props = append(props, "title="+githubProperty(clean(title)))
+		props = append(props, "title="+githubProperty(visibleText(title)))
 		fmt.Fprintf(&buf, "::%s %s::%s\n", command, strings.Join(props, ","), githubData(githubMessage(f, agents)))
 	}
 
@@ -104,34 +103,28 @@ func githubCommand(f audit.Finding, old bool) string {
 // githubMessage is the annotation's body, one fact per line; every site
 // value is cleaned to one line, so the only line breaks are these.
 func githubMessage(f audit.Finding, agents []string) string {
-	first := clean(f.URL)
+	first := visibleText(f.URL)
 	if f.Message != "" {
-		first += ": " + clean(f.Message)
+		first += ": " + visibleText(f.Message)
 	}
 	lines := []string{first}
-	var st []string
-	for _, a := range slices.Concat(agents, []string{browserAgent}) {
-		if _, ok := f.Statuses[a]; ok {
-			st = append(st, clean(a)+" "+clean(statusCell(f, a)))
-		}
-	}
-	if len(st) > 0 {
-		lines = append(lines, "statuses: "+strings.Join(st, ", "))
+	if st := statusList(f, agents, statusText); len(st) > 0 {
+		lines = append(lines, "statuses: "+visibleText(strings.Join(st, ", ")))
 	}
 	if len(f.Agents) > 0 {
-		lines = append(lines, "agents: "+clean(strings.Join(f.Agents, ", ")))
+		lines = append(lines, "agents: "+visibleText(strings.Join(f.Agents, ", ")))
 	}
 	if a := f.Attribution; a != nil {
-		src := clean(sourceCell(a))
+		src := visibleText(sourceText(a))
 		if a.Realm != "" {
-			src += ", realm " + clean(strconv.Quote(a.Realm))
+			src += ", realm " + visibleText(strconv.Quote(a.Realm))
 		}
 		if a.Confidence != "" {
-			src += ", confidence " + clean(a.Confidence)
+			src += ", confidence " + visibleText(a.Confidence)
 		}
 		lines = append(lines, "source: "+src)
 		if a.Fix != "" {
-			lines = append(lines, "fix: "+clean(a.Fix))
+			lines = append(lines, "fix: "+visibleText(a.Fix))
 		}
 	}
 	return strings.Join(lines, "\n")

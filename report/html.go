@@ -284,18 +284,18 @@ func newHTMLPage(r *audit.Report) *htmlPage {
 	p := &htmlPage{
 		Title:      "authwall report",
 		Target:     link(r.Target, r.Target),
-		Tool:       strings.TrimSpace(clean(r.Tool) + " " + clean(r.Version)),
+		Tool:       strings.TrimSpace(visibleText(r.Tool) + " " + visibleText(r.Version)),
 		Duration:   formatDuration(r.Duration),
 		URLs:       r.URLs,
 		Requests:   r.Requests,
 		Failed:     r.Failed,
 		Incomplete: r.Incomplete,
-		Notes:      cleanAll(r.Notes),
+		Notes:      visibleTexts(r.Notes),
 		Total:      len(findings),
-		Baseline:   clean(r.Baseline),
+		Baseline:   visibleText(r.Baseline),
 	}
 	if r.Target != "" {
-		p.Title += ": " + clean(r.Target)
+		p.Title += ": " + visibleText(r.Target)
 	}
 	if !r.StartedAt.IsZero() {
 		t := r.StartedAt.UTC()
@@ -306,29 +306,23 @@ func newHTMLPage(r *audit.Report) *htmlPage {
 		p.Tool = "authwall"
 	}
 	for _, a := range r.Agents {
-		p.Agents = append(p.Agents, htmlAgent{Name: clean(a.Name), UserAgent: clean(a.UserAgent), Token: clean(a.RobotsToken)})
+		p.Agents = append(p.Agents, htmlAgent{Name: visibleText(a.Name), UserAgent: visibleText(a.UserAgent), Token: visibleText(a.RobotsToken)})
 	}
+	n := severityCounts(findings)
+	p.Errors, p.Warnings, p.Infos = n.errors, n.warnings, n.infos
 	for _, f := range findings {
-		switch f.Severity {
-		case audit.SeverityError:
-			p.Errors++
-		case audit.SeverityWarning:
-			p.Warnings++
-		case audit.SeverityInfo:
-			p.Infos++
-		}
 		if f.New {
 			p.NewCount++
 		}
 	}
 	for _, f := range sortedFindings(r.Fixed) {
-		p.Fixed = append(p.Fixed, htmlFixed{Kind: clean(string(f.Kind)), URL: link(relativeURL(origin, f.URL, f.Path), f.URL)})
+		p.Fixed = append(p.Fixed, htmlFixed{Kind: visibleText(string(f.Kind)), URL: link(relativeURL(origin, f.URL, f.Path), f.URL)})
 	}
 	p.Cards, p.KindChart = kindSummary(findings)
 	p.SourceChart = sourceChart(findings)
 
-	agents, browser := statusColumns(r.Agents, findings)
-	p.Columns = columns(r.Agents, agents, browser)
+	names := findingAgentNames(findings)
+	p.Columns = columns(r.Agents, agentColumns(r.Agents, names), hasControl(names))
 	p.ShowRealm = anyRealm(findings)
 	p.ShowNew = r.Baseline != ""
 	// toggle, kind, severity, URL, statuses, source, confidence
@@ -357,13 +351,14 @@ func newHTMLPage(r *audit.Report) *htmlPage {
 	p.Groups, p.Unattributed = fixGroups(findings, origin)
 
 	pages := sortedPages(r.Pages)
-	p.PageColumns = pageColumns(r.Agents, pages)
+	pageNames := pageAgentNames(pages)
+	p.PageColumns = columns(r.Agents, agentColumns(r.Agents, pageNames), hasControl(pageNames))
 	for _, pg := range pages {
 		row := htmlPageRow{
 			URL:      link(relativeURL(origin, pg.URL, ""), pg.URL),
 			Depth:    pg.Depth,
-			Declared: clean(pg.Declared),
-			Error:    clean(pg.Error),
+			Declared: visibleText(pg.Declared),
+			Error:    visibleText(pg.Error),
 		}
 		if pg.FinalURL != "" && pg.FinalURL != pg.URL {
 			row.FinalURL = link(relativeURL(origin, pg.FinalURL, ""), pg.FinalURL)
@@ -376,7 +371,8 @@ func newHTMLPage(r *audit.Report) *htmlPage {
 	return p
 }
 
-// columns names the status columns with the user agent as their tooltip.
+// columns names the status columns, the agents' and the control's when
+// browser is set, with the user agent as their tooltip.
 func columns(infos []audit.AgentInfo, agents []string, browser bool) []htmlColumn {
 	uas := map[string]string{}
 	for _, a := range infos {
@@ -384,45 +380,21 @@ func columns(infos []audit.AgentInfo, agents []string, browser bool) []htmlColum
 	}
 	var cols []htmlColumn
 	for _, a := range agents {
-		cols = append(cols, htmlColumn{Index: len(cols), Key: a, Name: clean(a), Title: clean(uas[a])})
+		cols = append(cols, htmlColumn{Index: len(cols), Key: a, Name: visibleText(a), Title: visibleText(uas[a])})
 	}
 	if browser {
-		cols = append(cols, htmlColumn{Index: len(cols), Key: browserAgent, Name: browserAgent, Title: "control fetch with a browser User-Agent", Control: true})
+		cols = append(cols, htmlColumn{Index: len(cols), Key: controlAgent, Name: controlAgent, Title: "control fetch with a browser User-Agent", Control: true})
 	}
 	return cols
-}
-
-// pageColumns: the report's agents, then any other name a page has a
-// status for, sorted.
-func pageColumns(infos []audit.AgentInfo, pages []audit.Page) []htmlColumn {
-	var names []string
-	seen := map[string]bool{}
-	for _, a := range infos {
-		if !seen[a.Name] {
-			seen[a.Name] = true
-			names = append(names, a.Name)
-		}
-	}
-	var extra []string
-	for _, pg := range pages {
-		for name := range pg.Statuses {
-			if !seen[name] {
-				seen[name] = true
-				extra = append(extra, name)
-			}
-		}
-	}
-	sort.Strings(extra)
-	return columns(infos, append(names, extra...), false)
 }
 
 func newHTMLFinding(i int, f audit.Finding, origin string, cols []htmlColumn) htmlFinding {
 	row := htmlFinding{
 		ID:         "f" + strconv.Itoa(i+1),
-		Kind:       clean(string(f.Kind)),
+		Kind:       visibleText(string(f.Kind)),
 		KindRank:   kindRank(f.Kind),
 		Sev:        sevClass(f.Severity),
-		SevLabel:   clean(string(f.Severity)),
+		SevLabel:   visibleText(string(f.Severity)),
 		SevRank:    f.Severity.Rank(),
 		Path:       link(relativeURL(origin, f.URL, f.Path), f.URL),
 		URL:        link(f.URL, f.URL),
@@ -430,10 +402,10 @@ func newHTMLFinding(i int, f audit.Finding, origin string, cols []htmlColumn) ht
 		Confidence: "-",
 		New:        f.New,
 		Failing:    f.Failing,
-		Agents:     cleanAll(f.Agents),
-		Message:    clean(f.Message),
-		DeclaredBy: clean(f.DeclaredBy),
-		FoundVia:   clean(f.FoundVia),
+		Agents:     visibleTexts(f.Agents),
+		Message:    visibleText(f.Message),
+		DeclaredBy: visibleText(f.DeclaredBy),
+		FoundVia:   visibleText(f.FoundVia),
 	}
 	if row.SevLabel == "" {
 		row.SevLabel = "-"
@@ -442,19 +414,19 @@ func newHTMLFinding(i int, f audit.Finding, origin string, cols []htmlColumn) ht
 		row.Statuses = append(row.Statuses, findingStatus(f, c.Key))
 	}
 	if a := f.Attribution; a != nil {
-		row.SourceKey = clean(a.Source)
-		row.Source = clean(a.Source)
-		row.Directive = clean(a.Directive)
+		row.SourceKey = visibleText(a.Source)
+		row.Source = visibleText(a.Source)
+		row.Directive = visibleText(a.Directive)
 		if row.Directive == "" {
-			row.Directive = clean(a.Mechanism)
+			row.Directive = visibleText(a.Mechanism)
 		}
 		if a.Location != nil && a.Location.File != "" {
-			row.Location = fmt.Sprintf("%s:%d", clean(a.Location.File), a.Location.Line)
+			row.Location = fmt.Sprintf("%s:%d", visibleText(a.Location.File), a.Location.Line)
 		}
 		row.SourceSort = row.Source + " " + row.Directive
-		row.Realm = clean(a.Realm)
+		row.Realm = visibleText(a.Realm)
 		if a.Confidence != "" {
-			row.Confidence = clean(a.Confidence)
+			row.Confidence = visibleText(a.Confidence)
 		}
 		row.ConfRank = confidenceRank(a.Confidence)
 		ha := newHTMLAttribution(*a)
@@ -478,19 +450,19 @@ func newHTMLFinding(i int, f audit.Finding, origin string, cols []htmlColumn) ht
 
 func newHTMLAttribution(a audit.Attribution) htmlAttribution {
 	ha := htmlAttribution{
-		Source:     clean(a.Source),
-		Mechanism:  clean(a.Mechanism),
-		Directive:  clean(a.Directive),
-		Realm:      clean(a.Realm),
-		Confidence: clean(a.Confidence),
-		Signature:  clean(a.Signature),
-		Edge:       clean(a.Edge),
-		Evidence:   cleanAll(a.Evidence),
-		Fix:        cleanBlock(a.Fix),
+		Source:     visibleText(a.Source),
+		Mechanism:  visibleText(a.Mechanism),
+		Directive:  visibleText(a.Directive),
+		Realm:      visibleText(a.Realm),
+		Confidence: visibleText(a.Confidence),
+		Signature:  visibleText(a.Signature),
+		Edge:       visibleText(a.Edge),
+		Evidence:   visibleTexts(a.Evidence),
+		Fix:        visibleBlock(a.Fix),
 	}
 	if a.Location != nil {
-		ha.Location = fmt.Sprintf("%s:%d", clean(a.Location.File), a.Location.Line)
-		ha.Context = clean(a.Location.Context)
+		ha.Location = fmt.Sprintf("%s:%d", visibleText(a.Location.File), a.Location.Line)
+		ha.Context = visibleText(a.Location.Context)
 	}
 	return ha
 }
@@ -499,12 +471,12 @@ func newHTMLAttribution(a audit.Attribution) htmlAttribution {
 // finding concerns (Finding.Agents) is marked as the wall, which the agent
 // filter keeps.
 func findingStatus(f audit.Finding, agent string) htmlStatus {
-	st := htmlStatus{Text: statusCell(f, agent), Class: "none", Sort: -2}
+	st := htmlStatus{Text: statusText(f, agent), Class: "none", Sort: -2}
 	s, ok := f.Statuses[agent]
 	if !ok {
 		return st
 	}
-	st.Reason = clean(f.NotFetched[agent])
+	st.Reason = visibleText(f.NotFetched[agent])
 	st.Wall = slices.Contains(f.Agents, agent)
 	switch {
 	case s == 0:
@@ -541,7 +513,7 @@ func pageStatus(pg audit.Page, agent string) htmlStatus {
 	case !ok:
 		return htmlStatus{Text: "-", Class: "none"}
 	case s == 0 && pg.Error != "":
-		return htmlStatus{Text: "error", Class: "err", Reason: clean(pg.Error)}
+		return htmlStatus{Text: "error", Class: "err", Reason: visibleText(pg.Error)}
 	case s == 0:
 		return htmlStatus{Text: "no answer", Class: "err"}
 	}
@@ -588,11 +560,11 @@ func kindSummary(findings []audit.Finding) ([]htmlCard, htmlChart) {
 		if info, ok := audit.LookupKind(k); ok {
 			desc = info.Description
 		}
-		label := clean(string(worst[k]))
+		label := visibleText(string(worst[k]))
 		if label == "" {
 			label = "-"
 		}
-		c := htmlCard{Kind: clean(string(k)), Description: desc, Sev: sevClass(worst[k]), SevLabel: label, Count: counts[k]}
+		c := htmlCard{Kind: visibleText(string(k)), Description: desc, Sev: sevClass(worst[k]), SevLabel: label, Count: counts[k]}
 		cards = append(cards, c)
 		bars = append(bars, chartItem{label: c.Kind, class: "sev-" + c.Sev, count: c.Count})
 	}
@@ -605,7 +577,7 @@ func sourceChart(findings []audit.Finding) htmlChart {
 	for _, f := range findings {
 		s := unattributed
 		if f.Attribution != nil {
-			s = clean(f.Attribution.Source)
+			s = visibleText(f.Attribution.Source)
 		}
 		counts[s]++
 	}
@@ -645,7 +617,7 @@ func newChart(label string, items []chartItem) htmlChart {
 		}
 		y := 4 + i*chartRow
 		c.Bars = append(c.Bars, htmlBar{
-			Label: truncate(it.label, chartLabelCols), Full: it.label, Class: it.class, Count: it.count,
+			Label: cutToWidth(it.label, chartLabelCols), Full: it.label, Class: it.class, Count: it.count,
 			Y: y, TextY: y + chartBar - 4, Width: w, CountX: chartLabelWidth + w + 6,
 		})
 	}
@@ -673,16 +645,16 @@ func fixGroups(findings []audit.Finding, origin string) ([]htmlGroup, int) {
 		if !ok {
 			i = len(groups)
 			index[key] = i
-			groups = append(groups, htmlGroup{Source: clean(a.Source), Directive: clean(directive), Sev: sevClass(f.Severity)})
+			groups = append(groups, htmlGroup{Source: visibleText(a.Source), Directive: visibleText(directive), Sev: sevClass(f.Severity)})
 		}
 		g := &groups[i]
 		g.Count++
 		g.Pages = append(g.Pages, link(relativeURL(origin, f.URL, f.Path), f.URL))
-		if fix := cleanBlock(a.Fix); fix != "" && !slices.Contains(g.Fixes, fix) {
+		if fix := visibleBlock(a.Fix); fix != "" && !slices.Contains(g.Fixes, fix) {
 			g.Fixes = append(g.Fixes, fix)
 		}
 		if a.Location != nil && a.Location.File != "" {
-			if loc := fmt.Sprintf("%s:%d", clean(a.Location.File), a.Location.Line); !slices.Contains(g.Locations, loc) {
+			if loc := fmt.Sprintf("%s:%d", visibleText(a.Location.File), a.Location.Line); !slices.Contains(g.Locations, loc) {
 				g.Locations = append(g.Locations, loc)
 			}
 		}
@@ -698,7 +670,7 @@ func fixGroups(findings []audit.Finding, origin string) ([]htmlGroup, int) {
 // html/template would also defuse a javascript: href, but only as
 // "#ZgotmplZ": deciding here keeps such values readable and out of href.
 func link(text, u string) htmlLink {
-	l := htmlLink{Text: clean(text)}
+	l := htmlLink{Text: visibleText(text)}
 	if l.Text == "" {
 		l.Text = "-"
 	}
@@ -708,20 +680,13 @@ func link(text, u string) htmlLink {
 	return l
 }
 
-func cleanAll(ss []string) []string {
-	out := make([]string, 0, len(ss))
-	for _, s := range ss {
-		out = append(out, clean(s))
-	}
-	return out
-}
-
-// cleanBlock is clean for preformatted text: line breaks stay line
-// breaks, tabs become spaces, everything else clean shows is shown.
-func cleanBlock(s string) string {
+// visibleBlock is visibleText for preformatted text: line breaks stay
+// line breaks, tabs become spaces, everything else is shown as
+// visibleText shows it.
+func visibleBlock(s string) string {
 	lines := strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
 	for i, l := range lines {
-		lines[i] = clean(strings.ReplaceAll(l, "\t", "    "))
+		lines[i] = visibleText(strings.ReplaceAll(l, "\t", "    "))
 	}
 	return strings.Join(lines, "\n")
 }

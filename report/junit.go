@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"slices"
 	"sort"
@@ -144,18 +145,7 @@ func junitTime(r *audit.Report) string {
 func newJUnitReport(r *audit.Report) *junitSuites {
 	findings := sortedFindings(r.Findings)
 	pages := declaredPages(r.Pages)
-	statusMaps := findingStatuses(findings)
-	for _, p := range pages {
-		statusMaps = append(statusMaps, p.Statuses)
-	}
-	for _, f := range findings {
-		named := map[string]int{}
-		for _, a := range f.Agents {
-			named[a] = 0
-		}
-		statusMaps = append(statusMaps, named)
-	}
-	agents := csvAgents(r.Agents, statusMaps)
+	agents := agentColumns(r.Agents, findingAgentNames(findings), pageAgentNames(slices.Collect(maps.Values(pages))))
 
 	timestamp := ""
 	if !r.StartedAt.IsZero() {
@@ -345,7 +335,7 @@ func junitMessage(f audit.Finding, baseline bool) string {
 	a := f.Attribution
 	switch {
 	case a != nil:
-		b.WriteString(": " + sourceCell(a))
+		b.WriteString(": " + sourceText(a))
 		if a.Realm != "" {
 			b.WriteString(", realm " + strconv.Quote(a.Realm))
 		}
@@ -371,13 +361,7 @@ func junitDetails(f audit.Finding, agents []string) string {
 	add("severity", string(f.Severity))
 	add("url", f.URL)
 	add("declared by", f.DeclaredBy)
-	var st []string
-	for _, a := range slices.Concat(agents, []string{browserAgent}) {
-		if _, ok := f.Statuses[a]; ok {
-			st = append(st, a+" "+statusCell(f, a))
-		}
-	}
-	add("statuses", strings.Join(st, ", "))
+	add("statuses", strings.Join(statusList(f, agents, statusText), ", "))
 	add("agents", strings.Join(f.Agents, ", "))
 	if a := f.Attribution; a != nil {
 		attr := []string{}

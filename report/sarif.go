@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"path"
 	"path/filepath"
@@ -353,41 +354,23 @@ func sarifMessage(r *audit.Report, f audit.Finding) (text, markdown string) {
 	return strings.Join(t, "; "), strings.Join(m, "; ")
 }
 
-// statusLine lists what each agent got: the report's agents in order, then
-// the browser control, then any other name, sorted. A status 0 says why.
+// statusLine lists what each agent got, agents as the one agent-column
+// rule orders them (for this finding), then the browser control; a status
+// 0 says it was not fetched, and why.
 func statusLine(r *audit.Report, f audit.Finding) string {
-	names := make([]string, 0, len(f.Statuses))
-	seen := map[string]bool{}
-	add := func(n string) {
-		if _, ok := f.Statuses[n]; ok && !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
+	agents := agentColumns(r.Agents, maps.Keys(f.Statuses))
+	return oneLine(strings.Join(statusList(f, agents, sarifStatus), ", "))
+}
+
+func sarifStatus(f audit.Finding, agent string) string {
+	s := f.Statuses[agent]
+	if s != 0 {
+		return strconv.Itoa(s)
 	}
-	for _, a := range r.Agents {
-		add(a.Name)
+	if why := f.NotFetched[agent]; why != "" {
+		return "not fetched (" + why + ")"
 	}
-	add("browser")
-	var rest []string
-	for n := range f.Statuses {
-		if !seen[n] {
-			rest = append(rest, n)
-		}
-	}
-	sort.Strings(rest)
-	names = append(names, rest...)
-	parts := make([]string, 0, len(names))
-	for _, n := range names {
-		s := strconv.Itoa(f.Statuses[n])
-		if f.Statuses[n] == 0 {
-			s = "not fetched"
-			if why := f.NotFetched[n]; why != "" {
-				s += " (" + why + ")"
-			}
-		}
-		parts = append(parts, n+" "+s)
-	}
-	return oneLine(strings.Join(parts, ", "))
+	return "not fetched"
 }
 
 // sarifResultProperties carries what a script reading the SARIF needs
@@ -398,7 +381,7 @@ func sarifResultProperties(f audit.Finding) sarif.Properties {
 	p := sarif.Properties{
 		"url":      validUTF8(f.URL),
 		"severity": validUTF8(string(f.Severity)),
-		"statuses": statuses(f.Statuses),
+		"statuses": validUTF8Statuses(f.Statuses),
 		"agents":   validUTF8s(f.Agents),
 		"failing":  f.Failing,
 	}
@@ -407,7 +390,7 @@ func sarifResultProperties(f audit.Finding) sarif.Properties {
 			p[k] = validUTF8(v)
 		}
 	}
-	if nf := notFetched(f.NotFetched); nf != nil {
+	if nf := validUTF8Reasons(f.NotFetched); nf != nil {
 		p["not_fetched"] = nf
 	}
 	if a := f.Attribution; a != nil {
@@ -440,13 +423,9 @@ func sarifInvocation(r *audit.Report) *sarif.Invocation {
 
 // sarifRunProperties sums the run up as the JSON report's summary does.
 func sarifRunProperties(r *audit.Report) sarif.Properties {
-	agents := make([]JSONAgent, 0, len(r.Agents))
-	for _, a := range r.Agents {
-		agents = append(agents, JSONAgent{Name: validUTF8(a.Name), UserAgent: validUTF8(a.UserAgent), RobotsToken: validUTF8(a.RobotsToken)})
-	}
 	p := sarif.Properties{
 		"target":      validUTF8(r.Target),
-		"agents":      agents,
+		"agents":      newJSONAgents(r.Agents),
 		"urls":        r.URLs,
 		"requests":    r.Requests,
 		"duration_ms": r.Duration.Milliseconds(),

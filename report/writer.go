@@ -6,7 +6,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"authwall/audit"
@@ -71,42 +70,4 @@ func New(format string, o Options) (Writer, error) {
 		}
 	}
 	return nil, fmt.Errorf("unknown report format %q (known: %s)", format, known)
-}
-
-// kindRank orders kinds as audit.Kinds lists them; unknown kinds sort after
-// all known ones (and then by name).
-func kindRank(k audit.Kind) int {
-	all := audit.Kinds()
-	for i, info := range all {
-		if info.Kind == k {
-			return i
-		}
-	}
-	return len(all)
-}
-
-// sortedFindings returns a sorted copy in audit's one finding order.
-func sortedFindings(fs []audit.Finding) []audit.Finding { return audit.SortedFindings(fs) }
-
-// sortedPages returns a copy of the pages sorted by URL.
-func sortedPages(ps []audit.Page) []audit.Page {
-	out := make([]audit.Page, len(ps))
-	copy(out, ps)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].URL < out[j].URL })
-	return out
-}
-
-// sortedCountKinds returns the kinds with a count, in report order.
-func sortedCountKinds(counts map[audit.Kind]int) []audit.Kind {
-	kinds := make([]audit.Kind, 0, len(counts))
-	for k := range counts {
-		kinds = append(kinds, k)
-	}
-	sort.Slice(kinds, func(i, j int) bool {
-		if ri, rj := kindRank(kinds[i]), kindRank(kinds[j]); ri != rj {
-			return ri < rj
-		}
-		return kinds[i] < kinds[j]
-	})
-	return kinds
 }
