@@ -59,11 +59,6 @@ type CSV struct{}
 // error).
 type CSVPages struct{}
 
-var (
-	_ Writer = (*CSV)(nil)
-	_ Writer = (*CSVPages)(nil)
-)
-
 // Write renders r's findings as CSV. A nil *CSV writes the same.
 func (*CSV) Write(w io.Writer, r *audit.Report) error {
 	if r == nil {

@@ -20,7 +20,7 @@ import (
 func failingKinds() map[string]func(t *testing.T, out []byte) []string {
 	return map[string]func(t *testing.T, out []byte) []string{
 		"json": func(t *testing.T, out []byte) []string {
-			jr, err := ReadJSON(bytes.NewReader(out))
+			jr, err := readJSON(bytes.NewReader(out))
 			require.NoError(t, err)
 			var kinds []string
 			for _, f := range jr.Findings {

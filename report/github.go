@@ -41,8 +41,6 @@ import (
 // (and 50 per job) on the run page; every line is in the log.
 type GitHub struct{}
 
-var _ Writer = (*GitHub)(nil)
-
 // Write renders r as workflow commands. A nil *GitHub writes the same.
 func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 	if r == nil {

@@ -14,8 +14,6 @@ import (
 	"authwall/audit"
 )
 
-var _ Writer = (*HTML)(nil)
-
 // htmlTemplateText is the page: markup, CSS and the script in one file, so
 // the report is one self-contained document.
 //

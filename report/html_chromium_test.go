@@ -88,7 +88,7 @@ func TestHTMLInChromium(t *testing.T) {
 
 	var js bytes.Buffer
 	require.NoError(t, (&JSON{}).Write(&js, r))
-	jr, err := ReadJSON(&js)
+	jr, err := readJSON(&js)
 	require.NoError(t, err)
 	jsonCount := 0
 	for _, n := range jr.Summary.Findings {

@@ -22,7 +22,7 @@ import (
 //   - HTML characters are not escaped (`<` stays `<`, not `\u003c`): the
 //     output is data for programs, and the HTML report escapes on rendering;
 //   - strings that are not valid UTF-8 have each bad byte replaced with
-//     U+FFFD, so what ReadJSON returns equals what was written;
+//     U+FFFD, so what readJSON returns equals what was written;
 //   - started_at is in UTC, with at most millisecond precision;
 //   - additions to schema 1: summary.incomplete, notes[], and per finding
 //     message, agents[], failing, redirects[], alternatives[],
@@ -42,7 +42,7 @@ func (j *JSON) Write(w io.Writer, r *audit.Report) error {
 	return j.encode(w, newJSONReport(r))
 }
 
-func (j *JSON) encode(w io.Writer, jr *JSONReport) error {
+func (j *JSON) encode(w io.Writer, jr *jsonReport) error {
 	// Encode into a buffer so a failure leaves no half document behind.
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -60,15 +60,15 @@ func (j *JSON) encode(w io.Writer, jr *JSONReport) error {
 }
 
 // newJSONReport converts the domain report into the output types.
-func newJSONReport(r *audit.Report) *JSONReport {
-	jr := &JSONReport{
-		Schema:     SchemaVersion,
-		Tool:       JSONTool{Name: validUTF8(r.Tool), Version: validUTF8(r.Version)},
+func newJSONReport(r *audit.Report) *jsonReport {
+	jr := &jsonReport{
+		Schema:     schemaVersion,
+		Tool:       jsonTool{Name: validUTF8(r.Tool), Version: validUTF8(r.Version)},
 		Target:     validUTF8(r.Target),
 		StartedAt:  r.StartedAt.UTC().Truncate(time.Millisecond),
 		DurationMS: r.Duration.Milliseconds(),
 		Agents:     newJSONAgents(r.Agents),
-		Summary: JSONSummary{
+		Summary: jsonSummary{
 			URLs:       r.URLs,
 			Requests:   r.Requests,
 			Findings:   map[string]int{},
@@ -76,14 +76,14 @@ func newJSONReport(r *audit.Report) *JSONReport {
 			Incomplete: r.Incomplete,
 		},
 		Notes:    validUTF8s(r.Notes),
-		Findings: make([]JSONFinding, 0, len(r.Findings)),
-		Pages:    make([]JSONPage, 0, len(r.Pages)),
+		Findings: make([]jsonFinding, 0, len(r.Findings)),
+		Pages:    make([]jsonPage, 0, len(r.Pages)),
 	}
 	for k, n := range r.Counts() {
 		jr.Summary.Findings[validUTF8(string(k))] += n
 	}
 	for _, f := range sortedFindings(r.Findings) {
-		jf := JSONFinding{
+		jf := jsonFinding{
 			Kind:         validUTF8(string(f.Kind)),
 			Severity:     validUTF8(string(f.Severity)),
 			Message:      validUTF8(f.Message),
@@ -96,24 +96,24 @@ func newJSONReport(r *audit.Report) *JSONReport {
 			NotFetched:   validUTF8Reasons(f.NotFetched),
 			FoundVia:     validUTF8(f.FoundVia),
 			LinkedFrom:   validUTF8s(f.LinkedFrom),
-			Redirects:    make([]JSONRedirect, 0, len(f.Redirects)),
-			Alternatives: make([]JSONAttribution, 0, len(f.Alternatives)),
+			Redirects:    make([]jsonRedirect, 0, len(f.Redirects)),
+			Alternatives: make([]jsonAttribution, 0, len(f.Alternatives)),
 			New:          f.New,
 		}
 		for _, h := range f.Redirects {
-			jf.Redirects = append(jf.Redirects, JSONRedirect{URL: validUTF8(h.URL), Status: h.Status, Location: validUTF8(h.Location)})
+			jf.Redirects = append(jf.Redirects, jsonRedirect{URL: validUTF8(h.URL), Status: h.Status, Location: validUTF8(h.Location)})
 		}
 		if f.Attribution != nil {
-			a := jsonAttribution(*f.Attribution)
+			a := newJSONAttribution(*f.Attribution)
 			jf.Attribution = &a
 		}
 		for _, a := range f.Alternatives {
-			jf.Alternatives = append(jf.Alternatives, jsonAttribution(a))
+			jf.Alternatives = append(jf.Alternatives, newJSONAttribution(a))
 		}
 		jr.Findings = append(jr.Findings, jf)
 	}
 	for _, p := range sortedPages(r.Pages) {
-		jr.Pages = append(jr.Pages, JSONPage{
+		jr.Pages = append(jr.Pages, jsonPage{
 			URL:      validUTF8(p.URL),
 			Depth:    p.Depth,
 			Declared: validUTF8(p.Declared),
@@ -125,8 +125,8 @@ func newJSONReport(r *audit.Report) *JSONReport {
 	return jr
 }
 
-func jsonAttribution(a audit.Attribution) JSONAttribution {
-	ja := JSONAttribution{
+func newJSONAttribution(a audit.Attribution) jsonAttribution {
+	ja := jsonAttribution{
 		Source:     validUTF8(a.Source),
 		Mechanism:  validUTF8(a.Mechanism),
 		Directive:  validUTF8(a.Directive),
@@ -138,7 +138,7 @@ func jsonAttribution(a audit.Attribution) JSONAttribution {
 		Signature:  validUTF8(a.Signature),
 	}
 	if a.Location != nil {
-		ja.Location = &JSONLocation{File: validUTF8(a.Location.File), Line: a.Location.Line, Context: validUTF8(a.Location.Context)}
+		ja.Location = &jsonLocation{File: validUTF8(a.Location.File), Line: a.Location.Line, Context: validUTF8(a.Location.Context)}
 	}
 	return ja
 }

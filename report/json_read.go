@@ -7,10 +7,10 @@ import (
 	"io"
 )
 
-// ReadJSON reads a JSON report written by JSON. It checks the schema version
+// readJSON reads a JSON report written by JSON. It checks the schema version
 // and that the fields every reader relies on are present; fields it does not
 // know are ignored, since schema 1 only ever grows.
-func ReadJSON(r io.Reader) (*JSONReport, error) {
+func readJSON(r io.Reader) (*jsonReport, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read JSON report: %w", err)
@@ -34,11 +34,12 @@ func ReadJSON(r io.Reader) (*JSONReport, error) {
 	if err := json.Unmarshal(raw, &schema); err != nil {
 		return nil, fmt.Errorf("read JSON report: field \"schema\": want an integer, got %s", rawExcerpt(raw))
 	}
-	if schema != SchemaVersion {
-		return nil, fmt.Errorf("read JSON report: schema version %d is not supported (this version of authwall reads %d)", schema, SchemaVersion)
+	if schema != schemaVersion {
+		return nil, fmt.Errorf("read JSON report: schema version %d is not supported (this version of authwall reads %d)", schema, schemaVersion)
 	}
-	// Required: what DESIGN.md's example shows and a reader (a baseline, a
-	// dashboard) needs. Additions to the schema stay optional.
+	// Required: the fields schema 1 had from the start, which a reader (a
+	// baseline, a dashboard) needs. Fields added since (message, agents,
+	// failing, notes...) stay optional, so older reports still read.
 	if err := checkFields(top, "read JSON report", []string{"tool", "target", "started_at", "duration_ms", "agents", "summary", "findings", "pages"}); err != nil {
 		return nil, err
 	}
@@ -57,7 +58,7 @@ func ReadJSON(r io.Reader) (*JSONReport, error) {
 			return nil, err
 		}
 	}
-	var jr JSONReport
+	var jr jsonReport
 	if err := json.Unmarshal(data, &jr); err != nil {
 		return nil, fmt.Errorf("read JSON report: %w", err)
 	}

@@ -6,44 +6,46 @@ import (
 	"authwall/audit"
 )
 
-// The JSON report's types: what the JSON writer writes, ReadJSON reads and
+// The JSON report's types: what the JSON writer writes, readJSON reads and
 // the SARIF writer's properties reuse, so those speak the same names.
 
-// SchemaVersion is the JSON report schema this package writes and reads
-// (schema 1, documented in the README). Fields are only ever added to a
-// version.
-const SchemaVersion = 1
+// schemaVersion is the JSON report schema this package writes and reads.
+// Scripts and baselines rely on its field names, so fields are only ever
+// added to a version, never renamed or removed. testdata/schema1_example.json
+// is an example report with the fields readers rely on; the tests check the
+// output against it.
+const schemaVersion = 1
 
-// JSONReport is the JSON report, as written by JSON and read by ReadJSON.
-type JSONReport struct {
+// jsonReport is the JSON report, as written by JSON and read by readJSON.
+type jsonReport struct {
 	Schema     int           `json:"schema"`
-	Tool       JSONTool      `json:"tool"`
+	Tool       jsonTool      `json:"tool"`
 	Target     string        `json:"target"`
 	StartedAt  time.Time     `json:"started_at"`
 	DurationMS int64         `json:"duration_ms"`
-	Agents     []JSONAgent   `json:"agents"`
-	Summary    JSONSummary   `json:"summary"`
+	Agents     []jsonAgent   `json:"agents"`
+	Summary    jsonSummary   `json:"summary"`
 	Notes      []string      `json:"notes"`
-	Findings   []JSONFinding `json:"findings"`
-	Pages      []JSONPage    `json:"pages"`
+	Findings   []jsonFinding `json:"findings"`
+	Pages      []jsonPage    `json:"pages"`
 }
 
-// JSONTool names the program that wrote the report.
-type JSONTool struct {
+// jsonTool names the program that wrote the report.
+type jsonTool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
 }
 
-// JSONAgent is one crawler identity the audit used.
-type JSONAgent struct {
+// jsonAgent is one crawler identity the audit used.
+type jsonAgent struct {
 	Name        string `json:"name"`
 	UserAgent   string `json:"user_agent"`
 	RobotsToken string `json:"robots_token"`
 }
 
-// JSONSummary sums the run up; Findings counts findings per kind and holds
+// jsonSummary sums the run up; Findings counts findings per kind and holds
 // only kinds that occurred.
-type JSONSummary struct {
+type jsonSummary struct {
 	URLs       int            `json:"urls"`
 	Requests   int            `json:"requests"`
 	Findings   map[string]int `json:"findings"`
@@ -51,8 +53,8 @@ type JSONSummary struct {
 	Incomplete bool           `json:"incomplete"`
 }
 
-// JSONFinding is one problem at one URL.
-type JSONFinding struct {
+// jsonFinding is one problem at one URL.
+type jsonFinding struct {
 	Kind         string            `json:"kind"`
 	Severity     string            `json:"severity"`
 	Message      string            `json:"message"`
@@ -65,43 +67,43 @@ type JSONFinding struct {
 	NotFetched   map[string]string `json:"not_fetched,omitempty"` // agent -> "robots" or the fetch error, for status 0
 	FoundVia     string            `json:"found_via"`
 	LinkedFrom   []string          `json:"linked_from"`
-	Redirects    []JSONRedirect    `json:"redirects"`
-	Attribution  *JSONAttribution  `json:"attribution"`
-	Alternatives []JSONAttribution `json:"alternatives"`
+	Redirects    []jsonRedirect    `json:"redirects"`
+	Attribution  *jsonAttribution  `json:"attribution"`
+	Alternatives []jsonAttribution `json:"alternatives"`
 	New          bool              `json:"new"`
 }
 
-// JSONRedirect is one hop of a redirect chain.
-type JSONRedirect struct {
+// jsonRedirect is one hop of a redirect chain.
+type jsonRedirect struct {
 	URL      string `json:"url"`
 	Status   int    `json:"status"`
 	Location string `json:"location"`
 }
 
-// JSONAttribution says which auth source and setting most likely produced a
+// jsonAttribution says which auth source and setting most likely produced a
 // wall.
-type JSONAttribution struct {
+type jsonAttribution struct {
 	Source     string        `json:"source"`
 	Mechanism  string        `json:"mechanism"`
 	Directive  string        `json:"directive"`
 	Realm      string        `json:"realm"`
 	Confidence string        `json:"confidence"`
 	Evidence   []string      `json:"evidence"`
-	Location   *JSONLocation `json:"location"`
+	Location   *jsonLocation `json:"location"`
 	Fix        string        `json:"fix"`
 	Edge       string        `json:"edge"`
 	Signature  string        `json:"signature"`
 }
 
-// JSONLocation is where in a server config the directive is.
-type JSONLocation struct {
+// jsonLocation is where in a server config the directive is.
+type jsonLocation struct {
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Context string `json:"context"`
 }
 
-// JSONPage is one crawled URL with what each agent got.
-type JSONPage struct {
+// jsonPage is one crawled URL with what each agent got.
+type jsonPage struct {
 	URL      string         `json:"url"`
 	Depth    int            `json:"depth"`
 	Declared string         `json:"declared"`
@@ -111,10 +113,10 @@ type JSONPage struct {
 }
 
 // newJSONAgents lists the report's agents with valid UTF-8.
-func newJSONAgents(infos []audit.AgentInfo) []JSONAgent {
-	out := make([]JSONAgent, 0, len(infos))
+func newJSONAgents(infos []audit.AgentInfo) []jsonAgent {
+	out := make([]jsonAgent, 0, len(infos))
 	for _, a := range infos {
-		out = append(out, JSONAgent{Name: validUTF8(a.Name), UserAgent: validUTF8(a.UserAgent), RobotsToken: validUTF8(a.RobotsToken)})
+		out = append(out, jsonAgent{Name: validUTF8(a.Name), UserAgent: validUTF8(a.UserAgent), RobotsToken: validUTF8(a.RobotsToken)})
 	}
 	return out
 }

@@ -18,10 +18,10 @@ import (
 )
 
 // TestJSONCarriesDesignExample checks that the output has every field of
-// the schema 1 example users rely on (testdata/design_example.json), with
+// the schema 1 example users rely on (testdata/schema1_example.json), with
 // the same JSON type, at every level.
 func TestJSONCarriesDesignExample(t *testing.T) {
-	example, err := os.ReadFile(filepath.Join("testdata", "design_example.json"))
+	example, err := os.ReadFile(filepath.Join("testdata", "schema1_example.json"))
 	require.NoError(t, err)
 	var want map[string]any
 	require.NoError(t, json.Unmarshal(example, &want))
@@ -128,7 +128,7 @@ func TestJSONFailing(t *testing.T) {
 		}
 		var out bytes.Buffer
 		require.NoError(t, (&JSON{}).Write(&out, r))
-		got, err := ReadJSON(&out)
+		got, err := readJSON(&out)
 		require.NoError(t, err)
 		some := false
 		for _, f := range got.Findings {
@@ -142,7 +142,7 @@ func TestJSONFailing(t *testing.T) {
 	}
 	var out bytes.Buffer
 	require.NoError(t, (&JSON{}).Write(&out, sampleReport()))
-	got, err := ReadJSON(&out)
+	got, err := readJSON(&out)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"googlebot", "bingbot"}, got.Findings[0].Agents, "in report agent order")
 	assert.Equal(t, []string{"googlebot"}, got.Findings[1].Agents)
@@ -161,7 +161,7 @@ func TestReadJSONWithoutAddedFields(t *testing.T) {
 	}
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
-	got, err := ReadJSON(bytes.NewReader(b))
+	got, err := readJSON(bytes.NewReader(b))
 	require.NoError(t, err)
 	assert.Nil(t, got.Findings[0].Agents)
 	assert.False(t, got.Findings[0].Failing)
@@ -207,7 +207,7 @@ func TestReadJSONErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ReadJSON(strings.NewReader(tc.in))
+			got, err := readJSON(strings.NewReader(tc.in))
 			assert.ErrorContains(t, err, tc.wantErr)
 			assert.Nil(t, got)
 		})
@@ -219,7 +219,7 @@ type failingReader struct{}
 func (failingReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
 
 func TestReadJSON(t *testing.T) {
-	_, err := ReadJSON(failingReader{})
+	_, err := readJSON(failingReader{})
 	assert.ErrorContains(t, err, "read JSON report: connection reset")
 
 	// Fields a later version adds are ignored, not an error.
@@ -231,7 +231,7 @@ func TestReadJSON(t *testing.T) {
 	m["findings"].([]any)[0].(map[string]any)["score"] = 9
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
-	got, err := ReadJSON(bytes.NewReader(b))
+	got, err := readJSON(bytes.NewReader(b))
 	require.NoError(t, err)
 	assert.Equal(t, newJSONReport(sampleReport()), got)
 
@@ -239,18 +239,18 @@ func TestReadJSON(t *testing.T) {
 	golden, err := os.Open(filepath.Join("testdata", "report.golden.json"))
 	require.NoError(t, err)
 	defer golden.Close()
-	got, err = ReadJSON(golden)
+	got, err = readJSON(golden)
 	require.NoError(t, err)
 	assert.Equal(t, newJSONReport(sampleReport()), got)
 	assert.Equal(t, "public-401", got.Findings[0].Kind)
-	assert.Equal(t, &JSONLocation{File: "conf/site.conf", Line: 12, Context: "server > location /blog/"}, got.Findings[0].Attribution.Location)
+	assert.Equal(t, &jsonLocation{File: "conf/site.conf", Line: 12, Context: "server > location /blog/"}, got.Findings[0].Attribution.Location)
 }
 
 func TestJSONInvalidUTF8(t *testing.T) {
 	r := &audit.Report{Target: "https://x.example/\xff", Findings: []audit.Finding{{Kind: audit.FetchError, URL: "a\xfeb", Statuses: map[string]int{"bot\xff": 0}}}}
 	var out bytes.Buffer
 	require.NoError(t, (&JSON{}).Write(&out, r))
-	got, err := ReadJSON(&out)
+	got, err := readJSON(&out)
 	require.NoError(t, err)
 	assert.Equal(t, "https://x.example/\uFFFD", got.Target)
 	assert.Equal(t, "a\uFFFDb", got.Findings[0].URL)

@@ -59,8 +59,6 @@ import (
 // U+FFFD.
 type JUnit struct{}
 
-var _ Writer = (*JUnit)(nil)
-
 type junitSuites struct {
 	XMLName   xml.Name     `xml:"testsuites"`
 	Name      string       `xml:"name,attr"`

@@ -40,8 +40,6 @@ type SARIF struct {
 	Absent bool
 }
 
-var _ Writer = (*SARIF)(nil)
-
 const (
 	// sarifFingerprintKey names the partial fingerprint authwall computes;
 	// the version lets the recipe change without matching old alerts wrongly.

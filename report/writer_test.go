@@ -275,7 +275,7 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 	return map[string]func(t *testing.T, r *audit.Report, out []byte){
 		"json": func(t *testing.T, r *audit.Report, out []byte) {
 			checkJSONRoundTrip(t, &JSON{}, r, out)
-			got, err := ReadJSON(bytes.NewReader(out))
+			got, err := readJSON(bytes.NewReader(out))
 			require.NoError(t, err)
 			some := false
 			for _, f := range got.Findings {
@@ -303,16 +303,16 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 	}
 }
 
-// checkJSONRoundTrip checks that ReadJSON returns what j wrote for r, and
+// checkJSONRoundTrip checks that readJSON returns what j wrote for r, and
 // that writing that again gives the same bytes.
 func checkJSONRoundTrip(t *testing.T, j *JSON, r *audit.Report, out []byte) {
 	t.Helper()
-	got, err := ReadJSON(bytes.NewReader(out))
+	got, err := readJSON(bytes.NewReader(out))
 	require.NoError(t, err)
-	assert.Equal(t, newJSONReport(r), got, "ReadJSON must return what was written")
+	assert.Equal(t, newJSONReport(r), got, "readJSON must return what was written")
 	var again bytes.Buffer
 	require.NoError(t, j.encode(&again, got))
-	assert.True(t, bytes.Equal(out, again.Bytes()), "re-encoding what ReadJSON read must give the same bytes")
+	assert.True(t, bytes.Equal(out, again.Bytes()), "re-encoding what readJSON read must give the same bytes")
 }
 
 // assertTerminalSafe fails when out holds anything but printable UTF-8 and
