@@ -36,8 +36,9 @@ import (
 //     is ever left out;
 //   - a finding goes into the suite of each agent it concerns
 //     (Finding.Agents: a wall that only Googlebot met is in Googlebot's
-//     suite only); a finding that concerns no agent is listed in every
-//     suite's system-out, so no finding is left out;
+//     suite only); a finding that names no agent (one read from an older
+//     report, say) goes into every suite, so no finding is left out and a
+//     failing one is always a failed test;
 //   - a failing finding (Finding.Failing: it makes the exit code 1, after
 //     --fail-on and the baseline) is a <failure> (type the kind; message
 //     the kind, the attributed source, directive and realm, and the fix;
@@ -207,16 +208,8 @@ func newJUnitSuite(r *audit.Report, agent string, agents []string, pages map[str
 	for u := range pages {
 		urls = append(urls, u)
 	}
-	var out []string
-	for _, n := range r.Notes {
-		out = append(out, "note: "+n)
-	}
 	for _, f := range findings {
-		if len(f.Agents) == 0 {
-			out = append(out, fmt.Sprintf("finding for no agent: %s %s", f.Kind, f.URL))
-			continue
-		}
-		if !slices.Contains(f.Agents, agent) {
+		if len(f.Agents) > 0 && !slices.Contains(f.Agents, agent) {
 			continue
 		}
 		if _, ok := pages[f.URL]; !ok && byURL[f.URL] == nil {
@@ -240,6 +233,10 @@ func newJUnitSuite(r *audit.Report, agent string, agents []string, pages map[str
 		s.Cases = append(s.Cases, c)
 	}
 
+	var out []string
+	for _, n := range r.Notes {
+		out = append(out, "note: "+n)
+	}
 	if r.Baseline != "" {
 		for _, f := range sortedFindings(r.Fixed) {
 			out = append(out, fmt.Sprintf("fixed since baseline: %s %s", f.Kind, f.URL))

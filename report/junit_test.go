@@ -60,10 +60,17 @@ func checkJUnit(t *testing.T, r *audit.Report, out []byte) {
 	assert.Equal(t, skipped, doc.Skipped)
 	want := map[string]int{}
 	for _, f := range r.Findings {
-		if f.Failing {
-			for _, a := range f.Agents {
-				want[xmlText("authwall "+a)+"\x00"+xmlText(string(f.Kind))]++
+		if !f.Failing {
+			continue
+		}
+		agents := f.Agents
+		if len(agents) == 0 { // a finding that names no agent is in every suite
+			for _, s := range doc.Suites {
+				agents = append(agents, strings.TrimPrefix(s.Name, "authwall "))
 			}
+		}
+		for _, a := range agents {
+			want[xmlText("authwall "+a)+"\x00"+xmlText(string(f.Kind))]++
 		}
 	}
 	assert.Equal(t, want, got, "failures by suite and kind")
@@ -363,4 +370,29 @@ func TestJUnitClassname(t *testing.T) {
 	} {
 		assert.Equal(t, want, junitClassname(target, u), u)
 	}
+}
+
+// TestJUnitFindingWithoutAgents: a finding that names no agent (one read
+// from a report written before findings carried their agents) is in every
+// suite, so a failing one is still a failed test.
+func TestJUnitFindingWithoutAgents(t *testing.T) {
+	r := &audit.Report{
+		Target: "https://example.org/",
+		Agents: []audit.AgentInfo{{Name: "googlebot"}, {Name: "bingbot"}},
+		Failed: true,
+		Findings: []audit.Finding{
+			{Kind: audit.PublicUnauthorized, Severity: audit.SeverityError, URL: "https://example.org/a", Path: "/a", Failing: true},
+			{Kind: audit.PublicSoftAuth, Severity: audit.SeverityWarning, URL: "https://example.org/b", Path: "/b"},
+		},
+	}
+	var out bytes.Buffer
+	require.NoError(t, (&JUnit{}).Write(&out, r))
+	doc := readJUnit(t, out.Bytes())
+	for _, s := range []string{"authwall googlebot", "authwall bingbot"} {
+		require.Len(t, findCase(t, doc, s, "/a").Failures, 1, s)
+		b := findCase(t, doc, s, "/b")
+		assert.Empty(t, b.Failures, s)
+		assert.Contains(t, b.SystemOut, "public-soft-auth (warning)", s)
+	}
+	checkJUnit(t, r, out.Bytes())
 }
