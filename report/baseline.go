@@ -15,22 +15,23 @@ func ReadBaseline(file string) ([]audit.Finding, error) {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
 	defer f.Close()
-	r, err := ReadJSON(f)
+	r, err := readJSON(f)
 	if err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", file, err)
 	}
-	return r.AuditFindings(), nil
+	return r.auditFindings(), nil
 }
 
-// AuditFindings turns the report's findings back into domain findings, as
+// auditFindings turns the report's findings back into domain findings, as
 // far as the JSON carries them.
-func (r *JSONReport) AuditFindings() []audit.Finding {
+func (r *jsonReport) auditFindings() []audit.Finding {
 	out := make([]audit.Finding, 0, len(r.Findings))
 	for _, jf := range r.Findings {
 		f := audit.Finding{
 			Kind: audit.Kind(jf.Kind), Severity: audit.Severity(jf.Severity), Message: jf.Message,
 			URL: jf.URL, Path: jf.Path, DeclaredBy: jf.DeclaredBy, Statuses: jf.Statuses,
-			NotFetched: jf.NotFetched, FoundVia: jf.FoundVia, LinkedFrom: jf.LinkedFrom, New: jf.New,
+			NotFetched: jf.NotFetched, FoundVia: jf.FoundVia, LinkedFrom: jf.LinkedFrom,
+			Agents: jf.Agents, New: jf.New, Failing: jf.Failing,
 		}
 		for _, h := range jf.Redirects {
 			f.Redirects = append(f.Redirects, audit.Redirect{URL: h.URL, Status: h.Status, Location: h.Location})

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -25,13 +24,15 @@ import (
 //	status_<agent> for each agent (the report's agents in their order, then
 //	any other agent a finding names, sorted), status_browser (the control),
 //	source, mechanism, directive, realm, confidence, config_file,
-//	config_line, fix, found_via, linked_from, message
+//	config_line, fix, found_via, linked_from, message, agents, failing
 //
 // new is "true" or "false"; without a baseline every finding is new. A
 // status cell is the HTTP status, empty when the agent has no status for
 // the finding, and for status 0 (no answer) "disallow" when robots.txt kept
 // the agent out, "error" when the fetch failed, else "no answer".
-// linked_from holds the linking URLs separated by one space.
+// linked_from holds the linking URLs separated by one space; agents the
+// crawler agents the finding concerns, likewise. failing is "true" for a
+// finding that makes the run fail (exit code 1), else "false".
 //
 // The file follows RFC 4180 as encoding/csv writes it: comma-separated,
 // fields quoted when they hold a comma, a quote, a line break or a leading
@@ -58,26 +59,21 @@ type CSV struct{}
 // error).
 type CSVPages struct{}
 
-var (
-	_ Writer = (*CSV)(nil)
-	_ Writer = (*CSVPages)(nil)
-)
-
 // Write renders r's findings as CSV. A nil *CSV writes the same.
 func (*CSV) Write(w io.Writer, r *audit.Report) error {
 	if r == nil {
 		return errors.New("write CSV report: no report (nil)")
 	}
 	findings := sortedFindings(r.Findings)
-	agents := csvAgents(r.Agents, findingStatuses(findings))
+	agents := agentColumns(r.Agents, findingAgentNames(findings))
 
 	header := []string{"kind", "severity", "new", "url", "path", "declared_by"}
 	for _, a := range agents {
 		header = append(header, "status_"+a)
 	}
-	header = append(header, "status_"+browserAgent,
+	header = append(header, "status_"+controlAgent,
 		"source", "mechanism", "directive", "realm", "confidence", "config_file", "config_line",
-		"fix", "found_via", "linked_from", "message")
+		"fix", "found_via", "linked_from", "message", "agents", "failing")
 
 	rows := make([][]string, 0, len(findings)+1)
 	rows = append(rows, header)
@@ -89,7 +85,7 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 		for _, a := range agents {
 			row = append(row, csvStatus(f, a))
 		}
-		row = append(row, csvStatus(f, browserAgent))
+		row = append(row, csvStatus(f, controlAgent))
 		var source, mechanism, directive, realm, confidence, file, line, fix string
 		if a := f.Attribution; a != nil {
 			source, mechanism, directive, realm, confidence, fix = a.Source, a.Mechanism, a.Directive, a.Realm, a.Confidence, a.Fix
@@ -101,7 +97,8 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 			}
 		}
 		row = append(row, source, mechanism, directive, realm, confidence, file, line,
-			fix, f.FoundVia, strings.Join(f.LinkedFrom, " "), f.Message)
+			fix, f.FoundVia, strings.Join(f.LinkedFrom, " "), f.Message,
+			strings.Join(f.Agents, " "), strconv.FormatBool(f.Failing))
 		rows = append(rows, row)
 	}
 	if err := writeCSV(w, rows); err != nil {
@@ -116,19 +113,15 @@ func (*CSVPages) Write(w io.Writer, r *audit.Report) error {
 		return errors.New("write CSV pages report: no report (nil)")
 	}
 	pages := sortedPages(r.Pages)
-	all := make([]map[string]int, len(pages))
-	for i, p := range pages {
-		all[i] = p.Statuses
-	}
-	agents := csvAgents(r.Agents, all)
+	agents := agentColumns(r.Agents, pageAgentNames(pages))
 
 	header := []string{"url", "depth", "declared"}
 	for _, a := range agents {
 		header = append(header, "status_"+a)
 	}
-	header = append(header, "status_"+browserAgent, "final_url", "error")
+	header = append(header, "status_"+controlAgent, "final_url", "error")
 
-	cols := append(slices.Clip(agents), browserAgent)
+	cols := append(slices.Clip(agents), controlAgent)
 	rows := make([][]string, 0, len(pages)+1)
 	rows = append(rows, header)
 	for _, p := range pages {
@@ -191,44 +184,11 @@ func isFormula(s string) bool {
 	return t != "" && strings.ContainsRune("=+-@\t\r\n", rune(t[0]))
 }
 
-// csvStatus is statusCell with an empty cell for "no status", which a
+// csvStatus is statusText with an empty cell for "no status", which a
 // spreadsheet sorts and filters better than "-".
 func csvStatus(f audit.Finding, agent string) string {
 	if _, ok := f.Statuses[agent]; !ok {
 		return ""
 	}
-	return statusCell(f, agent)
-}
-
-func findingStatuses(fs []audit.Finding) []map[string]int {
-	out := make([]map[string]int, len(fs))
-	for i, f := range fs {
-		out[i] = f.Statuses
-	}
-	return out
-}
-
-// csvAgents returns the agent status columns: the report's agents in their
-// order, then any other agent the statuses name, sorted. The browser
-// control has its own fixed column and is left out.
-func csvAgents(agents []audit.AgentInfo, statuses []map[string]int) []string {
-	seen := map[string]bool{browserAgent: true}
-	var cols []string
-	for _, a := range agents {
-		if !seen[a.Name] {
-			seen[a.Name] = true
-			cols = append(cols, a.Name)
-		}
-	}
-	var extra []string
-	for _, m := range statuses {
-		for name := range m {
-			if !seen[name] {
-				seen[name] = true
-				extra = append(extra, name)
-			}
-		}
-	}
-	sort.Strings(extra)
-	return append(cols, extra...)
+	return statusText(f, agent)
 }

@@ -48,9 +48,11 @@ func checkCSV(t *testing.T, r *audit.Report, out []byte) {
 	rows := readCSV(t, out)
 	assert.Len(t, rows, len(r.Findings)+1, "a header and one row per finding")
 	assert.Equal(t, []string{"kind", "severity", "new", "url", "path", "declared_by"}, rows[0][:6])
-	assert.Equal(t, []string{"fix", "found_via", "linked_from", "message"}, rows[0][len(rows[0])-4:])
+	n := len(rows[0])
+	assert.Equal(t, []string{"fix", "found_via", "linked_from", "message", "agents", "failing"}, rows[0][n-6:])
 	for _, row := range rows[1:] {
 		assert.Contains(t, []string{"true", "false"}, row[2], "new")
+		assert.Contains(t, []string{"true", "false"}, row[n-1], "failing")
 	}
 	assertSpreadsheetSafe(t, rows)
 	assertCRLF(t, out)
@@ -73,7 +75,7 @@ func TestCSVColumns(t *testing.T) {
 		"kind", "severity", "new", "url", "path", "declared_by",
 		"status_googlebot", "status_bingbot", "status_browser",
 		"source", "mechanism", "directive", "realm", "confidence", "config_file", "config_line",
-		"fix", "found_via", "linked_from", "message",
+		"fix", "found_via", "linked_from", "message", "agents", "failing",
 	}, rows[0])
 	col := map[string]int{}
 	for i, name := range rows[0] {
@@ -95,6 +97,10 @@ func TestCSVColumns(t *testing.T) {
 	assert.Equal(t, "disallow", byKind["robots-blocks-public"][col["status_googlebot"]])
 	assert.Equal(t, "", byKind["robots-blocks-public"][col["status_browser"]], "no control fetch")
 	assert.Equal(t, "error", byKind["fetch-error"][col["status_bingbot"]])
+	assert.Equal(t, "googlebot bingbot", first[col["agents"]], "agents joined by a space")
+	assert.Equal(t, "true", first[col["failing"]])
+	assert.Equal(t, "googlebot", byKind["robots-blocks-public"][col["agents"]])
+	assert.Equal(t, "false", byKind["robots-blocks-public"][col["failing"]])
 }
 
 func TestCSVPagesColumns(t *testing.T) {

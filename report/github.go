@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -22,16 +21,15 @@ import (
 //	::error file=conf/site.conf,line=12,title=public-401 /blog/::https://example.org/blog/: ...
 //	::notice::authwall: 6 findings (3 errors, 1 warning, 2 info) on ...
 //
-// The command is error, warning or notice after the finding's severity
-// (error, warning, info; an unknown severity is a warning). file and line
-// are set when the attribution has a config location. The title is the
-// kind and the path; the message is the URL and the finding's message,
-// the statuses, the attributed source and the fix, one per line.
-//
-// With a baseline, only new findings are errors or warnings; a finding
-// already in the baseline is a notice whose title ends in "(already in
-// baseline)", so the annotations that stand out are the ones the change
-// under review brought.
+// The command is error exactly for the findings that make the run fail
+// (Finding.Failing: --fail-on and the baseline decided), so the error
+// annotations are what turned the job red. Any other finding is a warning,
+// or a notice when it is an info finding or, with a baseline, already in
+// the baseline (its title then ends in "(already in baseline)"). file and
+// line are set when the attribution has a config location. The title is
+// the kind and the path; the message is the URL and the finding's
+// message, the statuses, the agents the finding concerns, the attributed
+// source and the fix, one per line.
 //
 // Values from the audited site cannot start a command of their own: each
 // is made one line first (control characters, line breaks and bytes that
@@ -43,22 +41,20 @@ import (
 // (and 50 per job) on the run page; every line is in the log.
 type GitHub struct{}
 
-var _ Writer = (*GitHub)(nil)
-
 // Write renders r as workflow commands. A nil *GitHub writes the same.
 func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 	if r == nil {
 		return errors.New("write GitHub report: no report (nil)")
 	}
 	findings := sortedFindings(r.Findings)
-	agents := csvAgents(r.Agents, findingStatuses(findings))
+	agents := agentColumns(r.Agents, findingAgentNames(findings))
 	origin := originOf(r.Target)
 
 	// Render into a buffer so a failure leaves no half output behind.
 	var buf bytes.Buffer
 	for _, f := range findings {
 		old := r.Baseline != "" && !f.New
-		command := githubCommand(f.Severity)
+		command := githubCommand(f, old)
 		// The path names the page; a URL on another host stays whole.
 		where := relativeURL(origin, f.URL, f.Path)
 		if f.Path != "" && (where == "" || where[0] == '/') {
@@ -66,17 +62,16 @@ func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 		}
 		title := string(f.Kind) + " " + where
 		if old {
-			command = "notice"
 			title += " (already in baseline)"
 		}
 		var props []string
 		if a := f.Attribution; a != nil && a.Location != nil && a.Location.File != "" {
-			props = append(props, "file="+githubProperty(clean(a.Location.File)))
+			props = append(props, "file="+githubProperty(visibleText(a.Location.File)))
 			if a.Location.Line > 0 {
 				props = append(props, "line="+strconv.Itoa(a.Location.Line))
 			}
 		}
-		props = append(props, "title="+githubProperty(clean(title)))
+		props = append(props, "title="+githubProperty(visibleText(title)))
 		fmt.Fprintf(&buf, "::%s %s::%s\n", command, strings.Join(props, ","), githubData(githubMessage(f, agents)))
 	}
 
@@ -90,11 +85,14 @@ func (*GitHub) Write(w io.Writer, r *audit.Report) error {
 	return nil
 }
 
-func githubCommand(s audit.Severity) string {
-	switch s {
-	case audit.SeverityError:
+// githubCommand renders Failing as the annotation level: error fails the
+// run; a finding that does not is a warning, or a notice when it is info
+// or already in the baseline.
+func githubCommand(f audit.Finding, old bool) string {
+	switch {
+	case f.Failing:
 		return "error"
-	case audit.SeverityInfo:
+	case f.Severity == audit.SeverityInfo || old:
 		return "notice"
 	}
 	return "warning"
@@ -103,31 +101,28 @@ func githubCommand(s audit.Severity) string {
 // githubMessage is the annotation's body, one fact per line; every site
 // value is cleaned to one line, so the only line breaks are these.
 func githubMessage(f audit.Finding, agents []string) string {
-	first := clean(f.URL)
+	first := visibleText(f.URL)
 	if f.Message != "" {
-		first += ": " + clean(f.Message)
+		first += ": " + visibleText(f.Message)
 	}
 	lines := []string{first}
-	var st []string
-	for _, a := range slices.Concat(agents, []string{browserAgent}) {
-		if _, ok := f.Statuses[a]; ok {
-			st = append(st, clean(a)+" "+clean(statusCell(f, a)))
-		}
+	if st := statusList(f, agents, statusText); len(st) > 0 {
+		lines = append(lines, "statuses: "+visibleText(strings.Join(st, ", ")))
 	}
-	if len(st) > 0 {
-		lines = append(lines, "statuses: "+strings.Join(st, ", "))
+	if len(f.Agents) > 0 {
+		lines = append(lines, "agents: "+visibleText(strings.Join(f.Agents, ", ")))
 	}
 	if a := f.Attribution; a != nil {
-		src := clean(sourceCell(a))
+		src := visibleText(sourceText(a))
 		if a.Realm != "" {
-			src += ", realm " + clean(strconv.Quote(a.Realm))
+			src += ", realm " + visibleText(strconv.Quote(a.Realm))
 		}
 		if a.Confidence != "" {
-			src += ", confidence " + clean(a.Confidence)
+			src += ", confidence " + visibleText(a.Confidence)
 		}
 		lines = append(lines, "source: "+src)
 		if a.Fix != "" {
-			lines = append(lines, "fix: "+clean(a.Fix))
+			lines = append(lines, "fix: "+visibleText(a.Fix))
 		}
 	}
 	return strings.Join(lines, "\n")

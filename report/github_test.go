@@ -102,6 +102,7 @@ func TestGitHubNoInjection(t *testing.T) {
 			Kind: audit.Kind("public-401\n::error::kind"), Severity: audit.SeverityError,
 			URL: "https://example.org/" + inject, Path: "/a,b:c" + inject, Message: inject,
 			Statuses: map[string]int{"googlebot\n::warning::agent": 401},
+			Agents:   []string{"googlebot\n::warning::agent"}, Failing: true,
 			Attribution: &audit.Attribution{
 				Source: inject, Directive: inject, Realm: inject, Fix: inject,
 				Location: &audit.Location{File: "conf/a,b:c.conf\n::error::file", Line: 7},
@@ -138,6 +139,7 @@ func TestGitHubSample(t *testing.T) {
 	assert.Equal(t, strings.Join([]string{
 		`https://example.org/blog/: HTTP Basic auth (realm "Restricted") on a public path`,
 		"statuses: googlebot 401, bingbot 401, browser 401",
+		"agents: googlebot, bingbot",
 		`source: nginx auth_basic (conf/site.conf:12), realm "Restricted", confidence high`,
 		"fix: In location /blog/, set: auth_basic off;",
 	}, "\n"), g.message)
@@ -156,11 +158,12 @@ func TestGitHubSample(t *testing.T) {
 	assert.True(t, strings.HasPrefix(lines[6], "::notice::authwall: 6 findings (3 errors, 1 warning, 2 info) on 57 URLs"), lines[6])
 }
 
-// TestGitHubBaseline: with a baseline only new findings are errors or
-// warnings; old ones are notices that say so.
+// TestGitHubBaseline: with a baseline only new findings fail the run, so
+// only they can be errors; old ones are notices that say so.
 func TestGitHubBaseline(t *testing.T) {
 	r := sampleReport()
 	r.Baseline = "old.json"
+	decide(t, r, "error")
 	var out bytes.Buffer
 	require.NoError(t, (&GitHub{}).Write(&out, r))
 	got := map[string]string{}

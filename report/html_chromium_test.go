@@ -47,6 +47,7 @@ func browserReport() *audit.Report {
 			Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 			URL: xssJSURL, Path: "/evil", DeclaredBy: "/**",
 			Statuses: map[string]int{"googlebot": 401, "bingbot": 401},
+			Agents:   []string{"googlebot", "bingbot"}, Failing: true,
 			FoundVia: "link", LinkedFrom: []string{xssJSURL, xssBreakup},
 			Message:   xssImg + " " + xssScript,
 			Redirects: []audit.Redirect{{URL: xssJSURL, Status: 302, Location: xssBreakup}},
@@ -60,7 +61,8 @@ func browserReport() *audit.Report {
 			Kind: audit.PublicForbidden, Severity: audit.SeverityError,
 			URL: xssBreakup, Path: xssBreakup,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 200},
-			Message:  xssBreakup,
+			Agents:   []string{"googlebot"}, Failing: true,
+			Message: xssBreakup,
 		},
 	)
 	return r
@@ -86,7 +88,7 @@ func TestHTMLInChromium(t *testing.T) {
 
 	var js bytes.Buffer
 	require.NoError(t, (&JSON{}).Write(&js, r))
-	jr, err := ReadJSON(&js)
+	jr, err := readJSON(&js)
 	require.NoError(t, err)
 	jsonCount := 0
 	for _, n := range jr.Summary.Findings {
@@ -202,13 +204,18 @@ document.addEventListener("securitypolicyviolation", function (e) { window.__csp
 	assert.ElementsMatch(t, []string{"/docs/guide.html", xssBreakup}, rows())
 	reset()
 
-	// The agent filter keeps the rows where that agent met the wall:
-	// bingbot got 200 on /docs/guide.html, where googlebot got 403.
+	// The agent filter keeps the rows of the findings that concern that
+	// agent: bingbot got 200 on /docs/guide.html, where googlebot got 403,
+	// and robots.txt kept only googlebot out of /products/....
 	choose("f-agent", "1")
-	assert.ElementsMatch(t, []string{"/blog/", "/pricing", "https://files.example.net/reports/q1.pdf", xssJSURL}, rows())
+	assert.ElementsMatch(t, []string{"/blog/", "/pricing", "https://files.example.net/reports/q1.pdf", "/slow", xssJSURL}, rows())
 	choose("f-agent", "0")
-	assert.ElementsMatch(t, []string{"/blog/", "/docs/guide.html", "/pricing", "https://files.example.net/reports/q1.pdf", xssJSURL, xssBreakup}, rows())
+	assert.Len(t, rows(), len(r.Findings), "every finding concerns googlebot")
 	reset()
+	// The browser control is a status column but no agent to filter by.
+	options, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#f-agent option")).map(function (o) { return o.textContent; })`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"any agent", "googlebot", "bingbot"}, options)
 
 	// The source filter.
 	choose("f-source", "oauth2-proxy")

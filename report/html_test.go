@@ -44,6 +44,7 @@ func payloadReport() *audit.Report {
 				Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 				URL: xssJSURL, Path: "/" + xssScript, DeclaredBy: all,
 				Statuses: map[string]int{"googlebot": 401, "evil" + xssImg: 401},
+				Agents:   []string{"googlebot", "evil" + xssImg}, Failing: true,
 				FoundVia: all, LinkedFrom: []string{xssJSURL, xssBreakup, "JaVaScRiPt:alert(2)"},
 				Message:   all,
 				Redirects: []audit.Redirect{{URL: xssJSURL, Status: 302, Location: xssBreakup}},
@@ -57,12 +58,13 @@ func payloadReport() *audit.Report {
 			},
 			{
 				Kind: audit.Kind(xssImg), Severity: audit.Severity(xssScript),
-				URL: xssBreakup, Statuses: map[string]int{"googlebot": 403},
+				URL: xssBreakup, Statuses: map[string]int{"googlebot": 403}, Agents: []string{"googlebot"},
 				NotFetched: map[string]string{"googlebot": all},
 			},
 			{
 				Kind: audit.PublicForbidden, Severity: audit.SeverityError,
 				URL: "https://evil.example/" + xssBreakup, Statuses: map[string]int{"googlebot": 403},
+				Agents: []string{"googlebot"}, Failing: true,
 				Attribution: &audit.Attribution{Source: xssBreakup, Directive: xssScript},
 			},
 		},
@@ -272,6 +274,7 @@ func TestHTMLBaseline(t *testing.T) {
 		},
 		New: true,
 	})
+	decide(t, r, "error")
 	out := renderHTML(t, r)
 	checkHTML(t, r, []byte(out))
 	assert.Contains(t, out, `<h2>Fixed since the baseline (1)</h2>`)
@@ -299,23 +302,30 @@ func TestHTMLNilIsDefault(t *testing.T) {
 	assert.Equal(t, b.String(), a.String())
 }
 
-func TestIsWall(t *testing.T) {
+// TestHTMLMarksAgents checks that the statuses marked as the wall are
+// exactly those of the agents each finding concerns, never the browser
+// control, whatever the status and kind.
+func TestHTMLMarksAgents(t *testing.T) {
 	tests := []struct {
-		kind audit.Kind
-		s    int
-		want bool
+		name  string
+		f     audit.Finding
+		agent string
+		wall  bool
+		class string
 	}{
-		{audit.PublicUnauthorized, 401, true},
-		{audit.PublicForbidden, 403, true},
-		{audit.PublicForbidden, 200, false},
-		{audit.PublicLoginRedirect, 302, true},
-		{audit.PublicUnauthorized, 302, false},
-		{audit.PublicSoftAuth, 200, true},
-		{audit.PublicServerError, 500, true},
-		{audit.PrivateExposed, 200, false},
-		{audit.FetchError, 0, false},
+		{"concerned 401", audit.Finding{Kind: audit.PublicUnauthorized, Statuses: map[string]int{"googlebot": 401}, Agents: []string{"googlebot"}}, "googlebot", true, "wall"},
+		{"exposed 200", audit.Finding{Kind: audit.PrivateExposed, Statuses: map[string]int{"googlebot": 200}, Agents: []string{"googlebot"}}, "googlebot", true, "wall"},
+		{"other agent 200", audit.Finding{Kind: audit.PublicForbidden, Statuses: map[string]int{"googlebot": 403, "bingbot": 200}, Agents: []string{"googlebot"}}, "bingbot", false, "ok"},
+		{"other agent 401", audit.Finding{Kind: audit.PublicForbidden, Statuses: map[string]int{"googlebot": 403, "bingbot": 401}, Agents: []string{"googlebot"}}, "bingbot", false, "wall"},
+		{"control", audit.Finding{Kind: audit.PublicUnauthorized, Statuses: map[string]int{"googlebot": 401, "browser": 401}, Agents: []string{"googlebot"}}, "browser", false, "wall"},
+		{"disallowed", audit.Finding{Kind: audit.RobotsBlocksPublic, Statuses: map[string]int{"googlebot": 0}, NotFetched: map[string]string{"googlebot": "robots"}, Agents: []string{"googlebot"}}, "googlebot", true, "disallow"},
+		{"no status", audit.Finding{Kind: audit.PublicUnauthorized, Agents: []string{"googlebot"}}, "googlebot", false, "none"},
 	}
 	for _, tc := range tests {
-		assert.Equal(t, tc.want, isWall(tc.kind, tc.s), "%s %d", tc.kind, tc.s)
+		t.Run(tc.name, func(t *testing.T) {
+			st := findingStatus(tc.f, tc.agent)
+			assert.Equal(t, tc.wall, st.Wall)
+			assert.Equal(t, tc.class, st.Class)
+		})
 	}
 }

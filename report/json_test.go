@@ -18,10 +18,10 @@ import (
 )
 
 // TestJSONCarriesDesignExample checks that the output has every field of
-// DESIGN.md's schema 1 example (copied to testdata/design_example.json),
-// with the same JSON type, at every level.
+// the schema 1 example users rely on (testdata/schema1_example.json), with
+// the same JSON type, at every level.
 func TestJSONCarriesDesignExample(t *testing.T) {
-	example, err := os.ReadFile(filepath.Join("testdata", "design_example.json"))
+	example, err := os.ReadFile(filepath.Join("testdata", "schema1_example.json"))
 	require.NoError(t, err)
 	var want map[string]any
 	require.NoError(t, json.Unmarshal(example, &want))
@@ -108,10 +108,63 @@ func TestJSONChoices(t *testing.T) {
 	f := m["findings"].([]any)[0].(map[string]any)
 	assert.Contains(t, f, "attribution")
 	assert.Nil(t, f["attribution"], "no attribution is null")
-	for _, k := range []string{"linked_from", "redirects", "alternatives"} {
+	for _, k := range []string{"agents", "linked_from", "redirects", "alternatives"} {
 		assert.Equal(t, []any{}, f[k], k)
 	}
+	assert.Equal(t, false, f["failing"])
 	assert.Equal(t, map[string]any{}, f["statuses"])
+}
+
+// TestJSONFailing checks that each finding says whether it fails the run
+// and which agents it concerns, and that summary.failed is exactly "some
+// finding is failing".
+func TestJSONFailing(t *testing.T) {
+	for _, failing := range []bool{false, true} {
+		r := sampleReport()
+		r.Failed = false
+		for i := range r.Findings {
+			r.Findings[i].Failing = failing && r.Findings[i].Severity == audit.SeverityError
+			r.Failed = r.Failed || r.Findings[i].Failing
+		}
+		var out bytes.Buffer
+		require.NoError(t, (&JSON{}).Write(&out, r))
+		got, err := readJSON(&out)
+		require.NoError(t, err)
+		some := false
+		for _, f := range got.Findings {
+			assert.Equal(t, failing && f.Severity == "error", f.Failing, "%s %s", f.Kind, f.URL)
+			assert.NotEmpty(t, f.Agents, "%s %s", f.Kind, f.URL)
+			assert.NotContains(t, f.Agents, "browser", "the control is never an agent a finding concerns")
+			some = some || f.Failing
+		}
+		assert.Equal(t, some, got.Summary.Failed)
+		assert.Equal(t, failing, got.Summary.Failed)
+	}
+	var out bytes.Buffer
+	require.NoError(t, (&JSON{}).Write(&out, sampleReport()))
+	got, err := readJSON(&out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"googlebot", "bingbot"}, got.Findings[0].Agents, "in report agent order")
+	assert.Equal(t, []string{"googlebot"}, got.Findings[1].Agents)
+}
+
+// TestReadJSONWithoutAddedFields reads a schema 1 report written before
+// agents and failing were added: additions are optional to a reader.
+func TestReadJSONWithoutAddedFields(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, (&JSON{}).Write(&out, sampleReport()))
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(out.Bytes(), &m))
+	for _, f := range m["findings"].([]any) {
+		delete(f.(map[string]any), "agents")
+		delete(f.(map[string]any), "failing")
+	}
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	got, err := readJSON(bytes.NewReader(b))
+	require.NoError(t, err)
+	assert.Nil(t, got.Findings[0].Agents)
+	assert.False(t, got.Findings[0].Failing)
 }
 
 func TestReadJSONErrors(t *testing.T) {
@@ -154,7 +207,7 @@ func TestReadJSONErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := ReadJSON(strings.NewReader(tc.in))
+			got, err := readJSON(strings.NewReader(tc.in))
 			assert.ErrorContains(t, err, tc.wantErr)
 			assert.Nil(t, got)
 		})
@@ -166,7 +219,7 @@ type failingReader struct{}
 func (failingReader) Read([]byte) (int, error) { return 0, errors.New("connection reset") }
 
 func TestReadJSON(t *testing.T) {
-	_, err := ReadJSON(failingReader{})
+	_, err := readJSON(failingReader{})
 	assert.ErrorContains(t, err, "read JSON report: connection reset")
 
 	// Fields a later version adds are ignored, not an error.
@@ -178,7 +231,7 @@ func TestReadJSON(t *testing.T) {
 	m["findings"].([]any)[0].(map[string]any)["score"] = 9
 	b, err := json.Marshal(m)
 	require.NoError(t, err)
-	got, err := ReadJSON(bytes.NewReader(b))
+	got, err := readJSON(bytes.NewReader(b))
 	require.NoError(t, err)
 	assert.Equal(t, newJSONReport(sampleReport()), got)
 
@@ -186,18 +239,18 @@ func TestReadJSON(t *testing.T) {
 	golden, err := os.Open(filepath.Join("testdata", "report.golden.json"))
 	require.NoError(t, err)
 	defer golden.Close()
-	got, err = ReadJSON(golden)
+	got, err = readJSON(golden)
 	require.NoError(t, err)
 	assert.Equal(t, newJSONReport(sampleReport()), got)
 	assert.Equal(t, "public-401", got.Findings[0].Kind)
-	assert.Equal(t, &JSONLocation{File: "conf/site.conf", Line: 12, Context: "server > location /blog/"}, got.Findings[0].Attribution.Location)
+	assert.Equal(t, &jsonLocation{File: "conf/site.conf", Line: 12, Context: "server > location /blog/"}, got.Findings[0].Attribution.Location)
 }
 
 func TestJSONInvalidUTF8(t *testing.T) {
 	r := &audit.Report{Target: "https://x.example/\xff", Findings: []audit.Finding{{Kind: audit.FetchError, URL: "a\xfeb", Statuses: map[string]int{"bot\xff": 0}}}}
 	var out bytes.Buffer
 	require.NoError(t, (&JSON{}).Write(&out, r))
-	got, err := ReadJSON(&out)
+	got, err := readJSON(&out)
 	require.NoError(t, err)
 	assert.Equal(t, "https://x.example/\uFFFD", got.Target)
 	assert.Equal(t, "a\uFFFDb", got.Findings[0].URL)

@@ -6,12 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"authwall/audit"
 )
@@ -35,18 +34,18 @@ import (
 //     at a URL that is not a declared page (robots.txt, an undeclared link,
 //     a sitemap URL not crawled) gets a test case of its own, so no finding
 //     is ever left out;
-//   - a finding goes into the suites of the agents it concerns: those
-//     whose own status shows the problem (see concerns; a wall that only
-//     Googlebot met fails only in Googlebot's suite), every agent for a
-//     site-wide finding;
-//   - each error or warning finding is a <failure> (type the kind; message
+//   - a finding goes into the suite of each agent it concerns
+//     (Finding.Agents: a wall that only Googlebot met is in Googlebot's
+//     suite only); a finding that names no agent (one read from an older
+//     report, say) goes into every suite, so no finding is left out and a
+//     failing one is always a failed test;
+//   - a failing finding (Finding.Failing: it makes the exit code 1, after
+//     --fail-on and the baseline) is a <failure> (type the kind; message
 //     the kind, the attributed source, directive and realm, and the fix;
-//     the text adds the evidence and the redirect chain). Warnings are
-//     failures too: JUnit has no warning level, and a warning (a public
-//     page robots.txt disallows, a private page in a sitemap) needs a
-//     person to look at it. The message says "(warning)", and whether the
-//     run fails is still --fail-on's decision, in the exit code;
-//   - info findings go to the test case's <system-out>;
+//     the text adds the evidence and the redirect chain), so the failed
+//     tests are exactly what fails the run. Any other finding (info, a
+//     warning --fail-on lets pass, one already in the baseline) goes to
+//     the test case's <system-out>, with the same message and text;
 //   - a case without a failure where the agent got no answer (robots.txt
 //     kept it out, or the fetch failed) is <skipped>, with the reason;
 //   - errors is always 0: a finding is a verdict on the site, not a test
@@ -60,8 +59,6 @@ import (
 // LF; U+FFFE, U+FFFF) are removed, and bytes that are not UTF-8 become
 // U+FFFD.
 type JUnit struct{}
-
-var _ Writer = (*JUnit)(nil)
 
 type junitSuites struct {
 	XMLName   xml.Name     `xml:"testsuites"`
@@ -145,11 +142,7 @@ func junitTime(r *audit.Report) string {
 func newJUnitReport(r *audit.Report) *junitSuites {
 	findings := sortedFindings(r.Findings)
 	pages := declaredPages(r.Pages)
-	statusMaps := findingStatuses(findings)
-	for _, p := range pages {
-		statusMaps = append(statusMaps, p.Statuses)
-	}
-	agents := csvAgents(r.Agents, statusMaps)
+	agents := agentColumns(r.Agents, findingAgentNames(findings), pageAgentNames(slices.Collect(maps.Values(pages))))
 
 	timestamp := ""
 	if !r.StartedAt.IsZero() {
@@ -186,60 +179,6 @@ func declaredPages(ps []audit.Page) map[string]audit.Page {
 	return out
 }
 
-// concerns reports whether f is about agent. A finding carries every
-// agent's status, also of the agents that got through, so the agent's own
-// status decides, read as the audit wrote it (the first answer of each
-// agent):
-//   - a wall (401, 403, login redirect, 5xx, undeclared-blocked) is not
-//     about an agent that got a 2xx;
-//   - private-exposed is about the agents that got a 2xx;
-//   - robots-blocks-public and fetch-error are about the agents with no
-//     answer (status 0), for robots.txt and for an error respectively;
-//   - any other kind is about every agent with a status.
-//
-// When that leaves no agent (an unexpected status, --no-robots), the
-// finding is about every agent with a status, and a finding with no
-// crawler agent's status at all (a site-wide one) is about every agent:
-// a finding is never dropped.
-func concerns(f audit.Finding, agent string) bool {
-	if _, ok := f.Statuses[agent]; ok {
-		if hits(f, agent) {
-			return true
-		}
-		for name := range f.Statuses {
-			if name != browserAgent && hits(f, name) {
-				return false
-			}
-		}
-		return true
-	}
-	for name := range f.Statuses {
-		if name != browserAgent {
-			return false
-		}
-	}
-	return true
-}
-
-// hits applies concerns' rule to an agent that has a status.
-func hits(f audit.Finding, agent string) bool {
-	s := f.Statuses[agent]
-	ok2xx := s >= 200 && s < 300
-	switch f.Kind {
-	case audit.PublicUnauthorized, audit.PublicForbidden, audit.PublicLoginRedirect,
-		audit.PublicServerError, audit.UndeclaredBlocked:
-		return !ok2xx
-	case audit.PrivateExposed:
-		return ok2xx
-	case audit.RobotsBlocksPublic:
-		why := f.NotFetched[agent]
-		return s == 0 && (why == "" || why == "robots")
-	case audit.FetchError:
-		return s == 0 && f.NotFetched[agent] != "robots"
-	}
-	return true
-}
-
 func newJUnitSuite(r *audit.Report, agent string, agents []string, pages map[string]audit.Page, findings []audit.Finding) junitSuite {
 	s := junitSuite{
 		Name:  xmlText("authwall " + agent),
@@ -270,7 +209,7 @@ func newJUnitSuite(r *audit.Report, agent string, agents []string, pages map[str
 		urls = append(urls, u)
 	}
 	for _, f := range findings {
-		if !concerns(f, agent) {
+		if len(f.Agents) > 0 && !slices.Contains(f.Agents, agent) {
 			continue
 		}
 		if _, ok := pages[f.URL]; !ok && byURL[f.URL] == nil {
@@ -319,10 +258,10 @@ func newJUnitCase(r *audit.Report, origin, agent string, agents []string, u stri
 	c := junitCase{Name: xmlText(name), Classname: xmlText(junitClassname(r.Target, u)), Time: "0"}
 	baseline := r.Baseline != ""
 
-	var infos []string
+	var passing []string
 	for _, f := range fs {
-		if f.Severity == audit.SeverityInfo {
-			infos = append(infos, junitMessage(f, baseline)+"\n"+junitDetails(f, agents))
+		if !f.Failing {
+			passing = append(passing, junitMessage(f, baseline)+"\n"+junitDetails(f, agents))
 			continue
 		}
 		c.Failures = append(c.Failures, junitFailure{
@@ -331,7 +270,7 @@ func newJUnitCase(r *audit.Report, origin, agent string, agents []string, u stri
 			Text:    xmlText(junitDetails(f, agents)),
 		})
 	}
-	c.SystemOut = xmlText(strings.Join(infos, "\n\n"))
+	c.SystemOut = xmlText(strings.Join(passing, "\n\n"))
 	if len(c.Failures) == 0 {
 		if why, skipped := junitSkip(agent, page, isPage, fs); skipped {
 			c.Skipped = &junitSkipped{Message: xmlText(why)}
@@ -372,148 +311,4 @@ func junitSkip(agent string, page audit.Page, isPage bool, fs []audit.Finding) (
 		return agent + " got no answer: " + page.Error, true
 	}
 	return agent + " got no answer", true
-}
-
-// junitMessage reads "public-401: nginx auth_basic (conf/site.conf:12),
-// realm "Restricted"; fix: ...", or the finding's own message when nothing
-// was attributed.
-func junitMessage(f audit.Finding, baseline bool) string {
-	var b strings.Builder
-	b.WriteString(string(f.Kind))
-	if f.Severity == audit.SeverityWarning {
-		b.WriteString(" (warning)")
-	}
-	if baseline && !f.New {
-		b.WriteString(" (already in baseline)")
-	}
-	a := f.Attribution
-	switch {
-	case a != nil:
-		b.WriteString(": " + sourceCell(a))
-		if a.Realm != "" {
-			b.WriteString(", realm " + strconv.Quote(a.Realm))
-		}
-		if a.Fix != "" {
-			b.WriteString("; fix: " + a.Fix)
-		}
-	case f.Message != "":
-		b.WriteString(": " + f.Message)
-	}
-	return b.String()
-}
-
-// junitDetails is the failure text: what a person checks the verdict
-// against.
-func junitDetails(f audit.Finding, agents []string) string {
-	var lines []string
-	add := func(label, v string) {
-		if v != "" {
-			lines = append(lines, label+": "+v)
-		}
-	}
-	add("message", f.Message)
-	add("severity", string(f.Severity))
-	add("url", f.URL)
-	add("declared by", f.DeclaredBy)
-	var st []string
-	for _, a := range slices.Concat(agents, []string{browserAgent}) {
-		if _, ok := f.Statuses[a]; ok {
-			st = append(st, a+" "+statusCell(f, a))
-		}
-	}
-	add("statuses", strings.Join(st, ", "))
-	if a := f.Attribution; a != nil {
-		attr := []string{}
-		for _, v := range []string{a.Source, a.Mechanism, a.Directive} {
-			if v != "" {
-				attr = append(attr, v)
-			}
-		}
-		desc := strings.Join(attr, " ")
-		if a.Realm != "" {
-			desc += ", realm " + strconv.Quote(a.Realm)
-		}
-		if a.Confidence != "" {
-			desc += ", confidence " + a.Confidence
-		}
-		add("attribution", desc)
-		if l := a.Location; l != nil && l.File != "" {
-			loc := fmt.Sprintf("%s:%d", l.File, l.Line)
-			if l.Context != "" {
-				loc += " (" + l.Context + ")"
-			}
-			add("config", loc)
-		}
-		if len(a.Evidence) > 0 {
-			lines = append(lines, "evidence:")
-			for _, e := range a.Evidence {
-				lines = append(lines, "  "+e)
-			}
-		}
-	}
-	if len(f.Redirects) > 0 {
-		lines = append(lines, "redirects:")
-		for _, h := range f.Redirects {
-			hop := fmt.Sprintf("  %d %s", h.Status, h.URL)
-			if h.Location != "" {
-				hop += " -> " + h.Location
-			}
-			lines = append(lines, hop)
-		}
-	}
-	if f.Attribution != nil {
-		add("fix", f.Attribution.Fix)
-	}
-	return strings.Join(lines, "\n")
-}
-
-// junitClassname groups cases the way CI tools show them: by the path's
-// first segment, by host for the home page and for other hosts.
-func junitClassname(target, u string) string {
-	t, _ := url.Parse(target)
-	p, err := url.Parse(u)
-	if err != nil || p.Host == "" {
-		if t != nil && t.Host != "" {
-			return t.Host
-		}
-		return "authwall"
-	}
-	if t == nil || !strings.EqualFold(t.Host, p.Host) {
-		return p.Host
-	}
-	first, _, _ := strings.Cut(strings.TrimPrefix(p.EscapedPath(), "/"), "/")
-	if first == "" {
-		return p.Host
-	}
-	return first
-}
-
-// xmlText makes s fit XML 1.0: bytes that are not UTF-8 become U+FFFD and
-// characters outside XML's Char production are dropped, since a site can
-// send them and an XML parser rejects the whole file over one.
-func xmlText(s string) string {
-	s = validUTF8(s)
-	return strings.Map(func(r rune) rune {
-		if xmlChar(r) {
-			return r
-		}
-		return -1
-	}, s)
-}
-
-// xmlChar is XML 1.0's Char production.
-func xmlChar(r rune) bool {
-	switch {
-	case r == '\t' || r == '\n' || r == '\r':
-		return true
-	case r < 0x20:
-		return false
-	case r <= 0xD7FF:
-		return true
-	case r >= 0xE000 && r <= 0xFFFD:
-		return true
-	case r >= 0x10000 && r <= utf8.MaxRune:
-		return true
-	}
-	return false
 }

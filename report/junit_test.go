@@ -26,13 +26,14 @@ func readJUnit(t *testing.T, out []byte) *junitSuites {
 }
 
 // checkJUnit parses the output back and checks that the counts add up and
-// that no error or warning finding is missing.
+// that the failures are exactly the failing findings, one in the suite of
+// each agent a finding concerns.
 func checkJUnit(t *testing.T, r *audit.Report, out []byte) {
 	assert.True(t, bytes.HasPrefix(out, []byte(xml.Header)), "XML declaration")
 	assert.NotContains(t, string(out), "\x1b", "no control characters")
 	doc := readJUnit(t, out)
 	var tests, failures, errs, skipped int
-	types := map[string]bool{}
+	got := map[string]int{} // suite name + kind -> failures
 	for _, s := range doc.Suites {
 		var sf, ss int
 		for _, c := range s.Cases {
@@ -43,7 +44,7 @@ func checkJUnit(t *testing.T, r *audit.Report, out []byte) {
 				ss++
 			}
 			for _, f := range c.Failures {
-				types[f.Type] = true
+				got[s.Name+"\x00"+f.Type]++
 				assert.True(t, strings.HasPrefix(f.Message, f.Type), "message starts with the kind: %q", f.Message)
 			}
 		}
@@ -57,14 +58,22 @@ func checkJUnit(t *testing.T, r *audit.Report, out []byte) {
 	assert.Equal(t, failures, doc.Failures)
 	assert.Equal(t, errs, doc.Errors)
 	assert.Equal(t, skipped, doc.Skipped)
-	if len(doc.Suites) == 0 {
-		return
-	}
+	want := map[string]int{}
 	for _, f := range r.Findings {
-		if f.Severity != audit.SeverityInfo {
-			assert.True(t, types[xmlText(string(f.Kind))], "finding %s %s is a failure somewhere", f.Kind, f.URL)
+		if !f.Failing {
+			continue
+		}
+		agents := f.Agents
+		if len(agents) == 0 { // a finding that names no agent is in every suite
+			for _, s := range doc.Suites {
+				agents = append(agents, strings.TrimPrefix(s.Name, "authwall "))
+			}
+		}
+		for _, a := range agents {
+			want[xmlText("authwall "+a)+"\x00"+xmlText(string(f.Kind))]++
 		}
 	}
+	assert.Equal(t, want, got, "failures by suite and kind")
 }
 
 // xmllint finds xmllint, or skips (fails in CI) without it.
@@ -132,6 +141,7 @@ func TestJUnitSchemaRejects(t *testing.T) {
 }
 
 // junitCasesReport has one page or finding for each way a case can end.
+// Agents and Failing are set as the audit sets them with --fail-on error.
 func junitCasesReport() *audit.Report {
 	return &audit.Report{
 		Target: "https://example.org/",
@@ -141,12 +151,14 @@ func junitCasesReport() *audit.Report {
 				Kind: audit.RobotsUnavailable, Severity: audit.SeverityError,
 				URL: "https://example.org/robots.txt", Path: "/robots.txt",
 				Statuses: map[string]int{"googlebot": 503, "bingbot": 503},
-				Message:  "robots.txt unavailable: googlebot: status 503",
+				Agents:   []string{"googlebot", "bingbot"}, Failing: true,
+				Message: "robots.txt unavailable: googlebot: status 503",
 			},
 			{
 				Kind: audit.PublicForbidden, Severity: audit.SeverityError,
 				URL: "https://example.org/only-google", Path: "/only-google", DeclaredBy: "/**",
 				Statuses: map[string]int{"googlebot": 403, "bingbot": 200, "browser": 200},
+				Agents:   []string{"googlebot"}, Failing: true,
 				Attribution: &audit.Attribution{
 					Source: "nginx", Directive: "deny", Fix: "remove the rule", Realm: "R",
 					Evidence: []string{"ev1", "ev2"},
@@ -156,12 +168,14 @@ func junitCasesReport() *audit.Report {
 				Kind: audit.PrivateExposed, Severity: audit.SeverityError,
 				URL: "https://example.org/account/", Path: "/account/", DeclaredBy: "!/account/**",
 				Statuses: map[string]int{"googlebot": 200, "bingbot": 401},
-				Message:  "private path answered 200 to googlebot without credentials",
+				Agents:   []string{"googlebot"}, Failing: true,
+				Message: "private path answered 200 to googlebot without credentials",
 			},
 			{
 				Kind: audit.PublicSoftAuth, Severity: audit.SeverityWarning,
 				URL: "https://example.org/soft", Path: "/soft", DeclaredBy: "/**",
 				Statuses: map[string]int{"googlebot": 200, "bingbot": 200},
+				Agents:   []string{"googlebot", "bingbot"},
 				Message:  "login form",
 			},
 		},
@@ -227,10 +241,12 @@ func TestJUnitCases(t *testing.T) {
 	assert.Len(t, findCase(t, doc, "authwall googlebot", "/account/").Failures, 1)
 	assert.Empty(t, findCase(t, doc, "authwall bingbot", "/account/").Failures)
 
-	// A warning is a failure too, and says so.
+	// A warning that does not fail the run is no failure: it goes to the
+	// case's system-out, and says it is a warning.
 	c = findCase(t, doc, "authwall bingbot", "/soft")
-	require.Len(t, c.Failures, 1)
-	assert.Equal(t, "public-soft-auth (warning): login form", c.Failures[0].Message)
+	assert.Empty(t, c.Failures)
+	assert.Nil(t, c.Skipped)
+	assert.Contains(t, c.SystemOut, "public-soft-auth (warning): login form")
 
 	// A private page robots.txt keeps an agent out of is skipped for it.
 	c = findCase(t, doc, "authwall googlebot", "/admin/")
@@ -247,7 +263,7 @@ func TestJUnitCases(t *testing.T) {
 
 	g := doc.Suites[0]
 	assert.Equal(t, 6, g.Tests, "5 declared pages and robots.txt")
-	assert.Equal(t, 4, g.Failures)
+	assert.Equal(t, 3, g.Failures)
 	assert.Equal(t, 1, g.Skipped)
 }
 
@@ -274,9 +290,16 @@ func TestJUnitSample(t *testing.T) {
 	require.Len(t, c.Failures, 1)
 	assert.Contains(t, c.Failures[0].Text, "redirects:\n  302 https://example.org/pricing -> https://login.example.org/sso?next=%2Fpricing\n  200 https://login.example.org/sso?next=%2Fpricing")
 
-	// robots.txt kept googlebot out: a warning for googlebot, nothing for bingbot.
+	// robots.txt kept googlebot out: a warning for googlebot, nothing for
+	// bingbot. With --fail-on error it does not fail: the case is skipped
+	// (googlebot got no answer) and the warning is in its system-out.
 	name := "/products/outdoor/garden/furniture/tables/extendable-teak-table-180cm?colour=natural"
-	require.NotNil(t, findCase(t, doc, "authwall googlebot", name))
+	c = findCase(t, doc, "authwall googlebot", name)
+	require.NotNil(t, c)
+	assert.Empty(t, c.Failures)
+	require.NotNil(t, c.Skipped)
+	assert.Equal(t, "robots.txt disallows this URL for googlebot", c.Skipped.Message)
+	assert.Contains(t, c.SystemOut, "robots-blocks-public (warning): robots.txt line 7")
 	assert.Nil(t, findCase(t, doc, "authwall bingbot", name))
 
 	assert.Contains(t, doc.Suites[0].SystemOut, "note: stopped at --max-pages 57")
@@ -290,6 +313,7 @@ func TestJUnitRobotsSkip(t *testing.T) {
 			Kind: audit.PrivateInSitemap, Severity: audit.SeverityInfo,
 			URL: "https://example.org/private/x", Path: "/private/x",
 			Statuses: map[string]int{"googlebot": 0}, NotFetched: map[string]string{"googlebot": "robots"},
+			Agents: []string{"googlebot"},
 		}},
 	}
 	var out bytes.Buffer
@@ -304,14 +328,16 @@ func TestJUnitBaseline(t *testing.T) {
 	r := sampleReport()
 	r.Baseline = "old.json"
 	r.Fixed = []audit.Finding{{Kind: audit.PublicForbidden, URL: "https://example.org/gone"}}
+	decide(t, r, "error")
 	var out bytes.Buffer
 	require.NoError(t, (&JUnit{}).Write(&out, r))
 	doc := readJUnit(t, out.Bytes())
 
 	assert.Equal(t, "public-401: nginx auth_basic (conf/site.conf:12), realm \"Restricted\"; fix: In location /blog/, set: auth_basic off;",
 		findCase(t, doc, "authwall googlebot", "/blog/").Failures[0].Message, "a new finding")
-	assert.True(t, strings.HasPrefix(findCase(t, doc, "authwall googlebot", "/pricing").Failures[0].Message,
-		"public-login-redirect (already in baseline): "), "an old finding")
+	old := findCase(t, doc, "authwall googlebot", "/pricing")
+	assert.Empty(t, old.Failures, "an old finding does not fail the run")
+	assert.True(t, strings.HasPrefix(old.SystemOut, "public-login-redirect (already in baseline): "), old.SystemOut)
 	assert.Contains(t, doc.Suites[0].SystemOut, "fixed since baseline: public-403 https://example.org/gone")
 	require.NotNil(t, doc.Suites[0].Properties)
 	assert.Contains(t, doc.Suites[0].Properties.Property, junitProperty{"baseline", "old.json"})
@@ -344,4 +370,29 @@ func TestJUnitClassname(t *testing.T) {
 	} {
 		assert.Equal(t, want, junitClassname(target, u), u)
 	}
+}
+
+// TestJUnitFindingWithoutAgents: a finding that names no agent (one read
+// from a report written before findings carried their agents) is in every
+// suite, so a failing one is still a failed test.
+func TestJUnitFindingWithoutAgents(t *testing.T) {
+	r := &audit.Report{
+		Target: "https://example.org/",
+		Agents: []audit.AgentInfo{{Name: "googlebot"}, {Name: "bingbot"}},
+		Failed: true,
+		Findings: []audit.Finding{
+			{Kind: audit.PublicUnauthorized, Severity: audit.SeverityError, URL: "https://example.org/a", Path: "/a", Failing: true},
+			{Kind: audit.PublicSoftAuth, Severity: audit.SeverityWarning, URL: "https://example.org/b", Path: "/b"},
+		},
+	}
+	var out bytes.Buffer
+	require.NoError(t, (&JUnit{}).Write(&out, r))
+	doc := readJUnit(t, out.Bytes())
+	for _, s := range []string{"authwall googlebot", "authwall bingbot"} {
+		require.Len(t, findCase(t, doc, s, "/a").Failures, 1, s)
+		b := findCase(t, doc, s, "/b")
+		assert.Empty(t, b.Failures, s)
+		assert.Contains(t, b.SystemOut, "public-soft-auth (warning)", s)
+	}
+	checkJUnit(t, r, out.Bytes())
 }

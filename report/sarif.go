@@ -7,11 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"path"
-	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -43,8 +39,6 @@ type SARIF struct {
 	// while it closes an alert on its own once its result is gone.
 	Absent bool
 }
-
-var _ Writer = (*SARIF)(nil)
 
 const (
 	// sarifFingerprintKey names the partial fingerprint authwall computes;
@@ -147,11 +141,12 @@ func sarifRules(findings, fixed []audit.Finding) []*sarif.ReportingDescriptor {
 	}
 	sort.Strings(other)
 	for _, id := range other {
+		full, help := sarifRuleText(audit.Kind(id))
 		rules = append(rules, sarif.NewRule(id).
 			WithName(camelCase(id)).
 			WithDescription("a finding of kind "+id).
-			WithFullDescription(sarif.NewMultiformatMessageString("A finding kind this version of the SARIF writer has no description for.")).
-			WithTextHelp("See the finding's message and properties."))
+			WithFullDescription(sarif.NewMultiformatMessageString(full)).
+			WithTextHelp(help))
 	}
 	return rules
 }
@@ -236,173 +231,24 @@ func sarifFingerprint(f audit.Finding) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// sarifLocation is where a viewer points for the finding. GitHub code
-// scanning rejects a whole upload when a result has no physical location
-// ("expected a physical location") or when an artifact URI has a scheme
-// other than the checkout's file: ("SARIF URI scheme "https" did not match
-// the checkout URI scheme "file""), so a URL cannot be the artifact URI.
-// The config file and line are the real place to fix when attribution
-// found them; otherwise the URL becomes a scheme-less relative pseudo-path
-// (urlArtifactURI), which GitHub accepts as a file that is not in the
-// repository. Either way the URL itself is a logical location of kind
-// "resource", SARIF's own term for a subject that is not a file.
-func sarifLocation(f audit.Finding) *sarif.Location {
-	loc := sarif.NewLocation()
-	if a := f.Attribution; a != nil && a.Location != nil && a.Location.File != "" {
-		pl := sarif.NewPhysicalLocation().WithArtifactLocation(configArtifact(a.Location.File))
-		if a.Location.Line >= 1 {
-			pl.WithRegion(sarif.NewRegion().WithStartLine(a.Location.Line))
-		}
-		loc.WithPhysicalLocation(pl)
-		if c := oneLine(a.Location.Context); c != "" {
-			loc.WithDescriptionText(c)
-		}
-	} else {
-		// No region: the pseudo-path has no lines, and a made-up line 1
-		// would claim more than is known.
-		loc.WithPhysicalLocation(sarif.NewPhysicalLocation().
-			WithArtifactLocation(sarif.NewSimpleArtifactLocation(urlArtifactURI(f.URL))))
-	}
-	ll := sarif.NewLogicalLocation().WithFullyQualifiedName(validUTF8(f.URL)).WithKind("resource")
-	if p := validUTF8(f.Path); p != "" {
-		ll.WithName(p)
-	}
-	return loc.WithLogicalLocations([]*sarif.LogicalLocation{ll})
-}
-
-// configArtifact locates a server config file: a relative path as given,
-// against SRCROOT; an absolute one as a file: URI, which GitHub maps into
-// the checkout when it lies there.
-func configArtifact(file string) *sarif.ArtifactLocation {
-	p := filepath.ToSlash(file)
-	if filepath.IsAbs(file) {
-		return sarif.NewSimpleArtifactLocation((&url.URL{Scheme: "file", Path: p}).String())
-	}
-	// url.URL escapes what a URI cannot hold and prefixes "./" when the
-	// first segment has a colon, so the result is always a relative
-	// reference.
-	return sarif.NewSimpleArtifactLocation((&url.URL{Path: p}).String()).WithUriBaseId(sarifSrcRoot)
-}
-
-// urlArtifactURI maps a page URL to a relative pseudo-path for the
-// artifact URI: host, then the dot-segment-normalised path, without scheme,
-// query or fragment (https://example.org:8443/a/../b/?q=1 becomes
-// example.org_8443/b/). The port's colon becomes "_" because a colon in
-// the first segment would read as a scheme. A URL that does not parse as
-// http(s) with a host is kept whole, escaped, under other-url/.
-func urlArtifactURI(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "other-url/" + url.PathEscape(raw)
-	}
-	host := url.PathEscape(strings.ReplaceAll(strings.ToLower(u.Host), ":", "_"))
-	clean := path.Clean("/" + u.Path)
-	var b strings.Builder
-	b.WriteString(host)
-	for _, seg := range strings.Split(strings.TrimPrefix(clean, "/"), "/") {
-		b.WriteByte('/')
-		b.WriteString(url.PathEscape(seg))
-	}
-	s := b.String()
-	if strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(s, "/") {
-		s += "/"
-	}
-	return s
-}
-
-// sarifMessage returns the one-line summary of a finding as plain text and
-// as Markdown: kind and URL, what each agent got, the finding's own message,
-// the likely source, and the first line of the fix. In the Markdown every
-// value from the site is escaped or in a code span, so a hostile URL or
-// realm cannot become a link or markup.
-func sarifMessage(r *audit.Report, f audit.Finding) (text, markdown string) {
-	kind, u := oneLine(string(f.Kind)), oneLine(f.URL)
-	var t, m []string
-	head, mhead := kind, "**"+mdEscape(kind)+"**"
-	if u != "" {
-		head += " at " + u
-		mhead += " at " + codeSpan(u)
-	}
-	if st := statusLine(r, f); st != "" {
-		head += ": " + st
-		mhead += ": " + mdEscape(st)
-	}
-	t, m = append(t, head), append(m, mhead)
-	if msg := oneLine(f.Message); msg != "" {
-		t, m = append(t, msg), append(m, mdEscape(msg))
-	}
-	if a := f.Attribution; a != nil {
-		var src, msrc []string
-		if s := oneLine(a.Source); s != "" {
-			src, msrc = append(src, s), append(msrc, mdEscape(s))
-		}
-		if d := oneLine(a.Directive); d != "" {
-			src, msrc = append(src, d), append(msrc, codeSpan(d))
-		}
-		if rl := oneLine(a.Realm); rl != "" {
-			src, msrc = append(src, "realm "+strconv.Quote(rl)), append(msrc, "realm "+codeSpan(rl))
-		}
-		if len(src) > 0 {
-			t, m = append(t, strings.Join(src, " ")), append(m, strings.Join(msrc, " "))
-		}
-		if fix := oneLine(firstLine(a.Fix)); fix != "" {
-			t, m = append(t, "fix: "+fix), append(m, "fix: "+mdEscape(fix))
-		}
-	}
-	return strings.Join(t, "; "), strings.Join(m, "; ")
-}
-
-// statusLine lists what each agent got: the report's agents in order, then
-// the browser control, then any other name, sorted. A status 0 says why.
-func statusLine(r *audit.Report, f audit.Finding) string {
-	names := make([]string, 0, len(f.Statuses))
-	seen := map[string]bool{}
-	add := func(n string) {
-		if _, ok := f.Statuses[n]; ok && !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	for _, a := range r.Agents {
-		add(a.Name)
-	}
-	add("browser")
-	var rest []string
-	for n := range f.Statuses {
-		if !seen[n] {
-			rest = append(rest, n)
-		}
-	}
-	sort.Strings(rest)
-	names = append(names, rest...)
-	parts := make([]string, 0, len(names))
-	for _, n := range names {
-		s := strconv.Itoa(f.Statuses[n])
-		if f.Statuses[n] == 0 {
-			s = "not fetched"
-			if why := f.NotFetched[n]; why != "" {
-				s += " (" + why + ")"
-			}
-		}
-		parts = append(parts, n+" "+s)
-	}
-	return oneLine(strings.Join(parts, ", "))
-}
-
 // sarifResultProperties carries what a script reading the SARIF needs
-// beyond the message, under the JSON report's field names.
+// beyond the message, under the JSON report's field names: agents (the
+// crawler agents the finding concerns) and failing (whether it makes the
+// exit code 1) among them, since SARIF's level is the severity.
 func sarifResultProperties(f audit.Finding) sarif.Properties {
 	p := sarif.Properties{
 		"url":      validUTF8(f.URL),
 		"severity": validUTF8(string(f.Severity)),
-		"statuses": statuses(f.Statuses),
+		"statuses": validUTF8Statuses(f.Statuses),
+		"agents":   validUTF8s(f.Agents),
+		"failing":  f.Failing,
 	}
 	for k, v := range map[string]string{"path": f.Path, "declared_by": f.DeclaredBy, "found_via": f.FoundVia} {
 		if v != "" {
 			p[k] = validUTF8(v)
 		}
 	}
-	if nf := notFetched(f.NotFetched); nf != nil {
+	if nf := validUTF8Reasons(f.NotFetched); nf != nil {
 		p["not_fetched"] = nf
 	}
 	if a := f.Attribution; a != nil {
@@ -435,13 +281,9 @@ func sarifInvocation(r *audit.Report) *sarif.Invocation {
 
 // sarifRunProperties sums the run up as the JSON report's summary does.
 func sarifRunProperties(r *audit.Report) sarif.Properties {
-	agents := make([]JSONAgent, 0, len(r.Agents))
-	for _, a := range r.Agents {
-		agents = append(agents, JSONAgent{Name: validUTF8(a.Name), UserAgent: validUTF8(a.UserAgent), RobotsToken: validUTF8(a.RobotsToken)})
-	}
 	p := sarif.Properties{
 		"target":      validUTF8(r.Target),
-		"agents":      agents,
+		"agents":      newJSONAgents(r.Agents),
 		"urls":        r.URLs,
 		"requests":    r.Requests,
 		"duration_ms": r.Duration.Milliseconds(),
@@ -453,60 +295,4 @@ func sarifRunProperties(r *audit.Report) sarif.Properties {
 		p["fixed"] = len(r.Fixed)
 	}
 	return p
-}
-
-// oneLine makes s valid UTF-8 and replaces control characters and bidi
-// overrides with spaces, so a value from the site cannot break a one-line
-// message or reorder what a viewer shows.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || isBidiControl(r) {
-			return ' '
-		}
-		return r
-	}, validUTF8(s))
-}
-
-func isBidiControl(r rune) bool {
-	return r == '\u061c' || r == '\u200e' || r == '\u200f' ||
-		(r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return strings.TrimSpace(line)
-}
-
-// mdEscape backslash-escapes every ASCII punctuation character, which
-// CommonMark then shows literally: no emphasis, link, HTML or code from s.
-func mdEscape(s string) string {
-	const punct = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(punct, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// codeSpan puts s in a CommonMark code span, whose content is literal:
-// the fence is one backtick longer than the longest run inside, and a
-// space pads content that starts or ends with a backtick or a space.
-func codeSpan(s string) string {
-	longest, run := 0, 0
-	for _, r := range s {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", longest+1)
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") || strings.HasPrefix(s, " ") || strings.HasSuffix(s, " ") {
-		s = " " + s + " "
-	}
-	return fence + s + fence
 }

@@ -5,16 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
@@ -24,13 +19,16 @@ import (
 // Table writes the findings as a table for a terminal, one row per finding,
 // then a summary with the verdict.
 //
-// Columns: KIND, URL (relative to the target when on the same origin), one
-// column per agent with the status it got, BROWSER when any finding has a
-// control fetch, SOURCE/DIRECTIVE (with the config file:line when known),
-// REALM when any finding carries one, and CONFIDENCE. A status cell is "-" when the agent has no status for the
-// finding. Status 0 means the agent got no answer: "disallow" when
-// robots.txt kept it out, "error" when the fetch failed (Finding.NotFetched
-// says which; without it the kind decides).
+// Columns: FAIL ("fail" on each finding that makes the run fail; shown
+// when one does), NEW with a baseline, KIND, URL (relative to the target
+// when on the same origin), one column per agent with the status it got,
+// BROWSER when any finding has a control fetch, SOURCE/DIRECTIVE (with the
+// config file:line when known), REALM when any finding carries one, and
+// CONFIDENCE. A status cell is "-" when the agent has no status for the
+// finding, and ends in "*" for each agent the finding concerns (a line
+// under the table says so). Status 0 means the agent got no answer:
+// "disallow" when robots.txt kept it out, "error" when the fetch failed,
+// as Finding.NotFetched says, and "no answer" when it says nothing.
 //
 // Everything in a cell came from the audited site, so every cell is made
 // safe for a terminal first: control characters (C0, DEL, C1, ESC
@@ -43,27 +41,6 @@ type Table struct {
 	// is a terminal that wants colour.
 	Color bool
 }
-
-// Cell width caps, in terminal columns: wide enough for a path and a
-// directive, narrow enough that a row fits a 160-column terminal.
-const (
-	maxURLWidth    = 50
-	maxSourceWidth = 40
-	maxCellWidth   = 24
-)
-
-// browserAgent is the control fetch's name in statuses (DESIGN.md).
-const browserAgent = "browser"
-
-// ANSI SGR sequences, used only when Table.Color is set.
-const (
-	ansiReset   = "\x1b[0m"
-	ansiRed     = "\x1b[31m"
-	ansiBoldRed = "\x1b[1;31m"
-	ansiGreen   = "\x1b[32m"
-	ansiYellow  = "\x1b[33m"
-	ansiCyan    = "\x1b[36m"
-)
 
 // Write renders r as a table. A nil *Table writes with default options.
 func (t *Table) Write(w io.Writer, r *audit.Report) error {
@@ -78,6 +55,9 @@ func (t *Table) Write(w io.Writer, r *audit.Report) error {
 			return fmt.Errorf("write table report: %w", err)
 		}
 		buf.WriteByte('\n')
+		if anyAgents(r.Findings) {
+			buf.WriteString(concernsMark + " marks the status of each agent the finding concerns\n")
+		}
 	}
 	writeSummary(&buf, r, color)
 	if _, err := w.Write(buf.Bytes()); err != nil {
@@ -88,16 +68,22 @@ func (t *Table) Write(w io.Writer, r *audit.Report) error {
 
 func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	findings := sortedFindings(r.Findings)
-	agents, browser := statusColumns(r.Agents, findings)
+	agents := agentColumns(r.Agents, findingAgentNames(findings))
+	browser := hasControl(findingAgentNames(findings))
 	origin := originOf(r.Target)
 
-	header := []any{"KIND", "URL"}
+	var header []any
+	failing := anyFailing(findings)
+	if failing {
+		header = append(header, "FAIL")
+	}
 	baseline := r.Baseline != ""
 	if baseline {
-		header = []any{"NEW", "KIND", "URL"}
+		header = append(header, "NEW")
 	}
+	header = append(header, "KIND", "URL")
 	for _, a := range agents {
-		header = append(header, cell(upperASCII(a), maxCellWidth))
+		header = append(header, visibleCell(upperASCII(a), maxCellWidth))
 	}
 	if browser {
 		header = append(header, "BROWSER")
@@ -126,30 +112,33 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	)
 	tbl.Header(header...)
 	for _, f := range findings {
-		row := []string{
-			paint(cell(string(f.Kind), maxCellWidth), severityColor(f.Severity), color),
-			cell(relativeURL(origin, f.URL, f.Path), maxURLWidth),
+		var row []string
+		if failing {
+			row = append(row, mark(f.Failing, paint("fail", ansiBoldRed, color)))
 		}
 		if baseline {
-			mark := ""
-			if f.New {
-				mark = "new"
-			}
-			row = append([]string{mark}, row...)
+			row = append(row, mark(f.New, "new"))
 		}
+		row = append(row,
+			paint(visibleCell(string(f.Kind), maxCellWidth), severityColor(f.Severity), color),
+			visibleCell(relativeURL(origin, f.URL, f.Path), maxURLWidth))
 		for _, a := range agents {
-			row = append(row, cell(statusCell(f, a), maxCellWidth))
+			st := visibleCell(statusText(f, a), maxCellWidth-1)
+			if slices.Contains(f.Agents, a) {
+				st += concernsMark
+			}
+			row = append(row, st)
 		}
 		if browser {
-			row = append(row, cell(statusCell(f, browserAgent), maxCellWidth))
+			row = append(row, visibleCell(statusText(f, controlAgent), maxCellWidth))
 		}
-		row = append(row, cell(sourceCell(f.Attribution), maxSourceWidth))
+		row = append(row, visibleCell(sourceText(f.Attribution), maxSourceWidth))
 		if realm {
-			row = append(row, cell(realmCell(f.Attribution), maxCellWidth))
+			row = append(row, visibleCell(realmCell(f.Attribution), maxCellWidth))
 		}
-		row = append(row, cell(confidenceCell(f.Attribution), maxCellWidth))
+		row = append(row, visibleCell(confidenceCell(f.Attribution), maxCellWidth))
 		if err := tbl.Append(row); err != nil {
-			return fmt.Errorf("add row for %s: %w", cell(f.URL, maxURLWidth), err)
+			return fmt.Errorf("add row for %s: %w", visibleCell(f.URL, maxURLWidth), err)
 		}
 	}
 	if err := tbl.Render(); err != nil {
@@ -164,37 +153,37 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	return nil
 }
 
-// statusColumns returns the agent columns: the report's agents in their
-// order, then any other agent a finding has a status for (sorted), and
-// whether a BROWSER column is needed.
-func statusColumns(agents []audit.AgentInfo, findings []audit.Finding) ([]string, bool) {
-	var cols []string
-	seen := map[string]bool{browserAgent: true}
-	for _, a := range agents {
-		if !seen[a.Name] {
-			seen[a.Name] = true
-			cols = append(cols, a.Name)
+// concernsMark follows the status of each agent a finding concerns.
+const concernsMark = "*"
+
+// mark is text when on is set, else an empty cell.
+func mark(on bool, text string) string {
+	if on {
+		return text
+	}
+	return ""
+}
+
+func anyFailing(fs []audit.Finding) bool {
+	for _, f := range fs {
+		if f.Failing {
+			return true
 		}
 	}
-	var extra []string
-	browser := false
-	for _, f := range findings {
-		for name := range f.Statuses {
-			if name == browserAgent {
-				browser = true
-			}
-			if !seen[name] {
-				seen[name] = true
-				extra = append(extra, name)
-			}
+	return false
+}
+
+func anyAgents(fs []audit.Finding) bool {
+	for _, f := range fs {
+		if len(f.Agents) > 0 {
+			return true
 		}
 	}
-	sort.Strings(extra)
-	return append(cols, extra...), browser
+	return false
 }
 
 // upperASCII uppercases ASCII letters only, leaving other bytes (invalid
-// UTF-8 included) for clean to show as they are.
+// UTF-8 included) for visibleText to show as they are.
 func upperASCII(s string) string {
 	b := []byte(s)
 	for i, c := range b {
@@ -203,35 +192,6 @@ func upperASCII(s string) string {
 		}
 	}
 	return string(b)
-}
-
-func statusCell(f audit.Finding, agent string) string {
-	s, ok := f.Statuses[agent]
-	switch {
-	case !ok:
-		return "-"
-	case s != 0:
-		return strconv.Itoa(s)
-	case f.NotFetched[agent] == "robots":
-		return "disallow"
-	case f.NotFetched[agent] != "":
-		return "error"
-	case f.Kind == audit.RobotsBlocksPublic:
-		return "disallow"
-	case f.Kind == audit.FetchError:
-		return "error"
-	}
-	return "no answer"
-}
-
-// anyRealm reports whether a REALM column is worth its width.
-func anyRealm(fs []audit.Finding) bool {
-	for _, f := range fs {
-		if f.Attribution != nil && f.Attribution.Realm != "" {
-			return true
-		}
-	}
-	return false
 }
 
 // realmCell quotes the realm as the challenge sends it, so an empty or
@@ -243,230 +203,9 @@ func realmCell(a *audit.Attribution) string {
 	return strconv.Quote(a.Realm)
 }
 
-// sourceCell reads "nginx auth_basic (conf/site.conf:12)".
-func sourceCell(a *audit.Attribution) string {
-	if a == nil {
-		return "-"
-	}
-	parts := make([]string, 0, 3)
-	for _, p := range []string{a.Source, a.Directive} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	if a.Directive == "" && a.Mechanism != "" {
-		parts = append(parts, a.Mechanism)
-	}
-	if a.Location != nil && a.Location.File != "" {
-		parts = append(parts, fmt.Sprintf("(%s:%d)", a.Location.File, a.Location.Line))
-	}
-	if len(parts) == 0 {
-		return "-"
-	}
-	return strings.Join(parts, " ")
-}
-
 func confidenceCell(a *audit.Attribution) string {
 	if a == nil || a.Confidence == "" {
 		return "-"
 	}
 	return a.Confidence
-}
-
-// originOf returns "scheme://host[:port]" of the target, or "" when the
-// target has no host.
-func originOf(target string) string {
-	u, err := url.Parse(target)
-	if err != nil || u.Scheme == "" || u.Host == "" {
-		return ""
-	}
-	return u.Scheme + "://" + u.Host
-}
-
-// relativeURL shortens a URL on the target's origin to its path, to keep
-// the table narrow; other URLs stay whole. The origin must be followed by
-// '/', '?', '#' or nothing, so "https://example.org.evil.test/" and
-// "https://example.org@evil.test/" are never shortened.
-func relativeURL(origin, u, path string) string {
-	if u == "" {
-		return path
-	}
-	if origin == "" || len(u) < len(origin) || !strings.EqualFold(u[:len(origin)], origin) {
-		return u
-	}
-	rest := u[len(origin):]
-	switch {
-	case rest == "":
-		return "/"
-	case rest[0] == '/':
-		return rest
-	case rest[0] == '?' || rest[0] == '#':
-		return "/" + rest
-	}
-	return u
-}
-
-func writeSummary(buf *bytes.Buffer, r *audit.Report, color bool) {
-	verdict := paint("PASS", ansiGreen, color)
-	if r.Failed {
-		verdict = paint("FAIL", ansiBoldRed, color)
-	}
-	stats := fmt.Sprintf("%s, %s, in %s — %s", plural(r.URLs, "URL", "URLs"), plural(r.Requests, "request", "requests"), formatDuration(r.Duration), verdict)
-
-	if len(r.Findings) == 0 {
-		public := 0
-		for _, p := range r.Pages {
-			if p.Declared == "public" {
-				public++
-			}
-		}
-		switch public {
-		case 0:
-			fmt.Fprintf(buf, "No findings on %s.\n", plural(r.URLs, "crawled URL", "crawled URLs"))
-		case 1:
-			fmt.Fprintf(buf, "No findings: the 1 declared public URL answered as declared.\n")
-		default:
-			fmt.Fprintf(buf, "No findings: all %d declared public URLs answered as declared.\n", public)
-		}
-		fmt.Fprintf(buf, "%s\n", stats)
-	} else {
-		var errs, warns, infos int
-		for _, f := range r.Findings {
-			switch f.Severity {
-			case audit.SeverityError:
-				errs++
-			case audit.SeverityWarning:
-				warns++
-			case audit.SeverityInfo:
-				infos++
-			}
-		}
-		fmt.Fprintf(buf, "%s (%s, %s, %d info) on %s\n",
-			plural(len(r.Findings), "finding", "findings"),
-			plural(errs, "error", "errors"), plural(warns, "warning", "warnings"), infos, stats)
-		counts := r.Counts()
-		kinds := sortedCountKinds(counts)
-		parts := make([]string, len(kinds))
-		for i, k := range kinds {
-			parts[i] = fmt.Sprintf("%s: %d", cell(string(k), maxCellWidth), counts[k])
-		}
-		fmt.Fprintf(buf, "%s\n", strings.Join(parts, ", "))
-	}
-
-	if r.Baseline != "" {
-		newCount := 0
-		for _, f := range r.Findings {
-			if f.New {
-				newCount++
-			}
-		}
-		fmt.Fprintf(buf, "against baseline %s: %d new, %d fixed\n", clean(r.Baseline), newCount, len(r.Fixed))
-		for _, f := range sortedFindings(r.Fixed) {
-			fmt.Fprintf(buf, "  fixed: %s %s\n", cell(string(f.Kind), maxCellWidth), cell(relativeURL(originOf(r.Target), f.URL, f.Path), maxURLWidth))
-		}
-	}
-
-	switch {
-	case r.Incomplete:
-		buf.WriteString("incomplete: the crawl ended early, findings may be missing:\n")
-		if len(r.Notes) == 0 {
-			buf.WriteString("  - no reason was recorded\n")
-		}
-	case len(r.Notes) > 0:
-		buf.WriteString("notes:\n")
-	}
-	for _, n := range r.Notes {
-		fmt.Fprintf(buf, "  - %s\n", clean(n))
-	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
-// formatDuration rounds to a precision a person reads: 450ms, 4.2s, 2m5s.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return d.Round(time.Millisecond).String()
-	case d < time.Minute:
-		return d.Round(100 * time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
-}
-
-func severityColor(s audit.Severity) string {
-	switch s {
-	case audit.SeverityError:
-		return ansiRed
-	case audit.SeverityWarning:
-		return ansiYellow
-	case audit.SeverityInfo:
-		return ansiCyan
-	}
-	return ""
-}
-
-func paint(s, code string, color bool) string {
-	if !color || code == "" {
-		return s
-	}
-	return code + s + ansiReset
-}
-
-// cell makes s safe for a terminal and cuts it to max columns.
-func cell(s string, max int) string {
-	return truncate(clean(s), max)
-}
-
-// clean shows every character a terminal would act on, or that would hide
-// or reorder text, as a visible escape, so a hostile URL or realm can
-// neither drive the terminal (ESC [2J) nor disguise itself (U+202E).
-func clean(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x80 && unicode.IsControl(r):
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-		i += size
-	}
-	return b.String()
-}
-
-// truncate cuts s to at most max terminal columns, ending with "…" when cut.
-func truncate(s string, max int) string {
-	if twwidth.Width(s) <= max {
-		return s
-	}
-	const ellipsis = "…"
-	budget := max - twwidth.Width(ellipsis)
-	var b strings.Builder
-	used := 0
-	for _, r := range s {
-		w := twwidth.Width(string(r))
-		if used+w > budget {
-			break
-		}
-		used += w
-		b.WriteRune(r)
-	}
-	b.WriteString(ellipsis)
-	return b.String()
 }

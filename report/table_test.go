@@ -15,107 +15,6 @@ import (
 	"authwall/audit"
 )
 
-func TestClean(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-	}{
-		{"plain", "/blog/", "/blog/"},
-		{"html and quotes stay", `<script>"x"</script>`, `<script>"x"</script>`},
-		{"formula stays", `=cmd|' /C calc'!A0`, `=cmd|' /C calc'!A0`},
-		{"non-ASCII stays", "/café/日本", "/café/日本"},
-		{"ESC", "\x1b[2J", `\x1b[2J`},
-		{"OSC with BEL", "\x1b]0;pwned\x07", `\x1b]0;pwned\x07`},
-		{"newline, CR, tab", "a\nb\rc\td", `a\nb\rc\td`},
-		{"NUL and DEL", "\x00\x7f", `\x00\x7f`},
-		{"C1 CSI", "\u009b31m", `\u009b31m`},
-		{"bidi override", "abc\u202edef", `abc\u202edef`},
-		{"zero width", "a\u200bb", `a\u200bb`},
-		{"line separator", "a\u2028b", `a\u2028b`},
-		{"invalid UTF-8", "a\xff\xfeb", `a\xff\xfeb`},
-		{"truncated UTF-8", "caf\xc3", `caf\xc3`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, clean(tc.in))
-		})
-	}
-}
-
-func TestTruncate(t *testing.T) {
-	tests := []struct {
-		in   string
-		max  int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly10!", 10, "exactly10!"},
-		{"eleven char", 10, "eleven ch…"},
-		{"日本語日本語", 5, "日本…"},
-		{"日本語日本語", 6, "日本…"},
-	}
-	for _, tc := range tests {
-		got := truncate(tc.in, tc.max)
-		assert.Equal(t, tc.want, got, "%q max %d", tc.in, tc.max)
-		assert.LessOrEqual(t, twwidth.Width(got), tc.max)
-	}
-}
-
-func TestRelativeURL(t *testing.T) {
-	origin := originOf("https://example.org/start")
-	require.Equal(t, "https://example.org", origin)
-	tests := []struct {
-		name, url, path, want string
-	}{
-		{"same origin", "https://example.org/blog/", "", "/blog/"},
-		{"origin only", "https://example.org", "", "/"},
-		{"query on root", "https://example.org?a=1", "", "/?a=1"},
-		{"host case", "https://EXAMPLE.org/a", "", "/a"},
-		{"other host", "https://cdn.example.org/a", "", "https://cdn.example.org/a"},
-		{"host suffix trick", "https://example.org.evil.test/a", "", "https://example.org.evil.test/a"},
-		{"userinfo trick", "https://example.org@evil.test/a", "", "https://example.org@evil.test/a"},
-		{"other port", "https://example.org:8443/a", "", "https://example.org:8443/a"},
-		{"other scheme", "http://example.org/a", "", "http://example.org/a"},
-		{"no URL", "", "/from-path", "/from-path"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, relativeURL(origin, tc.url, tc.path))
-		})
-	}
-	assert.Equal(t, "https://example.org/a", relativeURL(originOf("not a url"), "https://example.org/a", ""))
-}
-
-func TestStatusCell(t *testing.T) {
-	st := map[string]int{"googlebot": 0, "bingbot": 401}
-	tests := []struct {
-		kind  audit.Kind
-		agent string
-		want  string
-	}{
-		{audit.PublicUnauthorized, "bingbot", "401"},
-		{audit.PublicUnauthorized, "browser", "-"},
-		{audit.RobotsBlocksPublic, "googlebot", "disallow"},
-		{audit.FetchError, "googlebot", "error"},
-		{audit.PublicUnauthorized, "googlebot", "no answer"},
-	}
-	for _, tc := range tests {
-		assert.Equal(t, tc.want, statusCell(audit.Finding{Kind: tc.kind, Statuses: st}, tc.agent), "%s %s", tc.kind, tc.agent)
-	}
-	// The reason recorded per agent wins over the kind's guess.
-	robots := audit.Finding{Kind: audit.PublicUnauthorized, Statuses: st, NotFetched: map[string]string{"googlebot": "robots"}}
-	assert.Equal(t, "disallow", statusCell(robots, "googlebot"))
-	failed := audit.Finding{Kind: audit.RobotsBlocksPublic, Statuses: st, NotFetched: map[string]string{"googlebot": "timeout after 15s"}}
-	assert.Equal(t, "error", statusCell(failed, "googlebot"))
-}
-
-func TestSourceCell(t *testing.T) {
-	assert.Equal(t, "-", sourceCell(nil))
-	assert.Equal(t, "-", sourceCell(&audit.Attribution{}))
-	assert.Equal(t, "nginx auth_basic", sourceCell(&audit.Attribution{Source: "nginx", Mechanism: "basic", Directive: "auth_basic"}))
-	assert.Equal(t, "unknown session", sourceCell(&audit.Attribution{Source: "unknown", Mechanism: "session"}))
-	assert.Equal(t, "apache Require valid-user (.htaccess:3)", sourceCell(&audit.Attribution{Source: "apache", Directive: "Require valid-user", Location: &audit.Location{File: ".htaccess", Line: 3}}))
-}
-
 func writeTable(t *testing.T, tbl *Table, r *audit.Report) string {
 	t.Helper()
 	var out bytes.Buffer
@@ -177,7 +76,7 @@ func TestTableColor(t *testing.T) {
 func TestTableColumns(t *testing.T) {
 	out := writeTable(t, &Table{}, sampleReport())
 	header := strings.SplitN(out, "\n", 2)[0]
-	assert.Equal(t, []string{"KIND", "URL", "GOOGLEBOT", "BINGBOT", "BROWSER", "SOURCE/DIRECTIVE", "REALM", "CONFIDENCE"}, strings.Fields(header))
+	assert.Equal(t, []string{"FAIL", "KIND", "URL", "GOOGLEBOT", "BINGBOT", "BROWSER", "SOURCE/DIRECTIVE", "REALM", "CONFIDENCE"}, strings.Fields(header))
 	assert.Contains(t, out, `"Restricted"`)
 	assert.Contains(t, out, "https://files.example.net/reports/q1.pdf", "other hosts stay whole")
 	assert.Contains(t, out, "nginx auth_basic (conf/site.conf:12)")
@@ -204,6 +103,7 @@ func ExampleTable() {
 			Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 			URL:      "https://example.org/blog/",
 			Statuses: map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401},
+			Agents:   []string{"googlebot", "bingbot"}, Failing: true,
 			Attribution: &audit.Attribution{Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Confidence: "high",
 				Location: &audit.Location{File: "site.conf", Line: 12}},
 		}},
@@ -212,9 +112,10 @@ func ExampleTable() {
 		panic(err)
 	}
 	// Output:
-	// KIND        URL     GOOGLEBOT  BINGBOT  BROWSER  SOURCE/DIRECTIVE                 CONFIDENCE
-	// public-401  /blog/  401        401      401      nginx auth_basic (site.conf:12)  high
+	// FAIL  KIND        URL     GOOGLEBOT  BINGBOT  BROWSER  SOURCE/DIRECTIVE                 CONFIDENCE
+	// fail  public-401  /blog/  401*       401*     401      nginx auth_basic (site.conf:12)  high
 	//
+	// * marks the status of each agent the finding concerns
 	// 1 finding (1 error, 0 warnings, 0 info) on 12 URLs, 30 requests, in 1.5s — FAIL
 	// public-401: 1
 }
@@ -227,9 +128,10 @@ func TestTableBaseline(t *testing.T) {
 		r.Findings[i].New = true
 	}
 	r.Fixed = []audit.Finding{{Kind: audit.PublicForbidden, Severity: audit.SeverityError, URL: "https://example.org/careers", Path: "/careers"}}
+	decide(t, r, "error")
 	out := writeTable(t, &Table{}, r)
 	header := strings.Fields(strings.SplitN(out, "\n", 2)[0])
-	assert.Equal(t, "NEW", header[0])
+	assert.Equal(t, []string{"FAIL", "NEW", "KIND"}, header[:3])
 	assert.Contains(t, out, "against baseline old.json: "+fmt.Sprint(len(r.Findings)-1)+" new, 1 fixed")
 	assert.Contains(t, out, "fixed: public-403 /careers")
 

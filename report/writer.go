@@ -6,7 +6,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"authwall/audit"
@@ -17,22 +16,23 @@ type Writer interface {
 	Write(w io.Writer, r *audit.Report) error
 }
 
+// Every writer New returns implements Writer.
 var (
 	_ Writer = (*Table)(nil)
 	_ Writer = (*JSON)(nil)
+	_ Writer = (*CSV)(nil)
+	_ Writer = (*CSVPages)(nil)
+	_ Writer = (*HTML)(nil)
+	_ Writer = (*JUnit)(nil)
+	_ Writer = (*SARIF)(nil)
+	_ Writer = (*GitHub)(nil)
 )
 
-// formats lists the formats New accepts, in the order help text shows them.
-func formats() []string {
+// Formats returns the formats New accepts, in the order help text shows
+// them; the slice is the caller's.
+func Formats() []string {
 	return []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github"}
 }
-
-// plannedFormats are named in DESIGN.md but have no writer yet; New rejects
-// them with their own message so the CLI can tell "later" from "typo".
-func plannedFormats() []string { return nil }
-
-// Formats returns the formats New accepts now.
-func Formats() []string { return formats() }
 
 // Options are the choices a caller makes for a writer. The zero value is
 // the default: plain text, no terminal decoration.
@@ -64,49 +64,5 @@ func New(format string, o Options) (Writer, error) {
 	case "github":
 		return &GitHub{}, nil
 	}
-	known := strings.Join(formats(), ", ")
-	for _, p := range plannedFormats() {
-		if name == p {
-			return nil, fmt.Errorf("format %q is not available yet (available: %s)", format, known)
-		}
-	}
-	return nil, fmt.Errorf("unknown report format %q (known: %s)", format, known)
-}
-
-// kindRank orders kinds as audit.Kinds lists them; unknown kinds sort after
-// all known ones (and then by name).
-func kindRank(k audit.Kind) int {
-	all := audit.Kinds()
-	for i, info := range all {
-		if info.Kind == k {
-			return i
-		}
-	}
-	return len(all)
-}
-
-// sortedFindings returns a sorted copy in audit's one finding order.
-func sortedFindings(fs []audit.Finding) []audit.Finding { return audit.SortedFindings(fs) }
-
-// sortedPages returns a copy of the pages sorted by URL.
-func sortedPages(ps []audit.Page) []audit.Page {
-	out := make([]audit.Page, len(ps))
-	copy(out, ps)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].URL < out[j].URL })
-	return out
-}
-
-// sortedCountKinds returns the kinds with a count, in report order.
-func sortedCountKinds(counts map[audit.Kind]int) []audit.Kind {
-	kinds := make([]audit.Kind, 0, len(counts))
-	for k := range counts {
-		kinds = append(kinds, k)
-	}
-	sort.Slice(kinds, func(i, j int) bool {
-		if ri, rj := kindRank(kinds[i]), kindRank(kinds[j]); ri != rj {
-			return ri < rj
-		}
-		return kinds[i] < kinds[j]
-	})
-	return kinds
+	return nil, fmt.Errorf("unknown report format %q (known: %s)", format, strings.Join(Formats(), ", "))
 }

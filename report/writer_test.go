@@ -33,7 +33,9 @@ func TestMain(m *testing.M) {
 
 // sampleReport is the fixed report behind the golden files: findings of
 // several kinds, two agents plus the browser control, attribution with
-// evidence and a config location.
+// evidence and a config location. Agents, Failing and NotFetched are set
+// as the audit sets them with --fail-on error and no baseline: the errors
+// fail, and each status 0 says why.
 func sampleReport() *audit.Report {
 	return &audit.Report{
 		Tool:      "authwall",
@@ -55,22 +57,27 @@ func sampleReport() *audit.Report {
 			{
 				Kind: audit.FetchError, Severity: audit.SeverityInfo,
 				URL: "https://example.org/slow", Path: "/slow", DeclaredBy: "/**",
-				Statuses: map[string]int{"googlebot": 0, "bingbot": 0},
-				FoundVia: "link", LinkedFrom: []string{"https://example.org/"},
+				Statuses:   map[string]int{"googlebot": 0, "bingbot": 0},
+				NotFetched: map[string]string{"googlebot": "timeout", "bingbot": "timeout"},
+				Agents:     []string{"googlebot", "bingbot"},
+				FoundVia:   "link", LinkedFrom: []string{"https://example.org/"},
 				Message: "timeout after 15s",
 			},
 			{
 				Kind: audit.RobotsBlocksPublic, Severity: audit.SeverityWarning,
 				URL:  "https://example.org/products/outdoor/garden/furniture/tables/extendable-teak-table-180cm?colour=natural",
 				Path: "/products/outdoor/garden/furniture/tables/extendable-teak-table-180cm", DeclaredBy: "/products/**",
-				Statuses: map[string]int{"googlebot": 0, "bingbot": 200},
-				FoundVia: "sitemap", LinkedFrom: []string{},
+				Statuses:   map[string]int{"googlebot": 0, "bingbot": 200},
+				NotFetched: map[string]string{"googlebot": "robots"},
+				Agents:     []string{"googlebot"},
+				FoundVia:   "sitemap", LinkedFrom: []string{},
 				Message: "robots.txt line 7 (Disallow: /products/outdoor/) keeps Googlebot out",
 			},
 			{
 				Kind: audit.PublicForbidden, Severity: audit.SeverityError,
 				URL: "https://example.org/docs/guide.html", Path: "/docs/guide.html", DeclaredBy: "/docs/*.html",
 				Statuses: map[string]int{"googlebot": 403, "bingbot": 200, "browser": 200},
+				Agents:   []string{"googlebot"}, Failing: true,
 				FoundVia: "link", LinkedFrom: []string{"https://example.org/", "https://example.org/docs/"},
 				Message: "Googlebot gets 403 where a browser gets 200",
 				Attribution: &audit.Attribution{
@@ -84,6 +91,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 				URL: "https://example.org/blog/", Path: "/blog/", DeclaredBy: "/blog/**",
 				Statuses: map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401},
+				Agents:   []string{"googlebot", "bingbot"}, Failing: true,
 				FoundVia: "link", LinkedFrom: []string{"https://example.org/"},
 				Message: "HTTP Basic auth (realm \"Restricted\") on a public path",
 				Attribution: &audit.Attribution{
@@ -99,6 +107,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.PublicLoginRedirect, Severity: audit.SeverityError,
 				URL: "https://example.org/pricing", Path: "/pricing", DeclaredBy: "/pricing",
 				Statuses: map[string]int{"googlebot": 302, "bingbot": 302, "browser": 302},
+				Agents:   []string{"googlebot", "bingbot"}, Failing: true,
 				FoundVia: "start", LinkedFrom: []string{},
 				Redirects: []audit.Redirect{
 					{URL: "https://example.org/pricing", Status: 302, Location: "https://login.example.org/sso?next=%2Fpricing"},
@@ -121,6 +130,7 @@ func sampleReport() *audit.Report {
 				Kind: audit.UndeclaredBlocked, Severity: audit.SeverityInfo,
 				URL: "https://files.example.net/reports/q1.pdf", Path: "/reports/q1.pdf",
 				Statuses: map[string]int{"googlebot": 401, "bingbot": 401},
+				Agents:   []string{"googlebot", "bingbot"},
 				FoundVia: "link", LinkedFrom: []string{"https://example.org/blog/"},
 				Attribution: &audit.Attribution{
 					Source: "apache", Mechanism: "basic", Directive: "Require valid-user", Realm: "Reports",
@@ -157,8 +167,13 @@ func largeReport(n int) *audit.Report {
 			Kind: k.Kind, Severity: k.Severity, URL: u, Path: u[len("https://big.example"):],
 			DeclaredBy: "/**", FoundVia: "link", LinkedFrom: []string{"https://big.example/"},
 			Statuses: map[string]int{"googlebot": 401, "bingbot": 200 + i%300},
+			Agents:   []string{"googlebot"},
+			Failing:  k.Severity == audit.SeverityError,
 			Message:  fmt.Sprintf("finding %d", i),
 			New:      i%2 == 0,
+		}
+		if s := f.Statuses["bingbot"]; s < 200 || s >= 300 {
+			f.Agents = append(f.Agents, "bingbot")
 		}
 		if i%3 == 0 {
 			f.Statuses["browser"] = 200
@@ -203,6 +218,7 @@ func hostileReport() *audit.Report {
 				Kind: audit.PublicUnauthorized, Severity: audit.SeverityError,
 				URL: target + hScript + hANSI, Path: "/" + hBad, DeclaredBy: hFormula,
 				Statuses: map[string]int{"googlebot": 401, "evil" + hANSI: 401, "browser": 401},
+				Agents:   []string{"googlebot", "evil" + hANSI}, Failing: true,
 				FoundVia: hLines, LinkedFrom: []string{all}, Message: all,
 				Redirects: []audit.Redirect{{URL: all, Status: 302, Location: hANSI}},
 				Attribution: &audit.Attribution{
@@ -214,15 +230,32 @@ func hostileReport() *audit.Report {
 			},
 			{
 				Kind: audit.Kind(hANSI), Severity: audit.Severity(hScript),
-				URL: hFormula, Statuses: map[string]int{hBad: 0},
+				URL: hFormula, Statuses: map[string]int{hBad: 0}, Agents: []string{hBad},
 			},
 			{
 				Kind: audit.UndeclaredBlocked, Severity: audit.SeverityInfo,
 				URL: "https://evil.example.attacker.test/" + hC1, Statuses: map[string]int{"googlebot": 403},
+				Agents: []string{"googlebot"},
 			},
 		},
 		Pages: []audit.Page{{URL: all, Declared: hBad, Statuses: map[string]int{hANSI: 200}, FinalURL: hScript, Error: hLines}},
 	}
+}
+
+// decide sets Failing and Failed as the audit does: a finding fails when
+// --fail-on (failOn) matches it and, with a baseline, it is new; the
+// report fails when some finding does.
+func decide(t *testing.T, r *audit.Report, failOn string) *audit.Report {
+	t.Helper()
+	fo, err := audit.ParseFailOn([]string{failOn})
+	require.NoError(t, err)
+	r.Failed = false
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Failing = (r.Baseline == "" || f.New) && fo.Fails(*f)
+		r.Failed = r.Failed || f.Failing
+	}
+	return r
 }
 
 // reversed returns a copy of r with findings and pages in reverse order, to
@@ -242,6 +275,14 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 	return map[string]func(t *testing.T, r *audit.Report, out []byte){
 		"json": func(t *testing.T, r *audit.Report, out []byte) {
 			checkJSONRoundTrip(t, &JSON{}, r, out)
+			got, err := readJSON(bytes.NewReader(out))
+			require.NoError(t, err)
+			some := false
+			for _, f := range got.Findings {
+				assert.NotNil(t, f.Agents, "agents is a list, [] when empty")
+				some = some || f.Failing
+			}
+			assert.Equal(t, some, got.Summary.Failed, "summary.failed is any(failing)")
 		},
 		"html": checkHTML,
 		"table": func(t *testing.T, r *audit.Report, out []byte) {
@@ -262,16 +303,16 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 	}
 }
 
-// checkJSONRoundTrip checks that ReadJSON returns what j wrote for r, and
+// checkJSONRoundTrip checks that readJSON returns what j wrote for r, and
 // that writing that again gives the same bytes.
 func checkJSONRoundTrip(t *testing.T, j *JSON, r *audit.Report, out []byte) {
 	t.Helper()
-	got, err := ReadJSON(bytes.NewReader(out))
+	got, err := readJSON(bytes.NewReader(out))
 	require.NoError(t, err)
-	assert.Equal(t, newJSONReport(r), got, "ReadJSON must return what was written")
+	assert.Equal(t, newJSONReport(r), got, "readJSON must return what was written")
 	var again bytes.Buffer
 	require.NoError(t, j.encode(&again, got))
-	assert.True(t, bytes.Equal(out, again.Bytes()), "re-encoding what ReadJSON read must give the same bytes")
+	assert.True(t, bytes.Equal(out, again.Bytes()), "re-encoding what readJSON read must give the same bytes")
 }
 
 // assertTerminalSafe fails when out holds anything but printable UTF-8 and
@@ -417,34 +458,6 @@ func TestFormatsAreAccepted(t *testing.T) {
 	f := Formats()
 	f[0] = "changed"
 	assert.Equal(t, "table", Formats()[0], "Formats returns a fresh slice")
-}
-
-func TestSortedFindings(t *testing.T) {
-	in := []audit.Finding{
-		{Kind: audit.FetchError, Severity: audit.SeverityInfo, URL: "a"},
-		{Kind: "zz-future", Severity: audit.SeverityError, URL: "a"},
-		{Kind: audit.PublicForbidden, Severity: audit.SeverityError, URL: "b"},
-		{Kind: audit.PublicUnauthorized, Severity: audit.SeverityError, URL: "c"},
-		{Kind: audit.PublicUnauthorized, Severity: audit.SeverityError, URL: "a"},
-		{Kind: audit.RobotsUnavailable, Severity: audit.SeverityWarning, URL: "a"},
-		{Kind: audit.RobotsUnavailable, Severity: audit.SeverityError, URL: "a"},
-		{Kind: audit.PublicSoftAuth, Severity: audit.SeverityWarning, URL: "a"},
-	}
-	var got []string
-	for _, f := range sortedFindings(in) {
-		got = append(got, fmt.Sprintf("%s %s %s", f.Severity, f.Kind, f.URL))
-	}
-	assert.Equal(t, []string{
-		"error public-401 a",
-		"error public-401 c",
-		"error public-403 b",
-		"error robots-unavailable a",
-		"error zz-future a",
-		"warning public-soft-auth a",
-		"warning robots-unavailable a",
-		"info fetch-error a",
-	}, got)
-	assert.Equal(t, audit.FetchError, in[0].Kind, "input is not reordered")
 }
 
 // TestGolden pins the output of every format for the sample report.
