@@ -6,6 +6,7 @@ require (
 	github.com/bmatcuk/doublestar/v4 v4.10.4
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/dlclark/regexp2/v2 v2.13.0
 	github.com/gocolly/colly/v2 v2.3.0
 	github.com/mattn/go-isatty v0.0.20
 	github.com/nginxinc/nginx-go-crossplane v0.4.89
