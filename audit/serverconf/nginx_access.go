@@ -50,16 +50,17 @@ func (n *Nginx) accessPhase(r *ngxRequest, loc *ngxLoc) *stopAt {
 			continue
 		}
 		r.note(fmt.Sprintf("%s at %s: a client it names gets %s", directiveText(rule), rule.Pos(), accessText(inside)))
-		if outside == nil {
-			return &stopAt{status: 200, outcome: OutcomeDepends, mech: "ip-rule", by: rule, context: a.labelOf(rule)}
-		}
-		outside.outcome = OutcomeDepends
-		if outside.mech == "" {
-			outside.mech = "ip-rule"
-		}
+		r.dependOn(&stopAt{mech: "ip-rule", by: rule, context: a.labelOf(rule)})
 		return outside
 	}
 	return outside
+}
+
+// dependOn records the first rule the answer depends on.
+func (r *ngxRequest) dependOn(st *stopAt) {
+	if r.depends == nil {
+		r.depends = st
+	}
 }
 
 type accessConf struct {

@@ -22,10 +22,13 @@ type ngxRequest struct {
 	// errorPage is set while serving an error_page target: nginx does not
 	// apply error_page again (recursive_error_pages off).
 	errorPage bool
-	// unknownIf is the first if whose condition the request does not tell
-	// and whose block could answer: the verdict then depends on it.
-	unknownIf    *Node
-	unknownIfCtx string
+	// depends is the first rule that makes the answer depend on what the
+	// request does not tell (an if on an unknown variable, an address
+	// rule): the verdict's outcome is then "depends".
+	depends *stopAt
+	// decided is the outcome of the last finish, before "depends" was
+	// applied.
+	decided Outcome
 }
 
 // Evaluate decides what an anonymous request gets.
@@ -68,10 +71,11 @@ func (r *ngxRequest) note(notes ...string) {
 
 // finish fills the verdict's answer.
 func (r *ngxRequest) finish(status int, outcome Outcome, mech, realm string, by *Node, context string) Verdict {
-	if r.unknownIf != nil {
+	r.decided = outcome
+	if r.depends != nil {
 		outcome = OutcomeDepends
 		if by == nil {
-			by, context = r.unknownIf, r.unknownIfCtx
+			by, context, mech = r.depends.by, r.depends.context, r.depends.mech
 		}
 	}
 	r.verdict.Status = status
@@ -248,6 +252,13 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 			inner = n.run(r, target, false)
 		}
 		r.errorPage, r.method = false, method
+		if r.decided != OutcomeOpen {
+			// The error page's own request was refused or answered by a
+			// rule: nginx sends that status as it is (recursive_error_pages
+			// is off), whatever this error_page says.
+			r.note(fmt.Sprintf("the error page %s is itself answered by %s", target, inner.Mechanism))
+			return inner, true
+		}
 		if hasOverride && override == "" {
 			status = inner.Status
 		}

@@ -45,9 +45,7 @@ func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rew
 				if blockAnswers(d) {
 					r.note(fmt.Sprintf("%s at %s depends on %s; taken as false", directiveText(d), d.Pos(), why))
 					r.verdict.Certainty = Uncertain
-					if r.unknownIf == nil {
-						r.unknownIf, r.unknownIfCtx = d, context
-					}
+					r.dependOn(&stopAt{by: d, context: context})
 				}
 				continue
 			}
