@@ -117,24 +117,28 @@ func (a *accessConf) decide(client int) *stopAt {
 }
 
 // limitExcept: a limit_except block applies to the methods it does not
-// list (GET implies HEAD). A nested location without one inherits its
-// parent's, whose block merges from that parent, not from the nested one.
+// list (GET implies HEAD), and only in its own location: a nested location
+// does not inherit it (checked on nginx 1.22).
 func (n *Nginx) limitExcept(r *ngxRequest, loc *ngxLoc, levels []*Node, labels []string) ([]*Node, []string) {
-	depth := len(levels) - 1
-	for l := loc; l != nil; l, depth = l.parent, depth-1 {
-		le := lastDirective(l.node, "limit_except")
-		if le == nil {
-			continue
-		}
-		allowed := slices.Contains(le.Args, r.method) || r.method == "HEAD" && slices.Contains(le.Args, "GET")
-		if allowed {
-			return levels, labels
-		}
-		levels = append(levels[:depth+1:depth+1], le)
-		labels = append(labels[:depth+1:depth+1], labels[depth]+" > "+directiveText(le))
+	le := limitExceptFor(r, loc)
+	if le == nil {
 		return levels, labels
 	}
-	return levels, labels
+	last := len(labels) - 1
+	return append(levels, le), append(labels, labels[last]+" > "+directiveText(le))
+}
+
+// limitExceptFor is loc's limit_except block when it applies to the
+// request's method.
+func limitExceptFor(r *ngxRequest, loc *ngxLoc) *Node {
+	if loc == nil {
+		return nil
+	}
+	le := lastDirective(loc.node, "limit_except")
+	if le == nil || slices.Contains(le.Args, r.method) || r.method == "HEAD" && slices.Contains(le.Args, "GET") {
+		return nil
+	}
+	return le
 }
 
 // labelOf is the context of the level that holds d.

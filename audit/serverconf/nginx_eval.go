@@ -15,6 +15,7 @@ type ngxRequest struct {
 	req       Request
 	method    string
 	rawURI    string // request_uri as sent
+	uri       string // the URI being served, after redirects
 	query     string
 	srv       *ngxServer
 	verdict   Verdict
@@ -29,6 +30,10 @@ type ngxRequest struct {
 	// decided is the outcome of the last finish, before "depends" was
 	// applied.
 	decided Outcome
+	// special: the last answer went out as nginx's special response (an
+	// error or redirect status without a body of its own), which replaces
+	// the status of an error page being served.
+	special bool
 }
 
 // Evaluate decides what an anonymous request gets.
@@ -69,6 +74,14 @@ func (r *ngxRequest) note(notes ...string) {
 	}
 }
 
+// redirectLoop: past nginx's bound on internal redirects the answer is a
+// 500, sent as a special response.
+func (r *ngxRequest) redirectLoop() Verdict {
+	r.note("more than 10 internal redirects: nginx answers 500")
+	r.special = true
+	return r.finish(500, OutcomeOpen, "", "", nil, "")
+}
+
 // finish fills the verdict's answer.
 func (r *ngxRequest) finish(status int, outcome Outcome, mech, realm string, by *Node, context string) Verdict {
 	r.decided = outcome
@@ -99,6 +112,7 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 	}
 	uri = res.uri
 	for {
+		r.uri = uri
 		loc, notes := n.locate(r, uri)
 		r.note(notes...)
 		sel := n.selection(r, loc)
@@ -112,15 +126,15 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 			return r.finish(404, OutcomeOpen, "", "", nil, "")
 		}
 		if loc != nil {
-			res := n.rewritePhase(r, loc.node.Children, n.contextOf(r, loc), uri)
+			block, ctx := n.rewriteBlockOf(r, loc)
+			res := n.rewritePhase(r, block.Children, ctx, uri)
 			if res.stop != nil {
 				return n.answer(r, res.stop, loc)
 			}
 			if res.uri != uri && !res.brk {
 				// "rewrite ... last" or a changed URI: find the location again.
 				if r.redirects++; r.redirects > maxInternalRedirects {
-					r.note("more than 10 internal redirects: nginx answers 500")
-					return r.finish(500, OutcomeOpen, "", "", nil, "")
+					return r.redirectLoop()
 				}
 				uri, first = res.uri, false
 				continue
@@ -132,6 +146,18 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 		}
 		return n.contentPhase(r, loc, uri)
 	}
+}
+
+// rewriteBlockOf is the block whose rewrite directives run for loc: the
+// location's own, or, when a limit_except applies to the method, that
+// block's (which inherits none: a return in the location is then skipped
+// and the limit_except's deny answers, as nginx 1.22 does).
+func (n *Nginx) rewriteBlockOf(r *ngxRequest, loc *ngxLoc) (*Node, []string) {
+	ctx := n.contextOf(r, loc)
+	if le := limitExceptFor(r, loc); le != nil {
+		return le, append(ctx, directiveText(le))
+	}
+	return loc.node, ctx
 }
 
 // locate finds the location for uri in the request's server.
@@ -194,6 +220,7 @@ type stopAt struct {
 // answer turns a stop into the verdict, following error_page for error
 // statuses.
 func (n *Nginx) answer(r *ngxRequest, st *stopAt, loc *ngxLoc) Verdict {
+	r.special = st.status >= 300 && (!st.hasBody || st.location != "")
 	if st.status >= 400 && !st.hasBody && !r.errorPage {
 		if v, ok := n.errorPage(r, st, loc); ok {
 			return v
@@ -244,18 +271,19 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 		// The target is served by an internal redirect (as GET); it cannot
 		// change the status unless "=" alone asks for the target's own.
 		method := r.method
-		r.errorPage, r.method = true, "GET"
+		r.errorPage, r.method, r.special = true, "GET", false
 		var inner Verdict
 		if strings.HasPrefix(target, "@") {
-			inner = n.runNamed(r, target)
+			inner = n.runNamed(r, target, r.uri)
 		} else {
 			inner = n.run(r, target, false)
 		}
 		r.errorPage, r.method = false, method
-		if r.decided != OutcomeOpen {
-			// The error page's own request was refused or answered by a
-			// rule: nginx sends that status as it is (recursive_error_pages
-			// is off), whatever this error_page says.
+		if r.special {
+			// The error page's own request was refused or redirected: nginx
+			// sends that status as it is (recursive_error_pages is off),
+			// whatever this error_page says. A return with a body only
+			// supplies the page.
 			r.note(fmt.Sprintf("the error page %s is itself answered by %s", target, inner.Mechanism))
 			return inner, true
 		}
@@ -268,8 +296,13 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 }
 
 // runNamed serves a named location (@name) reached by error_page or
-// try_files: no location search, its own rewrite, access and content.
-func (n *Nginx) runNamed(r *ngxRequest, name string) Verdict {
+// try_files: no location search, its own rewrite, access and content
+// phases, with the URI unchanged.
+func (n *Nginx) runNamed(r *ngxRequest, name, uri string) Verdict {
+	if r.redirects++; r.redirects > maxInternalRedirects {
+		return r.redirectLoop()
+	}
+	r.uri = uri
 	loc := r.srv.named[name]
 	if loc == nil {
 		r.note(fmt.Sprintf("named location %s is not defined: nginx would refuse the config", name))
@@ -278,14 +311,15 @@ func (n *Nginx) runNamed(r *ngxRequest, name string) Verdict {
 	}
 	sel := n.selection(r, loc)
 	r.verdict.Redirects = append(r.verdict.Redirects, Redirect{URI: name, Selected: sel})
-	res := n.rewritePhase(r, loc.node.Children, n.contextOf(r, loc), "")
+	block, ctx := n.rewriteBlockOf(r, loc)
+	res := n.rewritePhase(r, block.Children, ctx, uri)
 	if res.stop != nil {
 		return n.answer(r, res.stop, loc)
 	}
 	if st := n.accessPhase(r, loc); st != nil {
 		return n.answer(r, st, loc)
 	}
-	return r.finish(200, OutcomeOpen, "", "", nil, "")
+	return n.contentPhase(r, loc, res.uri)
 }
 
 // contentPhase: try_files, then index for a URI ending in "/"; anything
@@ -308,7 +342,7 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 			ctx := strings.Join(n.contextOf(r, loc), " > ")
 			return n.answer(r, &stopAt{status: code, outcome: OutcomeReturn, mech: "try_files", by: tf, context: ctx}, loc)
 		case strings.HasPrefix(fallback, "@"):
-			return n.runNamed(r, fallback)
+			return n.runNamed(r, fallback, uri)
 		default:
 			target, known := expandNginxVars(fallback, r, uri)
 			if !known {
@@ -346,8 +380,7 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 
 func (n *Nginx) internalRedirect(r *ngxRequest, target string) Verdict {
 	if r.redirects++; r.redirects > maxInternalRedirects {
-		r.note("more than 10 internal redirects: nginx answers 500")
-		return r.finish(500, OutcomeOpen, "", "", nil, "")
+		return r.redirectLoop()
 	}
 	if i := strings.IndexByte(target, '?'); i >= 0 {
 		target = target[:i]

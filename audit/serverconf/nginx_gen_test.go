@@ -9,7 +9,7 @@ import (
 // nginxGen writes random valid nginx configs for the differential test:
 // two server blocks on one port, nested locations with every modifier,
 // inherited and overridden auth_basic, allow/deny lists, satisfy,
-// limit_except, return, a User-Agent if, index and try_files redirects,
+// limit_except, return, rewrite, a User-Agent if, index and try_files redirects,
 // error_page, and a glob include (with a dot-file nginx must skip).
 //
 // Address rules never name 127.0.0.1: the test reaches nginx from there,
@@ -93,7 +93,11 @@ func (g *nginxGen) server(name string, defaultServer bool) {
 // their parent's.
 var genPrefixes = []string{"/", "/a/", "/a/b/", "/blog/", "/blog/private/", "/admin/", "/img/", "/exact", "/inc"}
 
-var genRegexes = []string{`~ \.css$`, `~* \.png$`, `~ ^/blog/.*\.html$`, `~* ^/admin`, `~ /b/`, `~ \.html$`, `~* /PRIVATE/`}
+var genRegexes = []string{
+	`~ \.css$`, `~* \.png$`, `~ ^/blog/.*\.html$`, `~* ^/admin`, `~ /b/`, `~ \.html$`, `~* /PRIVATE/`,
+	// PCRE only (lookahead): Go's regexp refuses it.
+	`~ ^/(?!blog/)\w+/x\.html$`,
+}
 
 // location writes one location, maybe with nested ones, at a level whose
 // used names are in used; parent is the enclosing prefix ("" at server
@@ -195,6 +199,14 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 			add("index", "index index.html;")
 		case 9:
 			add("auth_basic_user_file", "auth_basic_user_file {{PREFIX}}/htpasswd;")
+		case 10:
+			add("rewrite", g.pick(
+				"rewrite ^/a/(.*)$ /blog/$1 last;",
+				"rewrite ^/admin/(.*)$ /blog/$1;",
+				"rewrite ^/blog/private/ /admin/x.html break;",
+				"rewrite ^/exact$ /blog/ permanent;",
+				"rewrite ^/img/(.*)$ https://cdn.example/$1 redirect;",
+			))
 		}
 	}
 }
@@ -207,7 +219,7 @@ var genURLs = []string{
 	"/img/x.PNG", "/img/x.png", "/s.css", "/index.html", "/exact", "/exact/", "/exactly",
 	"/admin", "/admin/", "/admin/x.html", "/Admin/x.html", "/inc/", "/inc/x.html", "/hidden/",
 	"/../a/", "/blog/..%2F..%2Fadmin/",
-	"/blog/post.html?x=1",
+	"/blog/post.html?x=1", "/blog/private", "/a/b", "/%2e%2e/a/", "/a/%2e%2e/admin/", "/ADMIN/x.html", "/a/b/C.CSS",
 }
 
 // genSiteFiles are the files of the generated site: every directory the

@@ -3,6 +3,7 @@ package serverconf
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -146,6 +147,11 @@ func FuzzReadNginx(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, conf string) {
+		if strings.Contains(conf, "include") && strings.ContainsAny(conf, "/\\") {
+			// Only includes inside the temp dir: an absolute one could
+			// reach /dev/zero and read forever.
+			t.Skip()
+		}
 		dir := t.TempDir()
 		p := filepath.Join(dir, "nginx.conf")
 		if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {

@@ -222,7 +222,7 @@ func TestNginxLimitExcept(t *testing.T) {
 		{name: "HEAD implied", conf: conf, path: "/x", method: "HEAD", status: 200, outcome: OutcomeOpen},
 		{name: "POST not listed", conf: conf, path: "/x", method: "POST", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4},
 		{name: "GET not listed", conf: conf, path: "/p/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 7},
-		{name: "inherited by nested", conf: conf, path: "/p/q/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 7},
+		{name: "not inherited by nested", conf: conf, path: "/p/q/x", status: 200, outcome: OutcomeOpen},
 	})
 }
 
@@ -254,5 +254,84 @@ func TestNginxInternalRedirects(t *testing.T) {
 		{name: "error_page url", conf: "server {\n deny all;\n error_page 403 https://x/;\n}", path: "/p", status: 302, outcome: OutcomeDeny, mech: "ip-rule", line: 3},
 		{name: "error_page =200 named", conf: "server {\n error_page 401 =200 @login;\n location / { auth_basic x; auth_basic_user_file /h; }\n location @login { }\n}", path: "/p", status: 200, outcome: OutcomeAuth, mech: "basic", line: 4, redir: []string{"@login"}},
 		{name: "internal", conf: "server {\n location /i/ { internal; }\n}", path: "/i/x", status: 404, outcome: OutcomeOpen},
+	})
+}
+
+func TestNginxVerdictDetails(t *testing.T) {
+	n := loadNginx(t, "server {\n server_name example.org;\n location /blog/ {\n  auth_basic \"Staging Area\";\n  auth_basic_user_file /h;\n }\n}")
+	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: googlebot})
+	assert.Equal(t, 401, v.Status)
+	assert.Equal(t, "Staging Area", v.Realm)
+	assert.Equal(t, Certain, v.Certainty)
+	require.NotNil(t, v.DecidedBy)
+	assert.Equal(t, `auth_basic "Staging Area"`, v.DecidedBy.Directive)
+	assert.Equal(t, "server example.org > location /blog/", v.DecidedBy.Context)
+	assert.Equal(t, 5, v.DecidedBy.Line)
+	require.NotNil(t, v.Selected)
+	assert.Equal(t, Selection{File: v.DecidedBy.File, Line: 4, Context: "server example.org > location /blog/"}, *v.Selected)
+	assert.Equal(t, "nginx", n.Server())
+}
+
+func TestNginxPCRERegex(t *testing.T) {
+	n := loadNginx(t, "server {\n location ~ ^/(?!public/)[a-z]+/ { deny all; }\n}")
+	assert.Equal(t, 403, n.Evaluate(Request{Host: "x", Path: "/private/x"}).Status)
+	assert.Equal(t, 200, n.Evaluate(Request{Host: "x", Path: "/public/x"}).Status)
+}
+
+func TestNewNginxErrors(t *testing.T) {
+	tests := []struct{ name, conf, want string }{
+		{"no server", "events {}", "no server block"},
+		{"bad regex", "http { server { location ~ ( { } } }", "location regex"},
+		{"bad modifier", "http { server { location ~~ /x { } } }", "location modifier"},
+		{"bad port", "http { server { listen 1.2.3.4:x; } }", "bad port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"nginx.conf": tt.conf})
+			nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
+			require.NoError(t, err)
+			_, err = NewNginx(nodes)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func FuzzNginxEvaluate(f *testing.F) {
+	conf := `http {
+  auth_basic_user_file /h;
+  server {
+    listen 80; server_name example.org *.example.org ~^(?<sub>.+)\.example\.net$;
+    if ($http_user_agent ~* bot) { return 403; }
+    error_page 401 =302 https://login.example.org/;
+    error_page 403 /403.html;
+    location / { index index.html; try_files $uri $uri/ /index.php?$args; }
+    location ^~ /static/ { location ~ \.css$ { deny all; } }
+    location ~* \.(png|jpg)$ { satisfy any; allow 10.0.0.0/8; auth_basic img; }
+    location = /403.html { internal; }
+    location /old/ { rewrite ^/old/(.*)$ /new/$1 last; }
+    location /new/ { limit_except GET { deny all; } if ($arg_x = 1) { return 418; } }
+    location /loop/ { rewrite ^ /loop/x last; }
+    location @named { return 401; }
+  }
+}`
+	dir := writeFiles(f, map[string]string{"nginx.conf": conf})
+	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
+	require.NoError(f, err)
+	n, err := NewNginx(nodes)
+	require.NoError(f, err)
+	for _, seed := range []string{"/", "/static/a.css", "/x.PNG", "/old/a", "/new/?x=1", "/loop/", "/../", "/%2e%2e/", "//a//b/..", "/403.html", "/%zz"} {
+		f.Add(seed, "example.org", "Googlebot", "GET")
+	}
+	f.Fuzz(func(t *testing.T, path, host, agent, method string) {
+		v := n.Evaluate(Request{Host: host, Port: 80, Path: path, UserAgent: agent, Method: method})
+		if v.Outcome == "" {
+			t.Fatalf("no outcome for %q", path)
+		}
+		if uri, _, ok := normalizeNginxURI(path); ok {
+			if !strings.HasPrefix(uri, "/") || strings.Contains(uri, "//") || strings.Contains(uri, "/./") || strings.Contains(uri, "/../") {
+				t.Fatalf("normalised %q to %q", path, uri)
+			}
+		}
 	})
 }
