@@ -113,7 +113,7 @@ type Redirect struct {
 
 // Verdict is what the server answers before any content is read, and why.
 type Verdict struct {
-	Status    int // 401, 403, a return's code, or 200 for no wall
+	Status    int // 401, 403, a return's code, or 200 for no wall; 0 when unknown (unsupported)
 	Outcome   Outcome
 	Mechanism string // basic, digest, ip-rule, ua-rule... as attribution names them; "" when open
 	Realm     string

@@ -1,0 +1,223 @@
+package serverconf
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	crossplane "github.com/nginxinc/nginx-go-crossplane"
+)
+
+// ReadNginx reads an nginx config the way nginx does: includes are expanded
+// in place (globs sorted, dot-files skipped, relative paths taken from the
+// main file's directory) and every node keeps the file and line it came
+// from plus the include chain that pulled it in.
+//
+// The crossplane parser (pinned at v0.4.89; the module proxy refuses
+// @latest) runs with its context and argument checks off: with them on, a
+// directive it considers misplaced is silently dropped from the tree, and
+// validity is nginx -t's job anyway. Its Lua lexer is registered, or a
+// `}` inside a *_by_lua_block string would end the enclosing block.
+func ReadNginx(path string) ([]*Node, error) {
+	payload, err := crossplane.Parse(path, &crossplane.ParseOptions{
+		SkipDirectiveContextCheck: true,
+		SkipDirectiveArgsCheck:    true,
+		StopParsingOnError:        true,
+		Glob:                      globSkippingDotFiles,
+		LexOptions: crossplane.LexOptions{
+			Lexers: []crossplane.RegisterLexer{(&crossplane.Lua{}).RegisterLexer()},
+		},
+	})
+	if err != nil {
+		return nil, nginxParseError(path, err)
+	}
+	if len(payload.Config) == 0 {
+		return nil, &ParseError{File: path, Problem: "no config read"}
+	}
+	r := nginxReader{payload: payload}
+	nodes, err := r.walk(payload.Config[0].Parsed, payload.Config[0].File, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTemplates(nodes); err != nil {
+		return nil, err
+	}
+	return nodes, nil
+}
+
+// globSkippingDotFiles is filepath.Glob without the names that start with a
+// dot, as nginx's glob(3) call without GLOB_PERIOD skips them, unless the
+// pattern's own last element asks for a dot.
+func globSkippingDotFiles(pattern string) ([]string, error) {
+	matches, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(filepath.Base(pattern), ".") {
+		return matches, nil
+	}
+	kept := matches[:0]
+	for _, m := range matches {
+		if !strings.HasPrefix(filepath.Base(m), ".") {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
+}
+
+type nginxReader struct {
+	payload *crossplane.Payload
+}
+
+// maxIncludeDepth bounds include nesting; crossplane already refuses cycles,
+// this only keeps a pathological tree from growing without end.
+const maxIncludeDepth = 32
+
+func (r *nginxReader) walk(dirs crossplane.Directives, file string, chain []Pos) ([]*Node, error) {
+	var out []*Node
+	for _, d := range dirs {
+		if d.IsComment() {
+			continue
+		}
+		n := &Node{
+			Name:         d.Directive,
+			Args:         append([]string(nil), d.Args...),
+			File:         file,
+			Line:         d.Line,
+			Block:        d.IsBlock(),
+			IncludedFrom: chain,
+		}
+		if d.Directive == "include" && len(d.Includes) > 0 {
+			if len(chain) >= maxIncludeDepth {
+				return nil, &ParseError{File: file, Line: d.Line, Problem: "includes nested too deep"}
+			}
+			inner := append(append([]Pos(nil), chain...), n.Pos())
+			for _, idx := range d.Includes {
+				if idx < 0 || idx >= len(r.payload.Config) {
+					return nil, &ParseError{File: file, Line: d.Line, Problem: "include points at no parsed file"}
+				}
+				cfg := r.payload.Config[idx]
+				nodes, err := r.walk(cfg.Parsed, cfg.File, inner)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, nodes...)
+			}
+			continue
+		}
+		if d.IsBlock() {
+			children, err := r.walk(d.Block, file, chain)
+			if err != nil {
+				return nil, err
+			}
+			n.Children = children
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// nginxParseError turns crossplane's error into a ParseError naming file
+// and line, and says so when the cause looks like an unrendered template.
+func nginxParseError(mainFile string, err error) error {
+	var perr *crossplane.ParseError
+	if errors.As(err, &perr) {
+		file := mainFile
+		if perr.File != nil {
+			file = *perr.File
+		}
+		line := 0
+		if perr.Line != nil {
+			line = *perr.Line
+		}
+		if tl, text := templateLineInFile(file); tl > 0 {
+			return &ParseError{File: file, Line: tl, Problem: fmt.Sprintf("%q looks like an unrendered template placeholder; render the template first (nginx would fail: %s)", text, perr.What)}
+		}
+		return &ParseError{File: file, Line: line, Problem: perr.What}
+	}
+	if strings.Contains(err.Error(), "include cycle") {
+		return &ParseError{File: mainFile, Problem: "the includes form a cycle"}
+	}
+	return &ParseError{File: mainFile, Problem: err.Error()}
+}
+
+var (
+	// mustachePlaceholder is {{NAME}} as Jinja, Go templates, Helm and
+	// mustache write it.
+	mustachePlaceholder = regexp.MustCompile(`\{\{[^{}]*\}\}`)
+	// envPlaceholder is ${NAME} or $NAME in capitals, as envsubst and
+	// docker entrypoints fill it; nginx's own variables are lower case.
+	envPlaceholder = regexp.MustCompile(`\$\{?[A-Z][A-Z0-9_]+\}?`)
+)
+
+// templateLineInFile finds the first line of file outside comments that
+// carries a template placeholder.
+func templateLineInFile(file string) (int, string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return 0, ""
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		if j := strings.Index(line, "#"); j >= 0 && strings.HasPrefix(strings.TrimSpace(line), "#") {
+			line = line[:j]
+		}
+		if m := mustachePlaceholder.FindString(line); m != "" {
+			return i + 1, m
+		}
+		if m := envPlaceholder.FindString(line); m != "" {
+			return i + 1, m
+		}
+	}
+	return 0, ""
+}
+
+// checkTemplates refuses a config that parsed but still carries template
+// placeholders: a {{NAME}} argument, or a $NAME / ${NAME} in capitals that
+// no set, map or geo defines (nginx -t would say "unknown variable").
+func checkTemplates(nodes []*Node) error {
+	defined := map[string]bool{}
+	walkNodes(nodes, func(n *Node) {
+		switch n.Name {
+		case "set", "map", "geo", "split_clients", "perl_set", "js_set":
+			for _, a := range n.Args {
+				if strings.HasPrefix(a, "$") {
+					defined[strings.Trim(a[1:], "{}")] = true
+				}
+			}
+		}
+	})
+	var found error
+	walkNodes(nodes, func(n *Node) {
+		if found != nil || strings.HasSuffix(n.Name, "_by_lua_block") {
+			return
+		}
+		for _, a := range append([]string{n.Name}, n.Args...) {
+			if m := mustachePlaceholder.FindString(a); m != "" {
+				found = templateError(n, m)
+				return
+			}
+			for _, m := range envPlaceholder.FindAllString(a, -1) {
+				if !defined[strings.Trim(m[1:], "{}")] {
+					found = templateError(n, m)
+					return
+				}
+			}
+		}
+	})
+	return found
+}
+
+func templateError(n *Node, placeholder string) error {
+	return &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("%q in %s looks like an unrendered template placeholder; render the template first", placeholder, n.Name)}
+}
+
+// walkNodes calls fn on every node, depth first, in file order.
+func walkNodes(nodes []*Node, fn func(*Node)) {
+	for _, n := range nodes {
+		fn(n)
+		walkNodes(n.Children, fn)
+	}
+}

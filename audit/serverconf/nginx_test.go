@@ -1,0 +1,337 @@
+package serverconf
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+// loadNginx reads conf (server blocks, wrapped in http {}) into an evaluator.
+func loadNginx(t testing.TB, conf string) *Nginx {
+	t.Helper()
+	dir := writeFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
+	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
+	require.NoError(t, err)
+	n, err := NewNginx(nodes)
+	require.NoError(t, err)
+	return n
+}
+
+type nginxCase struct {
+	name    string
+	conf    string
+	path    string
+	host    string
+	method  string
+	agent   string
+	status  int
+	outcome Outcome
+	mech    string
+	line    int    // DecidedBy line in nginx.conf (the http line is 1); 0: no DecidedBy
+	sel     string // Selected context; "" to skip
+	redir   []string
+	note    string // a note containing this
+}
+
+func runNginxCases(t *testing.T, cases []nginxCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			n := loadNginx(t, tt.conf)
+			agent := tt.agent
+			if agent == "" {
+				agent = googlebot
+			}
+			host := tt.host
+			if host == "" {
+				host = "example.org"
+			}
+			v := n.Evaluate(Request{Host: host, Port: 80, Path: tt.path, Method: tt.method, UserAgent: agent})
+			assert.Equal(t, tt.status, v.Status, "status; notes %q", v.Notes)
+			assert.Equal(t, tt.outcome, v.Outcome, "outcome")
+			assert.Equal(t, tt.mech, v.Mechanism, "mechanism")
+			if tt.line == 0 {
+				assert.Nil(t, v.DecidedBy)
+			} else if assert.NotNil(t, v.DecidedBy) {
+				assert.Equal(t, tt.line, v.DecidedBy.Line, "decided by %s", v.DecidedBy.Directive)
+			}
+			if tt.sel != "" && assert.NotNil(t, v.Selected) {
+				assert.Equal(t, tt.sel, v.Selected.Context)
+			}
+			var got []string
+			for _, rd := range v.Redirects {
+				got = append(got, rd.URI)
+			}
+			assert.Equal(t, tt.redir, got, "redirects")
+			if tt.note != "" {
+				assert.Contains(t, strings.Join(v.Notes, "\n"), tt.note)
+			}
+		})
+	}
+}
+
+// Line numbers: line 1 is "http {", so the first line of conf is line 2.
+
+func TestNginxLocationSelection(t *testing.T) {
+	conf := `server {
+  listen 80;
+  location / { }
+  location /a/ { return 201; }
+  location ^~ /a/b/ { return 202; }
+  location = /exact { return 203; }
+  location ~ \.css$ { return 204; }
+  location ~* \.PNG$ { return 205; }
+  location /d/ {
+    location ^~ /d/e/ { return 206; }
+    location ~ \.js$ { return 207; }
+  }
+  location @named { return 208; }
+  location /exact { return 209; }
+}`
+	cases := []struct {
+		path   string
+		status int
+		sel    string
+	}{
+		{"/x", 200, "server > location /"},
+		{"/a/x", 201, "server > location /a/"},
+		{"/a/b/x.css", 202, "server > location ^~ /a/b/"},
+		{"/a/x.css", 204, "server > location ~ \\.css$"},
+		{"/exact", 203, "server > location = /exact"},
+		{"/exact/", 209, "server > location /exact"},
+		{"/exactly", 209, "server > location /exact"},
+		{"/x.png", 205, "server > location ~* \\.PNG$"},
+		{"/X.Png", 205, "server > location ~* \\.PNG$"},
+		{"/x.CSS", 200, "server > location /"},
+		// A nested ^~ stops only its parent's regexes: the outer \.css$ still runs.
+		{"/d/e/f.css", 204, "server > location ~ \\.css$"},
+		{"/d/e/f.js", 206, "server > location /d/ > location ^~ /d/e/"},
+		{"/d/f.js", 207, "server > location /d/ > location ~ \\.js$"},
+		{"/@named", 200, "server > location /"},
+		{"/A/x", 200, "server > location /"},
+	}
+	n := loadNginx(t, conf)
+	for _, c := range cases {
+		v := n.Evaluate(Request{Host: "x", Port: 80, Path: c.path, UserAgent: googlebot})
+		assert.Equal(t, c.status, v.Status, c.path)
+		if assert.NotNil(t, v.Selected, c.path) {
+			assert.Equal(t, c.sel, v.Selected.Context, c.path)
+		}
+	}
+}
+
+func TestNginxURINormalisation(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"/", "/", true},
+		{"/a//b", "/a/b", true},
+		{"/a/./b/", "/a/b/", true},
+		{"/a/b/..", "/a/", true},
+		{"/a/b/../c?x=1", "/a/c", true},
+		{"/%61dmin/", "/admin/", true},
+		{"/a%2F%2Fb", "/a/b", true},
+		{"/a/%2e%2e/b", "/b", true},
+		{"/..", "", false},
+		{"/a/../../b", "", false},
+		{"/a%zz", "", false},
+		{"/a%00", "", false},
+		{"/.", "/", true},
+		{"/a/.", "/a/", true},
+		{"/a%25b", "/a%b", true},
+		{"x", "", false},
+	}
+	for _, tt := range tests {
+		got, _, ok := normalizeNginxURI(tt.in)
+		assert.Equal(t, tt.ok, ok, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+	}
+	n := loadNginx(t, "server { location /admin/ { deny all; } }")
+	assert.Equal(t, 403, n.Evaluate(Request{Host: "x", Path: "/%61dmin/x"}).Status)
+	assert.Equal(t, 403, n.Evaluate(Request{Host: "x", Path: "/x/../admin//y"}).Status)
+	v := n.Evaluate(Request{Host: "x", Path: "/../admin/"})
+	assert.Equal(t, 400, v.Status)
+}
+
+func TestNginxServerSelection(t *testing.T) {
+	conf := `server { listen 80; server_name first.org; return 201; }
+server { listen 80; server_name www.example.org; return 202; }
+server { listen 80; server_name *.example.org; return 203; }
+server { listen 80; server_name *.b.example.org; return 204; }
+server { listen 80; server_name mail.*; return 205; }
+server { listen 80; server_name ~^api\d+\.example\.net$; return 206; }
+server { listen 80 default_server; server_name def.org; return 207; }
+server { listen 8080; return 208; }
+server { server_name .dot.org; return 209; }`
+	n := loadNginx(t, conf)
+	tests := []struct {
+		host         string
+		port, status int
+	}{
+		{"www.example.org", 80, 202},
+		{"WWW.Example.org.", 80, 202},
+		{"x.example.org", 80, 203},
+		{"x.b.example.org", 80, 204},
+		{"mail.example.com", 80, 205},
+		{"api12.example.net", 80, 206},
+		{"unknown", 80, 207},
+		{"anything", 8080, 208},
+		{"dot.org", 80, 209},
+		{"a.dot.org", 80, 209},
+		{"first.org", 80, 201},
+	}
+	for _, tt := range tests {
+		v := n.Evaluate(Request{Host: tt.host, Port: tt.port, Path: "/"})
+		assert.Equal(t, tt.status, v.Status, "%s:%d", tt.host, tt.port)
+	}
+	n = loadNginx(t, "server { listen 81; return 201; }\nserver { listen 81; server_name b; return 202; }")
+	assert.Equal(t, 201, n.Evaluate(Request{Host: "c", Port: 81, Path: "/"}).Status, "first on the port is the default")
+}
+
+func TestNginxAccess(t *testing.T) {
+	runNginxCases(t, []nginxCase{
+		{name: "auth inherited from server", conf: "server {\n auth_basic \"Staff\";\n auth_basic_user_file /h;\n location /blog/ { }\n}", path: "/blog/x", status: 401, outcome: OutcomeAuth, mech: "basic", line: 3, sel: "server > location /blog/"},
+		{name: "auth off", conf: "server {\n auth_basic \"Staff\";\n auth_basic_user_file /h;\n location / { auth_basic off; }\n}", path: "/x", status: 200, outcome: OutcomeOpen, sel: "server > location /"},
+		{name: "auth needs the user file", conf: "server {\n auth_basic \"Staff\";\n location / { }\n}", path: "/x", status: 200, outcome: OutcomeOpen},
+		{name: "user file and realm merge separately", conf: "server {\n auth_basic_user_file /h;\n location / {\n  auth_basic Team;\n }\n}", path: "/x", status: 401, outcome: OutcomeAuth, mech: "basic", line: 5},
+		{name: "deny beats auth under satisfy all", conf: "server {\n auth_basic x;\n auth_basic_user_file /h;\n deny all;\n}", path: "/", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 5},
+		{name: "401 beats 403 under satisfy any", conf: "server {\n satisfy any;\n auth_basic x;\n auth_basic_user_file /h;\n deny all;\n}", path: "/", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4},
+		{name: "allow all lets any through", conf: "server {\n satisfy any;\n allow all;\n auth_basic x;\n auth_basic_user_file /h;\n}", path: "/p", status: 200, outcome: OutcomeOpen},
+		{name: "allow lists replace the parent's", conf: "server {\n deny all;\n location / { allow 192.0.2.1; }\n}", path: "/p", status: 200, outcome: OutcomeOpen},
+		{name: "loopback allow depends", conf: "server {\n location / {\n  allow 127.0.0.1;\n  deny all;\n }\n}", path: "/", status: 403, outcome: OutcomeDepends, mech: "ip-rule", line: 5, note: "allow 127.0.0.1 at"},
+		{name: "satisfy any with an allow list depends", conf: "server {\n satisfy any;\n allow 10.0.0.0/8;\n auth_basic x;\n auth_basic_user_file /h;\n}", path: "/", status: 401, outcome: OutcomeDepends, mech: "basic", line: 5},
+		{name: "deny list alone depends", conf: "server {\n deny 10.0.0.1;\n}", path: "/p", status: 200, outcome: OutcomeDepends, mech: "ip-rule", line: 3},
+		{name: "auth_request is unsupported", conf: "server {\n location / {\n  auth_request /auth;\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "auth_request", line: 4},
+		{name: "auth_request off", conf: "server {\n auth_request /auth;\n location / { auth_request off; }\n}", path: "/x", status: 200, outcome: OutcomeOpen},
+		{name: "deny before auth_request", conf: "server {\n auth_request /auth;\n deny all;\n}", path: "/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 4},
+		{name: "nested location inherits", conf: "server {\n location /a/ {\n  auth_basic x;\n  auth_basic_user_file /h;\n  location /a/b/ { }\n }\n}", path: "/a/b/c", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4, sel: "server > location /a/ > location /a/b/"},
+		{name: "http level", conf: "auth_basic x;\nauth_basic_user_file /h;\nserver { }", path: "/x", status: 401, outcome: OutcomeAuth, mech: "basic", line: 2},
+	})
+}
+
+func TestNginxLimitExcept(t *testing.T) {
+	conf := "server {\n location / {\n  limit_except GET { auth_basic x; auth_basic_user_file /h; }\n }\n location /p/ {\n  limit_except POST { deny all; }\n  location /p/q/ { }\n }\n}"
+	runNginxCases(t, []nginxCase{
+		{name: "GET listed", conf: conf, path: "/x", status: 200, outcome: OutcomeOpen},
+		{name: "HEAD implied", conf: conf, path: "/x", method: "HEAD", status: 200, outcome: OutcomeOpen},
+		{name: "POST not listed", conf: conf, path: "/x", method: "POST", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4},
+		{name: "GET not listed", conf: conf, path: "/p/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 7},
+		{name: "not inherited by nested", conf: conf, path: "/p/q/x", status: 200, outcome: OutcomeOpen},
+	})
+}
+
+func TestNginxRewritePhase(t *testing.T) {
+	runNginxCases(t, []nginxCase{
+		{name: "return bypasses auth", conf: "server {\n location / {\n  deny all;\n  auth_basic x;\n  auth_basic_user_file /h;\n  return 200 ok;\n }\n}", path: "/p", status: 200, outcome: OutcomeReturn, mech: "return", line: 7},
+		{name: "server return first", conf: "server {\n return 301 https://x/;\n location / { deny all; }\n}", path: "/", status: 301, outcome: OutcomeReturn, mech: "return", line: 3},
+		{name: "ua if", conf: "server {\n if ($http_user_agent ~* bot) {\n  return 403;\n }\n}", path: "/", status: 403, outcome: OutcomeReturn, mech: "ua-rule", line: 4},
+		{name: "ua if other agent", conf: "server {\n if ($http_user_agent ~* bot) {\n  return 403;\n }\n}", path: "/p", agent: "Mozilla/5.0 Firefox", status: 200, outcome: OutcomeOpen},
+		{name: "ua if in location", conf: "server {\n location /a/ {\n  if ($http_user_agent ~ Googlebot) { return 401; }\n }\n}", path: "/a/", status: 401, outcome: OutcomeReturn, mech: "ua-rule", line: 4},
+		{name: "unknown if", conf: "server {\n location /p {\n  if ($cookie_session = \"\") { return 403; }\n }\n}", path: "/p", status: 200, outcome: OutcomeDepends, line: 4, note: "$cookie_session"},
+		{name: "method if", conf: "server {\n if ($request_method = POST) { return 405; }\n}", path: "/p", status: 200, outcome: OutcomeOpen},
+		{name: "rewrite last", conf: "server {\n location /old/ { rewrite ^/old/(.*)$ /new/$1 last; }\n location /new/ { deny all; }\n}", path: "/old/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 4, redir: []string{"/new/x"}},
+		{name: "rewrite permanent", conf: "server {\n rewrite ^/old/(.*)$ /new/$1 permanent;\n}", path: "/old/x", status: 301, outcome: OutcomeReturn, mech: "rewrite", line: 3},
+		{name: "break", conf: "server {\n location / {\n  break;\n  return 403;\n }\n}", path: "/p", status: 200, outcome: OutcomeOpen},
+	})
+}
+
+func TestNginxInternalRedirects(t *testing.T) {
+	runNginxCases(t, []nginxCase{
+		{name: "index", conf: "server {\n location = / { }\n location /index.html { deny all; }\n}", path: "/", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 4, sel: "server > location = /", redir: []string{"/index.html"}},
+		{name: "index names", conf: "server {\n index home.htm index.html;\n location ~ home { return 403; }\n}", path: "/a/", status: 403, outcome: OutcomeReturn, mech: "return", line: 4, redir: []string{"/a/home.htm"}},
+		{name: "no index for a file", conf: "server {\n location /index.html { deny all; }\n}", path: "/x", status: 200, outcome: OutcomeOpen},
+		{name: "try_files uri", conf: "server {\n location / { try_files $uri /app/$uri; }\n location /app/ { auth_basic x; auth_basic_user_file /h; }\n}", path: "/p", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4, redir: []string{"/app//p"}},
+		{name: "try_files code", conf: "server {\n location / { try_files $uri =404; }\n}", path: "/p", status: 404, outcome: OutcomeReturn, mech: "try_files", line: 3},
+		{name: "try_files after access", conf: "server {\n location / { deny all; try_files $uri /x; }\n}", path: "/p", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 3},
+		{name: "error_page keeps status", conf: "server {\n error_page 403 /403.html;\n location / { deny all; }\n location = /403.html { allow all; }\n}", path: "/p", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 4, redir: []string{"/403.html"}},
+		{name: "error_page 401 =302 url", conf: "server {\n auth_basic x;\n auth_basic_user_file /h;\n error_page 401 =302 https://login.example.org/;\n}", path: "/p", status: 302, outcome: OutcomeAuth, mech: "basic", line: 3},
+		{name: "error_page url", conf: "server {\n deny all;\n error_page 403 https://x/;\n}", path: "/p", status: 302, outcome: OutcomeDeny, mech: "ip-rule", line: 3},
+		{name: "error_page =200 named", conf: "server {\n error_page 401 =200 @login;\n location / { auth_basic x; auth_basic_user_file /h; }\n location @login { }\n}", path: "/p", status: 200, outcome: OutcomeAuth, mech: "basic", line: 4, redir: []string{"@login"}},
+		{name: "internal", conf: "server {\n location /i/ { internal; }\n}", path: "/i/x", status: 404, outcome: OutcomeOpen},
+	})
+}
+
+func TestNginxVerdictDetails(t *testing.T) {
+	n := loadNginx(t, "server {\n server_name example.org;\n location /blog/ {\n  auth_basic \"Staging Area\";\n  auth_basic_user_file /h;\n }\n}")
+	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: googlebot})
+	assert.Equal(t, 401, v.Status)
+	assert.Equal(t, "Staging Area", v.Realm)
+	assert.Equal(t, Certain, v.Certainty)
+	require.NotNil(t, v.DecidedBy)
+	assert.Equal(t, `auth_basic "Staging Area"`, v.DecidedBy.Directive)
+	assert.Equal(t, "server example.org > location /blog/", v.DecidedBy.Context)
+	assert.Equal(t, 5, v.DecidedBy.Line)
+	require.NotNil(t, v.Selected)
+	assert.Equal(t, Selection{File: v.DecidedBy.File, Line: 4, Context: "server example.org > location /blog/"}, *v.Selected)
+	assert.Equal(t, "nginx", n.Server())
+}
+
+func TestNginxPCRERegex(t *testing.T) {
+	n := loadNginx(t, "server {\n location ~ ^/(?!public/)[a-z]+/ { deny all; }\n}")
+	assert.Equal(t, 403, n.Evaluate(Request{Host: "x", Path: "/private/x"}).Status)
+	assert.Equal(t, 200, n.Evaluate(Request{Host: "x", Path: "/public/x"}).Status)
+}
+
+func TestNewNginxErrors(t *testing.T) {
+	tests := []struct{ name, conf, want string }{
+		{"no server", "events {}", "no server block"},
+		{"bad regex", "http { server { location ~ ( { } } }", "location regex"},
+		{"bad modifier", "http { server { location ~~ /x { } } }", "location modifier"},
+		{"bad port", "http { server { listen 1.2.3.4:x; } }", "bad port"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"nginx.conf": tt.conf})
+			nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
+			require.NoError(t, err)
+			_, err = NewNginx(nodes)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func FuzzNginxEvaluate(f *testing.F) {
+	conf := `http {
+  auth_basic_user_file /h;
+  server {
+    listen 80; server_name example.org *.example.org ~^(?<sub>.+)\.example\.net$;
+    if ($http_user_agent ~* bot) { return 403; }
+    error_page 401 =302 https://login.example.org/;
+    error_page 403 /403.html;
+    location / { index index.html; try_files $uri $uri/ /index.php?$args; }
+    location ^~ /static/ { location ~ \.css$ { deny all; } }
+    location ~* \.(png|jpg)$ { satisfy any; allow 10.0.0.0/8; auth_basic img; }
+    location = /403.html { internal; }
+    location /old/ { rewrite ^/old/(.*)$ /new/$1 last; }
+    location /new/ { limit_except GET { deny all; } if ($arg_x = 1) { return 418; } }
+    location /loop/ { rewrite ^ /loop/x last; }
+    location @named { return 401; }
+  }
+}`
+	dir := writeFiles(f, map[string]string{"nginx.conf": conf})
+	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
+	require.NoError(f, err)
+	n, err := NewNginx(nodes)
+	require.NoError(f, err)
+	for _, seed := range []string{"/", "/static/a.css", "/x.PNG", "/old/a", "/new/?x=1", "/loop/", "/../", "/%2e%2e/", "//a//b/..", "/403.html", "/%zz"} {
+		f.Add(seed, "example.org", "Googlebot", "GET")
+	}
+	f.Fuzz(func(t *testing.T, path, host, agent, method string) {
+		v := n.Evaluate(Request{Host: host, Port: 80, Path: path, UserAgent: agent, Method: method})
+		if v.Outcome == "" {
+			t.Fatalf("no outcome for %q", path)
+		}
+		if uri, _, ok := normalizeNginxURI(path); ok {
+			if !strings.HasPrefix(uri, "/") || strings.Contains(uri, "//") || strings.Contains(uri, "/./") || strings.Contains(uri, "/../") {
+				t.Fatalf("normalised %q to %q", path, uri)
+			}
+		}
+	})
+}
