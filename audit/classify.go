@@ -203,14 +203,15 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	for _, ag := range res.Agents {
 		rep.Agents = append(rep.Agents, AgentInfo{Name: ag.Name, UserAgent: ag.UserAgent, RobotsToken: ag.RobotsToken})
 	}
-	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots)...)
+	order := newAgentOrder(res.Agents)
+	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots, order)...)
 
 	sort.Strings(a.order)
 	for _, key := range a.order {
 		p := a.pages[key]
 		decl, by, path := a.declaration(p)
 		rep.Pages = append(rep.Pages, a.page(p, decl))
-		for _, f := range a.classify(p, decl, by, path) {
+		for _, f := range a.classify(p, decl, by, path, order) {
 			rep.Findings = append(rep.Findings, f)
 		}
 	}
@@ -264,13 +265,16 @@ func notFetched(p *pageRecord) map[string]string {
 	return m
 }
 
-func (p *pageRecord) bots() []*agentRecord {
+// bots returns the crawler agents' records (never the browser control's)
+// in report agent order.
+func (p *pageRecord) bots(order agentOrder) []*agentRecord {
 	var out []*agentRecord
 	for _, r := range p.agents {
 		if r.agent != crawler.BrowserAgentName {
 			out = append(out, r)
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return order.less(out[i].agent, out[j].agent) })
 	return out
 }
 
@@ -283,24 +287,31 @@ func (p *pageRecord) control() *agentRecord {
 	return nil
 }
 
-func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string) []Finding {
-	bots := p.bots()
-	base := func(k Kind) Finding {
+func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string, order agentOrder) []Finding {
+	bots := p.bots(order)
+	// base starts a finding of kind k about the named agents; a finding
+	// that names none concerns every crawler agent.
+	base := func(k Kind, agents ...string) Finding {
+		if len(agents) == 0 {
+			agents = order.all(bots)
+		}
 		return Finding{
 			Kind: k, Severity: SeverityOf(k), URL: p.url, Path: path, DeclaredBy: by,
 			Statuses: statuses(p), NotFetched: notFetched(p), FoundVia: string(p.foundVia), LinkedFrom: p.linkedFrom,
+			Agents: agents,
 		}
 	}
 	var out []Finding
 
-	var errs []string
+	var errs, failed []string
 	for _, r := range bots {
 		if r.err != "" {
 			errs = append(errs, r.agent+": "+r.err)
+			failed = append(failed, r.agent)
 		}
 	}
 	if len(errs) > 0 {
-		f := base(FetchError)
+		f := base(FetchError, failed...)
 		f.Message = strings.Join(errs, "; ")
 		f.Redirects = firstRedirects(bots)
 		out = append(out, f)
@@ -325,7 +336,7 @@ func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string) []Find
 			}
 		}
 		if len(soft) > 0 {
-			f := base(PublicSoftAuth)
+			f := base(PublicSoftAuth, soft...)
 			f.Message = fmt.Sprintf("%s got a 200 page that is a login form (%s) instead of content", joinAgents(soft), marker)
 			f.Attribution = &Attribution{Source: "app", Mechanism: "session", Directive: "login form served in place of content", Confidence: "low",
 				Evidence: []string{"login form marker: " + marker},
@@ -333,7 +344,7 @@ func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string) []Find
 			out = append(out, f)
 		}
 		if len(paywalled) > 0 {
-			f := base(DeclaredPaywall)
+			f := base(DeclaredPaywall, paywalled...)
 			f.Message = "the page's JSON-LD marks it isAccessibleForFree: false: a declared paywall, not an auth wall"
 			out = append(out, f)
 		}
@@ -354,7 +365,7 @@ func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string) []Find
 			}
 		}
 		if len(blocked) > 0 {
-			f := base(RobotsBlocksPublic)
+			f := base(RobotsBlocksPublic, blocked...)
 			f.Message = fmt.Sprintf("robots.txt disallows this public path for %s (%s)", joinAgents(blocked), strings.Join(ruleList, "; "))
 			out = append(out, f)
 		}
@@ -366,11 +377,12 @@ func (a *Auditor) classify(p *pageRecord, decl Declared, by, path string) []Find
 			}
 		}
 		if len(exposed) > 0 {
-			f := base(PrivateExposed)
+			f := base(PrivateExposed, exposed...)
 			f.Message = fmt.Sprintf("private path answered %d to %s without credentials", firstStatus(bots, exposed[0]), joinAgents(exposed))
 			out = append(out, f)
 		}
 		if p.inSitemap {
+			// A sitemap invites every crawler.
 			f := base(PrivateInSitemap)
 			f.Message = "a sitemap lists this private path, asking search engines to index it"
 			out = append(out, f)
@@ -417,17 +429,19 @@ func (a *Auditor) linkedFromPublic(p *pageRecord) bool {
 }
 
 // wallFinding builds the finding of kind k when some bot met that wall.
-func (a *Auditor) wallFinding(p *pageRecord, bots []*agentRecord, k Kind, base func(Kind) Finding) (Finding, bool) {
+func (a *Auditor) wallFinding(p *pageRecord, bots []*agentRecord, k Kind, base func(Kind, ...string) Finding) (Finding, bool) {
 	var hit []*agentRecord
+	var names []string
 	for _, r := range bots {
 		if r.wallKind == k && r.wall != nil {
 			hit = append(hit, r)
+			names = append(names, r.agent)
 		}
 	}
 	if len(hit) == 0 {
 		return Finding{}, false
 	}
-	f := base(k)
+	f := base(k, names...)
 	first := hit[0]
 	f.Redirects = first.redirects
 	var control *Answer
@@ -439,10 +453,6 @@ func (a *Auditor) wallFinding(p *pageRecord, bots []*agentRecord, k Kind, base f
 	f.Attribution = &best
 	f.Alternatives = alts
 
-	names := make([]string, len(hit))
-	for i, r := range hit {
-		names[i] = r.agent
-	}
 	switch k {
 	case PublicLoginRedirect:
 		f.Message = fmt.Sprintf("%s redirected to a login page (%s, matched %s)", joinAgents(names), first.wall.Location, first.login)
@@ -496,8 +506,11 @@ func joinAgents(names []string) string {
 }
 
 // robotsFindings reports robots.txt fetches that did not give rules: one
-// finding for the robots.txt URL, with every agent's status.
-func (a *Auditor) robotsFindings(fetches []crawler.RobotsFetch) []Finding {
+// finding for the robots.txt URL, with every agent's status, about the
+// agents whose robots.txt failed.
+func (a *Auditor) robotsFindings(fetches []crawler.RobotsFetch, order agentOrder) []Finding {
+	fetches = slices.Clone(fetches)
+	sort.SliceStable(fetches, func(i, j int) bool { return order.less(fetches[i].Agent, fetches[j].Agent) })
 	var f *Finding
 	var reasons []string
 	for _, rf := range fetches {
@@ -514,6 +527,9 @@ func (a *Auditor) robotsFindings(fetches []crawler.RobotsFetch) []Finding {
 			f = &Finding{Kind: RobotsUnavailable, Severity: SeverityWarning, URL: rf.URL, Path: path, Statuses: map[string]int{}, FoundVia: "robots"}
 		}
 		f.Statuses[rf.Agent] = rf.Status
+		if rf.Agent != crawler.BrowserAgentName {
+			f.Agents = append(f.Agents, rf.Agent)
+		}
 		if rf.State == crawler.RobotsDisallowAll {
 			f.Severity = SeverityError
 			reason := rf.Err
@@ -537,6 +553,9 @@ func (a *Auditor) robotsFindings(fetches []crawler.RobotsFetch) []Finding {
 	}
 	if f == nil {
 		return nil
+	}
+	if len(f.Agents) == 0 {
+		f.Agents = order.all(nil)
 	}
 	f.Message = "robots.txt unavailable: " + strings.Join(reasons, "; ")
 	if f.Severity == SeverityError {

@@ -276,3 +276,95 @@ func TestFailOn(t *testing.T) {
 		assert.Error(t, err, "%v", bad)
 	}
 }
+
+// TestFindingAgents: each finding names the crawler agents it concerns,
+// in the crawl's agent order (not the order answers arrived in), never
+// the browser control, and never none.
+func TestFindingAgents(t *testing.T) {
+	agents := []crawler.Agent{{Name: "googlebot"}, {Name: "bingbot"}, {Name: "bingbot-mobile"}}
+	robotsBlocked := func(path, agent string) crawler.Observation {
+		o := obs(path, agent)
+		o.RobotsDisallowed, o.RobotsLine, o.RobotsRule, o.Skipped = true, 3, "Disallow: "+path, "robots"
+		return o
+	}
+	failed := func(path, agent string) crawler.Observation {
+		o := obs(path, agent)
+		o.Err = "timeout"
+		return o
+	}
+	form := `<form><input type="password" name="p"></form>`
+	paywall := `<script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false}</script>`
+	login := []crawler.Hop{hop(302, "Location", site+"/login?next=/x"), {URL: site + "/login?next=/x", Status: 200}}
+	for _, tc := range []struct {
+		kind   Kind
+		obs    []crawler.Observation
+		robots []crawler.RobotsFetch
+		want   []string
+	}{
+		{PublicUnauthorized, []crawler.Observation{
+			obs("/x", "bingbot-mobile", hop(401)), obs("/x", "bingbot", hop(200)), obs("/x", "googlebot", hop(401)), obs("/x", "browser", hop(401)),
+		}, nil, []string{"googlebot", "bingbot-mobile"}},
+		{PublicForbidden, []crawler.Observation{
+			obs("/x", "bingbot", hop(403)), obs("/x", "googlebot", hop(401)), obs("/x", "bingbot-mobile", hop(200)), obs("/x", "browser", hop(200)),
+		}, nil, []string{"bingbot"}},
+		{PublicLoginRedirect, []crawler.Observation{
+			obs("/x", "bingbot", login...), obs("/x", "googlebot", login...), obs("/x", "bingbot-mobile", hop(200)),
+		}, nil, []string{"googlebot", "bingbot"}},
+		{PublicServerError, []crawler.Observation{
+			obs("/x", "bingbot", hop(503)), obs("/x", "googlebot", hop(200)), obs("/x", "browser", hop(503)),
+		}, nil, []string{"bingbot"}},
+		{PublicSoftAuth, []crawler.Observation{
+			with(obs("/x", "bingbot", hop(200)), form), obs("/x", "googlebot", hop(200)),
+		}, nil, []string{"bingbot"}},
+		{DeclaredPaywall, []crawler.Observation{
+			with(obs("/x", "bingbot", hop(200)), paywall), with(obs("/x", "googlebot", hop(200)), paywall),
+		}, nil, []string{"googlebot", "bingbot"}},
+		{RobotsBlocksPublic, []crawler.Observation{
+			robotsBlocked("/x", "bingbot-mobile"), obs("/x", "googlebot", hop(200)), robotsBlocked("/x", "bingbot"),
+		}, nil, []string{"bingbot", "bingbot-mobile"}},
+		{FetchError, []crawler.Observation{
+			failed("/x", "bingbot"), robotsBlocked("/x", "googlebot"), obs("/x", "bingbot-mobile", hop(200)), failed("/x", "browser"),
+		}, nil, []string{"bingbot"}},
+		{PrivateExposed, []crawler.Observation{
+			obs("/account/", "bingbot", hop(200)), obs("/account/", "googlebot", hop(401)), obs("/account/", "bingbot-mobile", hop(204)),
+		}, nil, []string{"bingbot", "bingbot-mobile"}},
+		{PrivateInSitemap, []crawler.Observation{
+			func() crawler.Observation { o := obs("/account/", "bingbot", hop(401)); o.InSitemap = true; return o }(),
+		}, nil, []string{"googlebot", "bingbot", "bingbot-mobile"}},
+		{UndeclaredBlocked, []crawler.Observation{
+			obs("/internal/", "bingbot", hop(401)), obs("/internal/", "googlebot", hop(200)), obs("/internal/", "browser", hop(401)),
+		}, nil, []string{"bingbot"}},
+		{RobotsUnavailable, nil, []crawler.RobotsFetch{
+			{Agent: "bingbot-mobile", URL: site + "/robots.txt", Status: 503, State: crawler.RobotsDisallowAll},
+			{Agent: "bingbot", URL: site + "/robots.txt", Status: 200, State: crawler.RobotsRules},
+			{Agent: "googlebot", URL: site + "/robots.txt", Status: 401, State: crawler.RobotsAllowAll},
+		}, []string{"googlebot", "bingbot-mobile"}},
+	} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			fo, err := ParseFailOn(nil)
+			require.NoError(t, err)
+			a, err := NewAuditor(Options{Paths: paths(t, "/\n/x\n!/account/**\n"), FailOn: fo})
+			require.NoError(t, err)
+			for _, o := range tc.obs {
+				a.Add(o)
+			}
+			r := a.Finish(crawler.Result{Start: site + "/", Agents: agents, Robots: tc.robots})
+			assert.Equal(t, tc.want, only(t, r, tc.kind).Agents)
+		})
+	}
+}
+
+// Without the crawl's agent list (a caller that did not pass it), the
+// agents keep the order they were seen in, and a site-wide finding names
+// the agents seen.
+func TestFindingAgentsWithoutCrawlAgents(t *testing.T) {
+	o := obs("/account/", "bingbot", hop(401))
+	o.InSitemap = true
+	r := run(t, paths(t, "!/account/**\n/x\n"), []crawler.Observation{
+		o, obs("/account/", "googlebot", hop(401)),
+		obs("/x", "bingbot", hop(401)), obs("/x", "googlebot", hop(401)),
+	})
+	assert.Equal(t, []string{"bingbot", "googlebot"}, only(t, r, PrivateInSitemap).Agents)
+	assert.Equal(t, []string{"bingbot", "googlebot"}, only(t, r, PublicUnauthorized).Agents)
+	assert.Equal(t, "bingbot and googlebot got 401", only(t, r, PublicUnauthorized).Message)
+}

@@ -196,9 +196,14 @@ type Finding struct {
 	Attribution  *Attribution
 	Alternatives []Attribution
 
-	// Agents names the crawler agents the finding concerns (the ones that
-	// hit the wall, were disallowed, got the exposed page...), in report
-	// agent order. A site-wide finding concerns every agent.
+	// Agents names the crawler agents the finding concerns, in the crawl's
+	// agent order, never the browser control: the agents that hit the wall
+	// (public-401/403/login-redirect/5xx, undeclared-blocked), got the
+	// private page (private-exposed), saw the login form or the paywall,
+	// were disallowed by robots.txt (robots-blocks-public), failed to fetch
+	// (fetch-error) or failed to read robots.txt (robots-unavailable). A
+	// finding about the site (private-in-sitemap) names every crawler
+	// agent. Never empty: writers render it and decide nothing.
 	Agents []string
 	// New is false when a baseline already had this finding.
 	New bool
