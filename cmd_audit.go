@@ -377,9 +377,6 @@ func runAudit(ctx context.Context, s *auditSettings, stdout, stderr io.Writer) (
 	})
 	prog.done()
 	rep := auditor.Finish(res)
-	if ctx.Err() != nil {
-		rep.Incomplete = true
-	}
 	writeErr := writeReports(s, rep, stdout)
 
 	var unreachable *crawler.UnreachableError

@@ -239,7 +239,7 @@ type Report struct {
 	Agents     []AgentInfo
 	URLs       int
 	Requests   int
-	Incomplete bool
+	Incomplete bool // the crawl was interrupted: Finish copies crawler.Result.Incomplete
 	Notes      []string
 	Findings   []Finding
 	Pages      []Page
