@@ -156,18 +156,18 @@ func (c *Catalog) unmatched(v *wallView) Attribution {
 func (c *Catalog) finish(att *Attribution, v *wallView) {
 	att.Realm, _ = v.realm()
 	for _, raw := range v.raw {
-		line := "WWW-Authenticate: " + clipEvidence(raw)
+		line := "WWW-Authenticate: " + oneShortLine(raw)
 		if !slices.ContainsFunc(att.Evidence, func(l string) bool { return strings.HasPrefix(l, line) }) {
 			att.Evidence = append(att.Evidence, line)
 		}
 	}
 	for _, p := range v.problems {
-		att.Evidence = appendNew(att.Evidence, clipEvidence(p))
+		att.Evidence = appendNew(att.Evidence, oneShortLine(p))
 	}
 	if len(v.a.Chain) > 1 {
 		hops := make([]string, 0, len(v.a.Chain))
 		for _, h := range v.a.Chain {
-			hops = append(hops, fmt.Sprintf("%s (%d)", clipEvidence(h.URL), h.Status))
+			hops = append(hops, fmt.Sprintf("%s (%d)", oneShortLine(h.URL), h.Status))
 		}
 		att.Evidence = appendNew(att.Evidence, "reached through "+strings.Join(hops, " → "))
 	}
@@ -186,7 +186,7 @@ func (c *Catalog) markEdge(att *Attribution, v *wallView) {
 			if !l.re.MatchString(val) {
 				continue
 			}
-			line := fmt.Sprintf("%s: %s", l.header, clipEvidence(val))
+			line := fmt.Sprintf("%s: %s", l.header, oneShortLine(val))
 			switch {
 			case slices.Contains(l.sources, att.Source):
 				// The generator is this layer itself.

@@ -66,10 +66,10 @@ func isWallAnswer(a Answer) bool {
 	case a.Status == 401 || a.Status == 403 || a.Status == 407 || a.Status >= 500:
 		return true
 	case a.Status >= 300 && a.Status < 400:
-		_, ok := LoginRedirect(a.Location)
+		_, ok := loginRedirect(a.Location)
 		return ok
 	case a.Status >= 200 && a.Status < 300:
-		_, ok := LoginForm(a.Body)
+		_, ok := loginForm(a.Body)
 		return ok
 	}
 	return false
@@ -273,7 +273,7 @@ func TestCatalogCompleteness(t *testing.T) {
 		best, _ := c.Attribute(wall, control)
 		covered[best.Signature] = true
 	}
-	for _, id := range c.IDs() {
+	for _, id := range c.ids() {
 		assert.True(t, covered[id], "catalog entry %s has no fixture that attributes to it", id)
 	}
 	entries, err := os.ReadDir(respFixtureDir)
@@ -408,8 +408,8 @@ func TestAttributeRedirectChainInEvidence(t *testing.T) {
 
 func TestCatalogIDs(t *testing.T) {
 	c := defaultCatalogForTest(t)
-	ids := c.IDs()
-	assert.Equal(t, c.Len(), len(ids))
+	ids := c.ids()
+	assert.Equal(t, len(c.sigs)+len(c.uaRules), len(ids))
 	seen := map[string]bool{}
 	for _, id := range ids {
 		assert.False(t, seen[id], "duplicate id %s", id)

@@ -128,9 +128,9 @@ func (a *Auditor) Add(o crawler.Observation) {
 		}
 		r.wall, r.wallKind, r.login = ans, kind, pattern
 	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
-		if Paywall(o.Body) {
+		if paywall(o.Body) {
 			r.paywall = true
-		} else if marker, ok := LoginForm(o.Body); ok {
+		} else if marker, ok := loginForm(o.Body); ok {
 			r.softAuth = marker
 		}
 		if o.Agent == crawler.BrowserAgentName {

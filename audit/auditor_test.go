@@ -269,7 +269,7 @@ func TestFailOn(t *testing.T) {
 	} {
 		fo, err := ParseFailOn(tc.spec)
 		require.NoError(t, err)
-		assert.Equal(t, tc.want, []bool{fo.Fails(f401), fo.Fails(warn), fo.Fails(info)}, "%v", tc.spec)
+		assert.Equal(t, tc.want, []bool{fo.fails(f401), fo.fails(warn), fo.fails(info)}, "%v", tc.spec)
 	}
 	for _, bad := range [][]string{{"public-402"}, {"never,error"}} {
 		_, err := ParseFailOn(bad)

@@ -13,7 +13,7 @@ func decide(r *Report, failOn FailOn, baseline string, prior []Finding) {
 	r.Failed = false
 	for i := range r.Findings {
 		f := &r.Findings[i]
-		f.Failing = f.New && failOn.Fails(*f)
+		f.Failing = f.New && failOn.fails(*f)
 		r.Failed = r.Failed || f.Failing
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 func TestDecideBaseline(t *testing.T) {
 	f := func(k Kind, url string) Finding {
-		return Finding{Kind: k, Severity: SeverityOf(k), URL: url, New: true}
+		return Finding{Kind: k, Severity: severityOf(k), URL: url, New: true}
 	}
 	r := &Report{Findings: []Finding{
 		f(PublicUnauthorized, "https://example.org/blog/"), // was there: not new

@@ -64,19 +64,16 @@ const mechanismFromChallenge = "from-challenge"
 
 // DefaultCatalog parses the embedded catalog.yaml.
 func DefaultCatalog() (*Catalog, error) {
-	c, err := ParseCatalog(catalogYAML)
+	c, err := parseCatalog(catalogYAML)
 	if err != nil {
 		return nil, fmt.Errorf("embedded catalog.yaml: %w", err)
 	}
 	return c, nil
 }
 
-// Len is the number of entries: signatures and User-Agent rules.
-func (c *Catalog) Len() int { return len(c.sigs) + len(c.uaRules) }
-
-// IDs lists the entry ids in catalog order, signatures first.
-func (c *Catalog) IDs() []string {
-	ids := make([]string, 0, c.Len())
+// ids lists the entry ids in catalog order, signatures first.
+func (c *Catalog) ids() []string {
+	ids := make([]string, 0, len(c.sigs)+len(c.uaRules))
 	for _, s := range c.sigs {
 		ids = append(ids, s.id)
 	}
@@ -157,9 +154,9 @@ type predicateSpec struct {
 	Note   string `yaml:"note"`
 }
 
-// ParseCatalog reads and validates a catalog. Errors name the entry id
+// parseCatalog reads and validates a catalog. Errors name the entry id
 // and the field at fault.
-func ParseCatalog(data []byte) (*Catalog, error) {
+func parseCatalog(data []byte) (*Catalog, error) {
 	var spec catalogSpec
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

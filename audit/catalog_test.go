@@ -29,10 +29,9 @@ signatures:
 `
 
 func TestParseCatalogMinimal(t *testing.T) {
-	c, err := ParseCatalog([]byte(minimalCatalog))
+	c, err := parseCatalog([]byte(minimalCatalog))
 	require.NoError(t, err)
-	assert.Equal(t, 2, c.Len())
-	assert.Equal(t, []string{"test.basic", "ua-rule.generic"}, c.IDs())
+	assert.Equal(t, []string{"test.basic", "ua-rule.generic"}, c.ids())
 }
 
 func TestDefaultCatalog(t *testing.T) {
@@ -81,7 +80,7 @@ func TestParseCatalogErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Contains(t, minimalCatalog, tc.old)
-			_, err := ParseCatalog([]byte(strings.Replace(minimalCatalog, tc.old, tc.new, 1)))
+			_, err := parseCatalog([]byte(strings.Replace(minimalCatalog, tc.old, tc.new, 1)))
 			require.Error(t, err)
 			for _, want := range tc.wantAll {
 				assert.Contains(t, err.Error(), want)
@@ -89,11 +88,11 @@ func TestParseCatalogErrors(t *testing.T) {
 		})
 	}
 
-	_, err := ParseCatalog(nil)
+	_, err := parseCatalog(nil)
 	assert.Error(t, err)
-	_, err = ParseCatalog([]byte("layers: []\n"))
+	_, err = parseCatalog([]byte("layers: []\n"))
 	assert.ErrorContains(t, err, "no signatures")
-	_, err = ParseCatalog([]byte(minimalCatalog + "layers:\n  - {name: x, header: Server, match: '['}\n"))
+	_, err = parseCatalog([]byte(minimalCatalog + "layers:\n  - {name: x, header: Server, match: '['}\n"))
 	assert.ErrorContains(t, err, `layer 1 ("x")`)
 }
 
@@ -111,7 +110,7 @@ func TestParseCatalogNewSourceIsData(t *testing.T) {
         match: '^Vercel$'
     fix: Limit Deployment Protection to preview deployments.
 `, 1)
-	c, err := ParseCatalog([]byte(extra))
+	c, err := parseCatalog([]byte(extra))
 	require.NoError(t, err)
 	best, _ := c.Attribute(Answer{Status: 401, Header: map[string][]string{"Server": {"Vercel"}}}, nil)
 	assert.Equal(t, "test.vercel", best.Signature)

@@ -144,6 +144,14 @@ func LookupKind(k Kind) (info KindInfo, ok bool) {
 	return KindInfo{}, false
 }
 
+// severityOf returns the default severity of a kind.
+func severityOf(k Kind) Severity {
+	if info, ok := LookupKind(k); ok {
+		return info.Severity
+	}
+	return SeverityInfo
+}
+
 // KindInfo describes one finding kind.
 type KindInfo struct {
 	Kind     Kind
@@ -159,23 +167,23 @@ type KindInfo struct {
 
 // Location is where in a server config the directive behind a wall is.
 type Location struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Context string `json:"context"`
+	File    string
+	Line    int
+	Context string
 }
 
 // Attribution says which auth source and setting most likely produced a wall.
 type Attribution struct {
-	Signature  string    `json:"signature,omitempty"` // catalog id that matched
-	Source     string    `json:"source"`
-	Mechanism  string    `json:"mechanism"`
-	Directive  string    `json:"directive"`
-	Realm      string    `json:"realm,omitempty"`
-	Confidence string    `json:"confidence"`
-	Evidence   []string  `json:"evidence"`
-	Location   *Location `json:"location,omitempty"`
-	Fix        string    `json:"fix"`
-	Edge       string    `json:"edge,omitempty"` // outer layer (CDN/proxy) when it differs from the generator
+	Signature  string // catalog id that matched
+	Source     string
+	Mechanism  string
+	Directive  string
+	Realm      string
+	Confidence string
+	Evidence   []string
+	Location   *Location
+	Fix        string
+	Edge       string // outer layer (CDN/proxy) when it differs from the generator
 }
 
 // Finding is one problem at one URL. Statuses has every agent's status
@@ -214,9 +222,9 @@ type Finding struct {
 
 // Redirect is one hop of a redirect chain, as reported.
 type Redirect struct {
-	URL      string `json:"url"`
-	Status   int    `json:"status"`
-	Location string `json:"location,omitempty"`
+	URL      string
+	Status   int
+	Location string // "" unless the hop redirected
 }
 
 // Page is one crawled URL with what each agent got.
@@ -254,9 +262,9 @@ type Report struct {
 
 // AgentInfo describes an agent in the report.
 type AgentInfo struct {
-	Name        string `json:"name"`
-	UserAgent   string `json:"user_agent"`
-	RobotsToken string `json:"robots_token"`
+	Name        string
+	UserAgent   string
+	RobotsToken string
 }
 
 // Counts returns the number of findings per kind.

@@ -55,8 +55,8 @@ type Rule struct {
 	Line    int
 }
 
-// Declared says what the rule declares.
-func (r Rule) Declared() Declared {
+// declared says what the rule declares.
+func (r Rule) declared() Declared {
 	if r.Private {
 		return Private
 	}
@@ -229,18 +229,6 @@ func (p *Paths) Len() int {
 	return len(p.rules)
 }
 
-// Rules returns a copy of the rules in order.
-func (p *Paths) Rules() []Rule {
-	if p == nil {
-		return nil
-	}
-	out := make([]Rule, len(p.rules))
-	for i, r := range p.rules {
-		out[i] = r.Rule
-	}
-	return out
-}
-
 // Match returns the declaration for a URL path and the rule that decided it
 // (nil when undeclared). path is the URL's escaped path: Match decodes it
 // and removes dot segments first, so /blog/%2e%2e/admin is /admin.
@@ -258,7 +246,7 @@ func (p *Paths) Match(path string) (Declared, *Rule) {
 		// if it did, the rule would simply not match.
 		if ok, err := doublestar.Match(r.glob, name); ok && err == nil {
 			rule := r.Rule // a copy: callers must not change the list
-			return rule.Declared(), &rule
+			return rule.declared(), &rule
 		}
 	}
 	return Undeclared, nil

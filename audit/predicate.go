@@ -190,9 +190,10 @@ func headerLabel(canonical string) string {
 // check it, not enough to flood a report.
 const maxEvidenceValue = 300
 
-// clip shortens a value quoted in evidence and keeps it on one line: the
-// values come from the audited site.
-func clipEvidence(s string) string {
+// oneShortLine is a value as evidence quotes it: line breaks become
+// spaces and anything past maxEvidenceValue bytes is cut (with "…"), as
+// the values come from the audited site and an evidence line is one line.
+func oneShortLine(s string) string {
 	s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 	if len(s) <= maxEvidenceValue {
 		return s
@@ -222,7 +223,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{"WWW-Authenticate: " + clipEvidence(v.rawOf[i])}
+				return true, []string{"WWW-Authenticate: " + oneShortLine(v.rawOf[i])}
 			}
 		}
 		if !p.absent {
@@ -242,7 +243,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{fmt.Sprintf("%s challenge parameter %s=%q", c.Scheme, p.name, clipEvidence(val))}
+				return true, []string{fmt.Sprintf("%s challenge parameter %s=%q", c.Scheme, p.name, oneShortLine(val))}
 			}
 		}
 		if !p.absent {
@@ -263,14 +264,14 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{headerLabel(p.name) + ": " + clipEvidence(val)}
+				return true, []string{headerLabel(p.name) + ": " + oneShortLine(val)}
 			}
 		}
 		if !p.absent {
 			return false, nil
 		}
 		if p.re != nil && len(vals) > 0 {
-			return true, []string{fmt.Sprintf("%s: %s (not %s)", headerLabel(p.name), clipEvidence(vals[0]), p.re)}
+			return true, []string{fmt.Sprintf("%s: %s (not %s)", headerLabel(p.name), oneShortLine(vals[0]), p.re)}
 		}
 		return true, []string{"no " + headerLabel(p.name) + " header"}
 	case predCookie:
@@ -279,7 +280,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 				if p.absent {
 					return false, nil
 				}
-				return true, []string{"Set-Cookie: " + clipEvidence(name) + "=…"}
+				return true, []string{"Set-Cookie: " + oneShortLine(name) + "=…"}
 			}
 		}
 		if p.absent {
@@ -296,7 +297,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 		return false, nil
 	case predBodyRegexp:
 		if loc := p.re.FindStringIndex(v.body); loc != nil {
-			return true, []string{fmt.Sprintf("body contains %q", clipEvidence(v.body[loc[0]:loc[1]]))}
+			return true, []string{fmt.Sprintf("body contains %q", oneShortLine(v.body[loc[0]:loc[1]]))}
 		}
 		return false, nil
 	case predEmptyBody:
@@ -306,12 +307,12 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 		return false, nil
 	case predLocation:
 		if v.location != "" && p.re.MatchString(v.location) {
-			return true, []string{"Location: " + clipEvidence(v.location)}
+			return true, []string{"Location: " + oneShortLine(v.location)}
 		}
 		return false, nil
 	case predLoginRedirect:
 		if v.login != "" {
-			return true, []string{fmt.Sprintf("Location: %s (a login page, pattern %s)", clipEvidence(v.location), v.login)}
+			return true, []string{fmt.Sprintf("Location: %s (a login page, pattern %s)", oneShortLine(v.location), v.login)}
 		}
 		return false, nil
 	case predAny:

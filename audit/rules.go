@@ -81,7 +81,7 @@ func (pf *pageFacts) finding(k Kind, concerned []*agentRecord) Finding {
 	}
 	p := pf.page
 	return Finding{
-		Kind: k, Severity: SeverityOf(k), URL: p.url, Path: pf.path, DeclaredBy: pf.by,
+		Kind: k, Severity: severityOf(k), URL: p.url, Path: pf.path, DeclaredBy: pf.by,
 		Statuses: statuses(p), NotFetched: notFetched(p), FoundVia: string(p.foundVia), LinkedFrom: p.linkedFrom,
 		Agents: agents,
 	}
@@ -95,7 +95,7 @@ func wallOf(o *crawler.Observation) (Kind, int, string) {
 		if h.Location == "" {
 			continue
 		}
-		if pattern, ok := LoginRedirect(h.Location); ok {
+		if pattern, ok := loginRedirect(h.Location); ok {
 			return PublicLoginRedirect, i, pattern
 		}
 	}

@@ -226,7 +226,7 @@ func TestPageRules(t *testing.T) {
 				return
 			}
 			assert.Equal(t, tc.kind, f.Kind)
-			assert.Equal(t, SeverityOf(tc.kind), f.Severity)
+			assert.Equal(t, severityOf(tc.kind), f.Severity)
 			assert.Equal(t, site+tc.path, f.URL)
 			assert.Equal(t, tc.message, f.Message)
 			assert.Equal(t, tc.agents, f.Agents)

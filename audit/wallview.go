@@ -20,7 +20,7 @@ type Answer struct {
 // wallView is an Answer prepared once for all signatures.
 type wallView struct {
 	a          *Answer
-	challenges []Challenge
+	challenges []challenge
 	rawOf      []string // rawOf[i]: the header value challenges[i] came from
 	raw        []string // every WWW-Authenticate value, as sent
 	problems   []string
@@ -45,7 +45,7 @@ func newWallView(a *Answer) *wallView {
 		}
 	}
 	for _, raw := range v.raw {
-		cs, probs := ParseWWWAuthenticate([]string{raw})
+		cs, probs := parseWWWAuthenticate([]string{raw})
 		for range cs {
 			v.rawOf = append(v.rawOf, raw)
 		}
@@ -54,10 +54,10 @@ func newWallView(a *Answer) *wallView {
 	}
 	if len(v.raw) > 1 {
 		// Parse again together so that problems say which header.
-		_, v.problems = ParseWWWAuthenticate(v.raw)
+		_, v.problems = parseWWWAuthenticate(v.raw)
 	}
 	if a.Status >= 300 && a.Status < 400 && v.location != "" {
-		v.login, _ = LoginRedirect(v.location)
+		v.login, _ = loginRedirect(v.location)
 	}
 	return v
 }
