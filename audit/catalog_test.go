@@ -55,8 +55,8 @@ func TestParseCatalogErrors(t *testing.T) {
 		new     string
 		wantAll []string // substrings of the error
 	}{
-		{"unknown source", "source: nginx", "source: nginxx", []string{"signature test.basic", "source", `"nginxx"`}},
-		{"unknown mechanism", "mechanism: basic", "mechanism: password", []string{"signature test.basic", "mechanism", `"password"`}},
+		{"unknown source", "source: nginx", "source: nginxx", []string{"signature test.basic", "source", `"nginxx"`, "one of nginx, apache, caddy"}},
+		{"unknown mechanism", "mechanism: basic", "mechanism: password", []string{"signature test.basic", "mechanism", `"password"`, "one of basic, digest, bearer", `or "from-challenge"`}},
 		{"missing fix", "    fix: auth_basic off;\n", "", []string{"signature test.basic", "fix: missing"}},
 		{"missing directive", "    directive: auth_basic\n", "", []string{"signature test.basic", "directive: missing"}},
 		{"bad regexp", "match: '^nginx'", "match: '^(nginx'", []string{"signature test.basic", "signals[0]", "header Server", "bad regexp", "missing closing )"}},
@@ -73,7 +73,7 @@ func TestParseCatalogErrors(t *testing.T) {
 		{"misspelt predicate", "      - scheme: Basic\n", "      - schema: Basic\n", []string{"signature test.basic", "schema"}},
 		{"duplicate id", "signatures:\n", "signatures:\n  - {id: test.basic, source: nginx, mechanism: basic, directive: d, uniqueness: weak, require: [{status: [401]}], fix: f}\n", []string{"test.basic", "used twice"}},
 		{"no ua fallback", "source: '*'", "source: nginx", []string{"ua_rules", `source "*"`}},
-		{"ua rule unknown source", "source: '*'", "source: nginks", []string{"ua_rule ua-rule.generic", `"nginks"`}},
+		{"ua rule unknown source", "source: '*'", "source: nginks", []string{"ua_rule ua-rule.generic", `"nginks"`, `or "*" for the fallback`}},
 		{"ua rule without fix", ", fix: drop the crawler names}", "}", []string{"ua_rule ua-rule.generic", "fix: missing"}},
 		{"not YAML", "signatures:\n", "signatures: [\n", []string{"parse catalog"}},
 	}

@@ -11,8 +11,9 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// loginRedirectPattern is one kind of login or single-sign-on target
-// (fingerprints.md §4.6). Every set field must hold.
+// loginRedirectPattern is one kind of login or single-sign-on target,
+// written from where the products in the catalog send anonymous visitors
+// (their documented or default login URLs). Every set field must hold.
 type loginRedirectPattern struct {
 	name       string
 	host       string   // the host is this or a subdomain of it

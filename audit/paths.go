@@ -27,7 +27,7 @@ const (
 // wins, as in .gitignore. The zero value declares nothing. A Paths is not
 // changed by Match, so one built up front can be shared between goroutines.
 //
-// Pattern syntax (doublestar, adapted to DESIGN.md):
+// Pattern syntax (doublestar's, except that '**' crosses '/' anywhere):
 //
 //	/            exactly the home page
 //	*            any characters except '/'

@@ -165,9 +165,10 @@ func urlPathOf(s string) string {
 // with the same meaning. Two adaptations:
 //   - percent escapes are decoded, as Match decodes paths; a decoded
 //     glob character is escaped so it stays literal;
-//   - doublestar treats '**' that is not a whole segment as '*', while
-//     DESIGN.md says '**' crosses '/': such a '**' becomes {*,*/**/*}
-//     (or {*,*/**} at the end), which is any run of characters.
+//   - doublestar treats '**' that is not a whole segment as '*', while a
+//     declared '**' crosses '/' (a**b matches a/x/b, as Paths documents):
+//     such a '**' becomes {*,*/**/*} (or {*,*/**} at the end), which is
+//     any run of characters.
 //
 // A whole-segment '**' is left to doublestar, which already matches
 // /blog/** against /blog, /blog/ and everything below.
