@@ -72,6 +72,18 @@ func (a *Auditor) facts(p *pageRecord, order agentOrder) *pageFacts {
 	return pf
 }
 
+// botsThat returns the crawler agents' records for which ok holds, in
+// the crawl's agent order.
+func (pf *pageFacts) botsThat(ok func(r *agentRecord) bool) []*agentRecord {
+	var out []*agentRecord
+	for _, r := range pf.bots {
+		if ok(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // finding starts a finding of kind k about the given agents; with none
 // given it is about every crawler agent, so Agents is never empty.
 func (pf *pageFacts) finding(k Kind, concerned []*agentRecord) Finding {
@@ -116,16 +128,13 @@ func wallOf(o *crawler.Observation) (Kind, int, string) {
 
 // fetchErrorRule: some crawler agent could not fetch the URL at all.
 func fetchErrorRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
-	var failed []*agentRecord
-	var errs []string
-	for _, r := range pf.bots {
-		if r.err != "" {
-			failed = append(failed, r)
-			errs = append(errs, r.agent+": "+r.err)
-		}
-	}
+	failed := pf.botsThat(func(r *agentRecord) bool { return r.err != "" })
 	if len(failed) == 0 {
 		return Finding{}, false
+	}
+	errs := make([]string, len(failed))
+	for i, r := range failed {
+		errs[i] = r.agent + ": " + r.err
 	}
 	f := pf.finding(FetchError, failed)
 	f.Message = strings.Join(errs, "; ")
@@ -150,17 +159,11 @@ func softAuthRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
 	if pf.declared != Public {
 		return Finding{}, false
 	}
-	var soft []*agentRecord
-	marker := ""
-	for _, r := range pf.bots {
-		if r.softAuth != "" {
-			soft = append(soft, r)
-			marker = r.softAuth
-		}
-	}
+	soft := pf.botsThat(func(r *agentRecord) bool { return r.softAuth != "" })
 	if len(soft) == 0 {
 		return Finding{}, false
 	}
+	marker := soft[len(soft)-1].softAuth
 	f := pf.finding(PublicSoftAuth, soft)
 	f.Message = fmt.Sprintf("%s got a 200 page that is a login form (%s) instead of content", joinAgents(f.Agents), marker)
 	f.Attribution = &Attribution{Source: "app", Mechanism: "session", Directive: "login form served in place of content", Confidence: "low",
@@ -174,12 +177,7 @@ func paywallRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
 	if pf.declared != Public {
 		return Finding{}, false
 	}
-	var paywalled []*agentRecord
-	for _, r := range pf.bots {
-		if r.paywall {
-			paywalled = append(paywalled, r)
-		}
-	}
+	paywalled := pf.botsThat(func(r *agentRecord) bool { return r.paywall })
 	if len(paywalled) == 0 {
 		return Finding{}, false
 	}
@@ -194,13 +192,12 @@ func robotsBlocksPublicRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
 	if pf.declared != Public {
 		return Finding{}, false
 	}
-	var blocked []*agentRecord
+	blocked := pf.botsThat(func(r *agentRecord) bool { return r.robots != nil && !r.robots.Allowed })
+	if len(blocked) == 0 {
+		return Finding{}, false
+	}
 	var rules []string
-	for _, r := range pf.bots {
-		if r.robots == nil || r.robots.Allowed {
-			continue
-		}
-		blocked = append(blocked, r)
+	for _, r := range blocked {
 		rule := r.robots.Rule
 		if r.robots.Line > 0 {
 			rule = fmt.Sprintf("line %d: %s", r.robots.Line, r.robots.Rule)
@@ -208,9 +205,6 @@ func robotsBlocksPublicRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
 		if !slices.Contains(rules, rule) {
 			rules = append(rules, rule)
 		}
-	}
-	if len(blocked) == 0 {
-		return Finding{}, false
 	}
 	f := pf.finding(RobotsBlocksPublic, blocked)
 	f.Message = fmt.Sprintf("robots.txt disallows this public path for %s (%s)", joinAgents(f.Agents), strings.Join(rules, "; "))
@@ -223,12 +217,7 @@ func privateExposedRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
 	if pf.declared != Private {
 		return Finding{}, false
 	}
-	var exposed []*agentRecord
-	for _, r := range pf.bots {
-		if r.status >= 200 && r.status < 300 && r.softAuth == "" {
-			exposed = append(exposed, r)
-		}
-	}
+	exposed := pf.botsThat(func(r *agentRecord) bool { return r.status >= 200 && r.status < 300 && r.softAuth == "" })
 	if len(exposed) == 0 {
 		return Finding{}, false
 	}
@@ -268,12 +257,7 @@ func undeclaredBlockedRule(a *Auditor, pf *pageFacts) (Finding, bool) {
 // the browser control's, with a message that says who met it and whether
 // a browser did too.
 func (a *Auditor) wallFinding(pf *pageFacts, wall, as Kind) (Finding, bool) {
-	var hit []*agentRecord
-	for _, r := range pf.bots {
-		if r.wallKind == wall && r.wall != nil {
-			hit = append(hit, r)
-		}
-	}
+	hit := pf.botsThat(func(r *agentRecord) bool { return r.wallKind == wall && r.wall != nil })
 	if len(hit) == 0 {
 		return Finding{}, false
 	}
