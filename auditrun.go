@@ -153,10 +153,7 @@ func (a *auditRun) run(ctx context.Context) error {
 		a.auditor.Add(o)
 	})
 	prog.done()
-	rep := a.auditor.Finish(res)
-	if ctx.Err() != nil {
-		rep.Incomplete = true
-	}
+	rep := a.auditor.Finish(res) // an interrupted crawl's Result is marked incomplete
 	writeErr := a.writeReports(rep)
 
 	switch {

@@ -3,6 +3,8 @@ package audit
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -19,8 +21,8 @@ import (
 )
 
 // respFixtureDir holds raw HTTP/1.1 responses: the captures of real servers
-// (copied unchanged from shared/facts/captures) and responses written from
-// the products' sources and docs. README.md there says which is which.
+// (kept byte for byte, see TestCapturesUnchanged) and responses written
+// from the products' sources and docs. README.md there says which is which.
 const respFixtureDir = "testdata/responses"
 
 // respFixtureBase is the URL every fixture is taken to answer; relative
@@ -66,10 +68,10 @@ func isWallAnswer(a Answer) bool {
 	case a.Status == 401 || a.Status == 403 || a.Status == 407 || a.Status >= 500:
 		return true
 	case a.Status >= 300 && a.Status < 400:
-		_, ok := LoginRedirect(a.Location)
+		_, ok := loginRedirect(a.Location)
 		return ok
 	case a.Status >= 200 && a.Status < 300:
-		_, ok := LoginForm(a.Body)
+		_, ok := loginForm(a.Body)
 		return ok
 	}
 	return false
@@ -91,7 +93,7 @@ type respFixtureCase struct {
 }
 
 var respFixtureCases = []respFixtureCase{
-	// Captured (shared/facts/captures).
+	// Captured from Debian 12's servers on loopback (captured.sha256).
 	{file: "apache-authtype-no-require.txt"},
 	{"apache-basic-compiled-defaults.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "Restricted Area", ""},
 	{"apache-basic.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "Restricted Area", ""},
@@ -128,7 +130,7 @@ var respFixtureCases = []respFixtureCase{
 	{"nginx-satisfy-any.txt", "", "nginx.auth_basic", "nginx", "basic", "auth_basic", "Satisfy Any", ""},
 	{"nginx-server-level-tokens-off.txt", "", "nginx.auth_basic", "nginx", "basic", "auth_basic", "Staging", ""},
 
-	// Written from the products' sources and docs (fingerprints.md).
+	// Written from the products' sources and docs.
 	{"nginx-ingress-basic.txt", "", "nginx.ingress_auth_basic", "nginx", "basic", "nginx.ingress.kubernetes.io/auth-type: basic", "", ""},
 	{"apache-behind-cloudflare.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "Restricted Area", "cloudflare"},
 	{"apache-behind-nginx.txt", "", "apache.auth_basic", "apache", "basic", "AuthType Basic + Require valid-user", "Restricted Area", "nginx"},
@@ -273,7 +275,7 @@ func TestCatalogCompleteness(t *testing.T) {
 		best, _ := c.Attribute(wall, control)
 		covered[best.Signature] = true
 	}
-	for _, id := range c.IDs() {
+	for _, id := range c.ids() {
 		assert.True(t, covered[id], "catalog entry %s has no fixture that attributes to it", id)
 	}
 	entries, err := os.ReadDir(respFixtureDir)
@@ -285,28 +287,35 @@ func TestCatalogCompleteness(t *testing.T) {
 	}
 }
 
-// The captured fixtures must stay byte-identical to the captures they were
-// copied from, when the shared facts are there to compare with.
+// The captured fixtures are raw responses of real servers: they must stay
+// byte for byte what the servers sent (an editor or a line-end conversion
+// would quietly change what attribution is tested on). captured.sha256
+// lists them with their SHA-256, in sha256sum's format, and the README
+// names each of them.
 func TestCapturesUnchanged(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "facts", "captures")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Skipf("captures not available at %s: %v", dir, err)
+	sums, err := os.ReadFile(filepath.Join(respFixtureDir, "captured.sha256"))
+	require.NoError(t, err)
+	readme, err := os.ReadFile(filepath.Join(respFixtureDir, "README.md"))
+	require.NoError(t, err)
+	listed := map[string]bool{}
+	for _, tc := range respFixtureCases {
+		listed[tc.file] = true
 	}
 	n := 0
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".txt") || e.Name() == "VERSIONS.txt" {
+	for i, line := range strings.Split(strings.TrimSpace(string(sums)), "\n") {
+		want, name, ok := strings.Cut(line, "  ")
+		require.True(t, ok, "captured.sha256:%d: want \"SHA256  FILE\", got %q", i+1, line)
+		data, err := os.ReadFile(filepath.Join(respFixtureDir, name))
+		if !assert.NoError(t, err, "captured.sha256:%d", i+1) {
 			continue
 		}
-		want, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		require.NoError(t, err)
-		got, err := os.ReadFile(filepath.Join(respFixtureDir, e.Name()))
-		if assert.NoError(t, err, "capture %s not copied", e.Name()) {
-			assert.True(t, bytes.Equal(want, got), "fixture %s differs from the capture", e.Name())
-		}
+		got := sha256.Sum256(data)
+		assert.Equal(t, want, hex.EncodeToString(got[:]), "%s differs from the capture", name)
+		assert.True(t, listed[name], "capture %s is not in respFixtureCases", name)
+		assert.Contains(t, string(readme), strings.TrimSuffix(name, ".txt"), "README.md does not name capture %s", name)
 		n++
 	}
-	assert.Positive(t, n)
+	assert.GreaterOrEqual(t, n, 35)
 }
 
 func TestAttributeUARuleEvidence(t *testing.T) {
@@ -408,8 +417,8 @@ func TestAttributeRedirectChainInEvidence(t *testing.T) {
 
 func TestCatalogIDs(t *testing.T) {
 	c := defaultCatalogForTest(t)
-	ids := c.IDs()
-	assert.Equal(t, c.Len(), len(ids))
+	ids := c.ids()
+	assert.Equal(t, len(c.sigs)+len(c.uaRules), len(ids))
 	seen := map[string]bool{}
 	for _, id := range ids {
 		assert.False(t, seen[id], "duplicate id %s", id)

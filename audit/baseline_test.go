@@ -5,11 +5,13 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"authwall/crawler"
 )
 
 func TestDecideBaseline(t *testing.T) {
 	f := func(k Kind, url string) Finding {
-		return Finding{Kind: k, Severity: SeverityOf(k), URL: url, New: true}
+		return Finding{Kind: k, Severity: severityOf(k), URL: url, New: true}
 	}
 	r := &Report{Findings: []Finding{
 		f(PublicUnauthorized, "https://example.org/blog/"), // was there: not new
@@ -39,4 +41,77 @@ func TestDecideBaseline(t *testing.T) {
 	for _, f := range r.Findings {
 		assert.False(t, f.Failing)
 	}
+}
+
+// TestFinishDecidesFailing runs whole audits: each finding's Failing
+// follows --fail-on and the baseline, and the report fails exactly when
+// some finding is failing.
+func TestFinishDecidesFailing(t *testing.T) {
+	form := `<form><input type="password" name="p"></form>`
+	failedFetch := obs("/docs", "googlebot")
+	failedFetch.Err = "timeout"
+	observations := []crawler.Observation{
+		obs("/blog/", "googlebot", hop(401)),               // public-401, error
+		with(obs("/members", "googlebot", hop(200)), form), // public-soft-auth, warning
+		failedFetch, // fetch-error, info
+		obs("/", "googlebot", hop(200)),
+	}
+	prior401 := []Finding{{Kind: PublicUnauthorized, URL: site + "/blog/"}}
+	for _, tc := range []struct {
+		name     string
+		failOn   []string
+		baseline []Finding
+		want     map[Kind]bool
+	}{
+		{"default is error: a warning never fails", nil, nil,
+			map[Kind]bool{PublicUnauthorized: true, PublicSoftAuth: false, FetchError: false}},
+		{"error", []string{"error"}, nil,
+			map[Kind]bool{PublicUnauthorized: true, PublicSoftAuth: false, FetchError: false}},
+		{"warning", []string{"warning"}, nil,
+			map[Kind]bool{PublicUnauthorized: true, PublicSoftAuth: true, FetchError: false}},
+		{"info", []string{"info"}, nil,
+			map[Kind]bool{PublicUnauthorized: true, PublicSoftAuth: true, FetchError: true}},
+		{"a kind", []string{"fetch-error"}, nil,
+			map[Kind]bool{PublicUnauthorized: false, PublicSoftAuth: false, FetchError: true}},
+		{"never", []string{"never"}, nil,
+			map[Kind]bool{PublicUnauthorized: false, PublicSoftAuth: false, FetchError: false}},
+		{"baseline had the error", nil, prior401,
+			map[Kind]bool{PublicUnauthorized: false, PublicSoftAuth: false, FetchError: false}},
+		{"baseline had the error, warnings fail", []string{"warning"}, prior401,
+			map[Kind]bool{PublicUnauthorized: false, PublicSoftAuth: true, FetchError: false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fo, err := ParseFailOn(tc.failOn)
+			require.NoError(t, err)
+			o := Options{Paths: paths(t, "/\n/blog/**\n/members\n/docs\n"), FailOn: fo, Prior: tc.baseline}
+			if tc.baseline != nil {
+				o.Baseline = "old.json"
+			}
+			a, err := NewAuditor(o)
+			require.NoError(t, err)
+			for _, ob := range observations {
+				a.Add(ob)
+			}
+			r := a.Finish(crawler.Result{Start: site + "/", Agents: []crawler.Agent{{Name: "googlebot"}}})
+			got := map[Kind]bool{}
+			anyFailing := false
+			for _, f := range r.Findings {
+				got[f.Kind] = f.Failing
+				anyFailing = anyFailing || f.Failing
+			}
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, anyFailing, r.Failed, "summary failed is any(failing)")
+		})
+	}
+}
+
+func TestFinishMarksInterruptedCrawlIncomplete(t *testing.T) {
+	a, err := NewAuditor(Options{})
+	require.NoError(t, err)
+	a.Add(obs("/", "googlebot", hop(200)))
+	assert.True(t, a.Finish(crawler.Result{Start: site + "/", Incomplete: true}).Incomplete)
+
+	a, err = NewAuditor(Options{})
+	require.NoError(t, err)
+	assert.False(t, a.Finish(crawler.Result{Start: site + "/"}).Incomplete)
 }

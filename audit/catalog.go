@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/textproto"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,7 +32,7 @@ type Catalog struct {
 type signature struct {
 	id           string
 	source       string
-	mechanism    string // a DESIGN.md mechanism, or mechanismFromChallenge
+	mechanism    string // one of attributionMechanisms, or mechanismFromChallenge
 	directive    string
 	uniqueness   string
 	defaultRealm string
@@ -64,19 +65,16 @@ const mechanismFromChallenge = "from-challenge"
 
 // DefaultCatalog parses the embedded catalog.yaml.
 func DefaultCatalog() (*Catalog, error) {
-	c, err := ParseCatalog(catalogYAML)
+	c, err := parseCatalog(catalogYAML)
 	if err != nil {
 		return nil, fmt.Errorf("embedded catalog.yaml: %w", err)
 	}
 	return c, nil
 }
 
-// Len is the number of entries: signatures and User-Agent rules.
-func (c *Catalog) Len() int { return len(c.sigs) + len(c.uaRules) }
-
-// IDs lists the entry ids in catalog order, signatures first.
-func (c *Catalog) IDs() []string {
-	ids := make([]string, 0, c.Len())
+// ids lists the entry ids in catalog order, signatures first.
+func (c *Catalog) ids() []string {
+	ids := make([]string, 0, len(c.sigs)+len(c.uaRules))
 	for _, s := range c.sigs {
 		ids = append(ids, s.id)
 	}
@@ -157,9 +155,9 @@ type predicateSpec struct {
 	Note   string `yaml:"note"`
 }
 
-// ParseCatalog reads and validates a catalog. Errors name the entry id
+// parseCatalog reads and validates a catalog. Errors name the entry id
 // and the field at fault.
-func ParseCatalog(data []byte) (*Catalog, error) {
+func parseCatalog(data []byte) (*Catalog, error) {
 	var spec catalogSpec
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -284,7 +282,7 @@ func compileLayer(ls layerSpec) (edgeLayer, error) {
 	}
 	for _, s := range ls.Sources {
 		if !knownSource(s) {
-			return edgeLayer{}, fmt.Errorf("sources: unknown source %q", s)
+			return edgeLayer{}, fmt.Errorf("sources: unknown source %q (one of %s)", s, strings.Join(attributionSources, ", "))
 		}
 	}
 	return edgeLayer{name: ls.Name, header: textproto.CanonicalMIMEHeaderKey(ls.Header), re: re, sources: ls.Sources}, nil
@@ -295,7 +293,7 @@ func compileUARule(us uaRuleSpec) (*uaRule, error) {
 		return nil, fmt.Errorf("id: %q is not of the form word.word (lower case, digits, '.', '_', '-')", us.ID)
 	}
 	if us.Source != "*" && !knownSource(us.Source) {
-		return nil, fmt.Errorf("source: unknown source %q (DESIGN.md lists the allowed values; \"*\" is the fallback)", us.Source)
+		return nil, fmt.Errorf("source: unknown source %q (one of %s, or \"*\" for the fallback)", us.Source, strings.Join(attributionSources, ", "))
 	}
 	if strings.TrimSpace(us.Directive) == "" {
 		return nil, errors.New("directive: missing")
@@ -311,10 +309,10 @@ func compileSignature(ss signatureSpec) (*signature, error) {
 		return nil, fmt.Errorf("id: %q is not of the form word.word (lower case, digits, '.', '_', '-')", ss.ID)
 	}
 	if !knownSource(ss.Source) {
-		return nil, fmt.Errorf("source: unknown source %q (DESIGN.md lists the allowed values)", ss.Source)
+		return nil, fmt.Errorf("source: unknown source %q (one of %s)", ss.Source, strings.Join(attributionSources, ", "))
 	}
 	if ss.Mechanism != mechanismFromChallenge && !knownMechanism(ss.Mechanism) {
-		return nil, fmt.Errorf("mechanism: unknown mechanism %q (DESIGN.md lists the allowed values, or %q)", ss.Mechanism, mechanismFromChallenge)
+		return nil, fmt.Errorf("mechanism: unknown mechanism %q (one of %s, or %q)", ss.Mechanism, strings.Join(attributionMechanisms, ", "), mechanismFromChallenge)
 	}
 	if strings.TrimSpace(ss.Directive) == "" {
 		return nil, errors.New("directive: missing")
@@ -372,27 +370,27 @@ func compileRegexp(expr string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// knownSource reports whether s is one of DESIGN.md's attribution sources.
-func knownSource(s string) bool {
-	switch s {
-	case "nginx", "apache", "caddy", "haproxy", "lighttpd", "traefik", "iis", "tomcat", "envoy", "kong",
-		"oauth2-proxy", "cloudflare-access", "vercel", "netlify", "aws-alb", "aws-api-gateway", "aws-cloudfront",
-		"google-iap", "azure-app-service", "wordpress", "drupal", "joomla", "django", "laravel", "express", "rails",
-		"spring", "app", "unknown":
-		return true
-	}
-	return false
+// attributionSources are the values an attribution's source may take.
+// They are part of the JSON report's contract, so a catalog entry cannot
+// invent one.
+var attributionSources = []string{
+	"nginx", "apache", "caddy", "haproxy", "lighttpd", "traefik", "iis", "tomcat", "envoy", "kong",
+	"oauth2-proxy", "cloudflare-access", "vercel", "netlify", "aws-alb", "aws-api-gateway", "aws-cloudfront",
+	"google-iap", "azure-app-service", "wordpress", "drupal", "joomla", "django", "laravel", "express", "rails",
+	"spring", "app", "unknown",
 }
 
-// knownMechanism reports whether m is one of DESIGN.md's mechanisms.
-func knownMechanism(m string) bool {
-	switch m {
-	case "basic", "digest", "bearer", "negotiate", "ntlm", "auth-request", "forward-auth", "login-redirect",
-		"session", "ua-rule", "ip-rule", "unknown":
-		return true
-	}
-	return false
+// attributionMechanisms are the values an attribution's mechanism may
+// take, as in the JSON report: "ua-rule" means the crawler agents met the
+// wall and the browser control did not.
+var attributionMechanisms = []string{
+	"basic", "digest", "bearer", "negotiate", "ntlm", "auth-request", "forward-auth", "login-redirect",
+	"session", "ua-rule", "ip-rule", "unknown",
 }
+
+func knownSource(s string) bool { return slices.Contains(attributionSources, s) }
+
+func knownMechanism(m string) bool { return slices.Contains(attributionMechanisms, m) }
 
 // confidenceOf maps a signature's uniqueness to the confidence its match
 // gives: a signature only one source emits is proof, a shared one a hint.

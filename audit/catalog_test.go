@@ -29,10 +29,9 @@ signatures:
 `
 
 func TestParseCatalogMinimal(t *testing.T) {
-	c, err := ParseCatalog([]byte(minimalCatalog))
+	c, err := parseCatalog([]byte(minimalCatalog))
 	require.NoError(t, err)
-	assert.Equal(t, 2, c.Len())
-	assert.Equal(t, []string{"test.basic", "ua-rule.generic"}, c.IDs())
+	assert.Equal(t, []string{"test.basic", "ua-rule.generic"}, c.ids())
 }
 
 func TestDefaultCatalog(t *testing.T) {
@@ -56,8 +55,8 @@ func TestParseCatalogErrors(t *testing.T) {
 		new     string
 		wantAll []string // substrings of the error
 	}{
-		{"unknown source", "source: nginx", "source: nginxx", []string{"signature test.basic", "source", `"nginxx"`}},
-		{"unknown mechanism", "mechanism: basic", "mechanism: password", []string{"signature test.basic", "mechanism", `"password"`}},
+		{"unknown source", "source: nginx", "source: nginxx", []string{"signature test.basic", "source", `"nginxx"`, "one of nginx, apache, caddy"}},
+		{"unknown mechanism", "mechanism: basic", "mechanism: password", []string{"signature test.basic", "mechanism", `"password"`, "one of basic, digest, bearer", `or "from-challenge"`}},
 		{"missing fix", "    fix: auth_basic off;\n", "", []string{"signature test.basic", "fix: missing"}},
 		{"missing directive", "    directive: auth_basic\n", "", []string{"signature test.basic", "directive: missing"}},
 		{"bad regexp", "match: '^nginx'", "match: '^(nginx'", []string{"signature test.basic", "signals[0]", "header Server", "bad regexp", "missing closing )"}},
@@ -74,14 +73,14 @@ func TestParseCatalogErrors(t *testing.T) {
 		{"misspelt predicate", "      - scheme: Basic\n", "      - schema: Basic\n", []string{"signature test.basic", "schema"}},
 		{"duplicate id", "signatures:\n", "signatures:\n  - {id: test.basic, source: nginx, mechanism: basic, directive: d, uniqueness: weak, require: [{status: [401]}], fix: f}\n", []string{"test.basic", "used twice"}},
 		{"no ua fallback", "source: '*'", "source: nginx", []string{"ua_rules", `source "*"`}},
-		{"ua rule unknown source", "source: '*'", "source: nginks", []string{"ua_rule ua-rule.generic", `"nginks"`}},
+		{"ua rule unknown source", "source: '*'", "source: nginks", []string{"ua_rule ua-rule.generic", `"nginks"`, `or "*" for the fallback`}},
 		{"ua rule without fix", ", fix: drop the crawler names}", "}", []string{"ua_rule ua-rule.generic", "fix: missing"}},
 		{"not YAML", "signatures:\n", "signatures: [\n", []string{"parse catalog"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Contains(t, minimalCatalog, tc.old)
-			_, err := ParseCatalog([]byte(strings.Replace(minimalCatalog, tc.old, tc.new, 1)))
+			_, err := parseCatalog([]byte(strings.Replace(minimalCatalog, tc.old, tc.new, 1)))
 			require.Error(t, err)
 			for _, want := range tc.wantAll {
 				assert.Contains(t, err.Error(), want)
@@ -89,11 +88,11 @@ func TestParseCatalogErrors(t *testing.T) {
 		})
 	}
 
-	_, err := ParseCatalog(nil)
+	_, err := parseCatalog(nil)
 	assert.Error(t, err)
-	_, err = ParseCatalog([]byte("layers: []\n"))
+	_, err = parseCatalog([]byte("layers: []\n"))
 	assert.ErrorContains(t, err, "no signatures")
-	_, err = ParseCatalog([]byte(minimalCatalog + "layers:\n  - {name: x, header: Server, match: '['}\n"))
+	_, err = parseCatalog([]byte(minimalCatalog + "layers:\n  - {name: x, header: Server, match: '['}\n"))
 	assert.ErrorContains(t, err, `layer 1 ("x")`)
 }
 
@@ -111,7 +110,7 @@ func TestParseCatalogNewSourceIsData(t *testing.T) {
         match: '^Vercel$'
     fix: Limit Deployment Protection to preview deployments.
 `, 1)
-	c, err := ParseCatalog([]byte(extra))
+	c, err := parseCatalog([]byte(extra))
 	require.NoError(t, err)
 	best, _ := c.Attribute(Answer{Status: 401, Header: map[string][]string{"Server": {"Vercel"}}}, nil)
 	assert.Equal(t, "test.vercel", best.Signature)

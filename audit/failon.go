@@ -39,7 +39,7 @@ func ParseFailOn(specs []string) (FailOn, error) {
 			}
 			continue
 		}
-		if !knownKind(Kind(item)) {
+		if _, known := LookupKind(Kind(item)); !known {
 			return FailOn{}, fmt.Errorf("--fail-on %q: not a finding kind, a severity (error, warning, info) or never", item)
 		}
 		f.kinds[Kind(item)] = true
@@ -48,15 +48,6 @@ func ParseFailOn(specs []string) (FailOn, error) {
 		return FailOn{}, fmt.Errorf("--fail-on never cannot be combined with kinds or severities")
 	}
 	return f, nil
-}
-
-func knownKind(k Kind) bool {
-	for _, info := range kinds {
-		if info.Kind == k {
-			return true
-		}
-	}
-	return false
 }
 
 // Fails reports whether a finding makes the run fail.
@@ -68,14 +59,4 @@ func (f FailOn) Fails(fd Finding) bool {
 		return true
 	}
 	return f.severity != "" && fd.Severity.Rank() >= f.severity.Rank()
-}
-
-// SeverityOf returns the default severity of a kind.
-func SeverityOf(k Kind) Severity {
-	for _, info := range kinds {
-		if info.Kind == k {
-			return info.Severity
-		}
-	}
-	return SeverityInfo
 }

@@ -144,6 +144,14 @@ func LookupKind(k Kind) (info KindInfo, ok bool) {
 	return KindInfo{}, false
 }
 
+// severityOf returns the default severity of a kind.
+func severityOf(k Kind) Severity {
+	if info, ok := LookupKind(k); ok {
+		return info.Severity
+	}
+	return SeverityInfo
+}
+
 // KindInfo describes one finding kind.
 type KindInfo struct {
 	Kind     Kind
@@ -159,23 +167,23 @@ type KindInfo struct {
 
 // Location is where in a server config the directive behind a wall is.
 type Location struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Context string `json:"context"`
+	File    string
+	Line    int
+	Context string
 }
 
 // Attribution says which auth source and setting most likely produced a wall.
 type Attribution struct {
-	Signature  string    `json:"signature,omitempty"` // catalog id that matched
-	Source     string    `json:"source"`
-	Mechanism  string    `json:"mechanism"`
-	Directive  string    `json:"directive"`
-	Realm      string    `json:"realm,omitempty"`
-	Confidence string    `json:"confidence"`
-	Evidence   []string  `json:"evidence"`
-	Location   *Location `json:"location,omitempty"`
-	Fix        string    `json:"fix"`
-	Edge       string    `json:"edge,omitempty"` // outer layer (CDN/proxy) when it differs from the generator
+	Signature  string // catalog id that matched
+	Source     string
+	Mechanism  string
+	Directive  string
+	Realm      string
+	Confidence string
+	Evidence   []string
+	Location   *Location
+	Fix        string
+	Edge       string // outer layer (CDN/proxy) when it differs from the generator
 }
 
 // Finding is one problem at one URL. Statuses has every agent's status
@@ -196,9 +204,14 @@ type Finding struct {
 	Attribution  *Attribution
 	Alternatives []Attribution
 
-	// Agents names the crawler agents the finding concerns (the ones that
-	// hit the wall, were disallowed, got the exposed page...), in report
-	// agent order. A site-wide finding concerns every agent.
+	// Agents names the crawler agents the finding concerns, in the crawl's
+	// agent order, never the browser control: the agents that hit the wall
+	// (public-401/403/login-redirect/5xx, undeclared-blocked), got the
+	// private page (private-exposed), saw the login form or the paywall,
+	// were disallowed by robots.txt (robots-blocks-public), failed to fetch
+	// (fetch-error) or failed to read robots.txt (robots-unavailable). A
+	// finding about the site (private-in-sitemap) names every crawler
+	// agent. Never empty: writers render it and decide nothing.
 	Agents []string
 	// New is false when a baseline already had this finding.
 	New bool
@@ -209,9 +222,9 @@ type Finding struct {
 
 // Redirect is one hop of a redirect chain, as reported.
 type Redirect struct {
-	URL      string `json:"url"`
-	Status   int    `json:"status"`
-	Location string `json:"location,omitempty"`
+	URL      string
+	Status   int
+	Location string // "" unless the hop redirected
 }
 
 // Page is one crawled URL with what each agent got.
@@ -234,7 +247,7 @@ type Report struct {
 	Agents     []AgentInfo
 	URLs       int
 	Requests   int
-	Incomplete bool
+	Incomplete bool // the crawl was interrupted: Finish copies crawler.Result.Incomplete
 	Notes      []string
 	Findings   []Finding
 	Pages      []Page
@@ -249,9 +262,9 @@ type Report struct {
 
 // AgentInfo describes an agent in the report.
 type AgentInfo struct {
-	Name        string `json:"name"`
-	UserAgent   string `json:"user_agent"`
-	RobotsToken string `json:"robots_token"`
+	Name        string
+	UserAgent   string
+	RobotsToken string
 }
 
 // Counts returns the number of findings per kind.

@@ -11,8 +11,9 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// loginRedirectPattern is one kind of login or single-sign-on target
-// (fingerprints.md §4.6). Every set field must hold.
+// loginRedirectPattern is one kind of login or single-sign-on target,
+// written from where the products in the catalog send anonymous visitors
+// (their documented or default login URLs). Every set field must hold.
 type loginRedirectPattern struct {
 	name       string
 	host       string   // the host is this or a subdomain of it
@@ -50,10 +51,10 @@ var loginRedirectPatterns = []loginRedirectPattern{
 // loginWords are path segments (extension dropped) that name a login page.
 var loginWords = []string{"login", "signin", "sign_in", "sign-in", "log-in", "log_in", "logon", "log-on"}
 
-// LoginRedirect reports whether a redirect target is a login or
+// loginRedirect reports whether a redirect target is a login or
 // single-sign-on page. The returned string names the pattern that matched,
 // for evidence.
-func LoginRedirect(location string) (pattern string, ok bool) {
+func loginRedirect(location string) (pattern string, ok bool) {
 	u, err := url.Parse(strings.TrimSpace(location))
 	if err != nil {
 		return "", false
@@ -117,12 +118,12 @@ func (lp *loginRedirectPattern) matches(host, p string, segments []string, q url
 // post with a login widget is mostly post.
 const maxLoginPageWords = 120
 
-// LoginForm reports whether a 200 HTML body is a login form rather than
+// loginForm reports whether a 200 HTML body is a login form rather than
 // content (a soft wall), and which marker it found. Product markers
 // (j_security_check, WordPress' post-password form, the Password Protected
 // plugin) count on their own; a generic password form counts only when
 // the page has little content besides it.
-func LoginForm(body []byte) (marker string, ok bool) {
+func loginForm(body []byte) (marker string, ok bool) {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	var (
 		formDepth    int
@@ -204,11 +205,11 @@ func htmlAttr(tok html.Token, key string) string {
 	return ""
 }
 
-// Paywall reports whether the body's structured data marks the page
+// paywall reports whether the body's structured data marks the page
 // isAccessibleForFree false: a paywall the owner declared (Google's
 // paywalled-content markup), not an auth wall. JSON-LD is read, and
 // microdata's <meta itemprop="isAccessibleForFree">.
-func Paywall(body []byte) bool {
+func paywall(body []byte) bool {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	inLD := false
 	for {

@@ -37,7 +37,7 @@ func TestLoginRedirectPatterns(t *testing.T) {
 		{"HTTPS://EXAMPLE.ORG/LOGIN", "/login"},
 	}
 	for _, tc := range yes {
-		pattern, ok := LoginRedirect(tc.location)
+		pattern, ok := loginRedirect(tc.location)
 		assert.True(t, ok, tc.location)
 		assert.Equal(t, tc.pattern, pattern, tc.location)
 	}
@@ -55,7 +55,7 @@ func TestLoginRedirectPatterns(t *testing.T) {
 		"https://google.com/search?q=login",
 	}
 	for _, loc := range no {
-		pattern, ok := LoginRedirect(loc)
+		pattern, ok := loginRedirect(loc)
 		assert.False(t, ok, "%s matched %s", loc, pattern)
 	}
 }
@@ -70,7 +70,7 @@ func TestLoginForm(t *testing.T) {
 		{"generic login page, upper case", `<FORM METHOD=POST><INPUT TYPE=PASSWORD NAME=pw></FORM>`, `<form> with <input type="password">`},
 	}
 	for _, tc := range yes {
-		marker, ok := LoginForm([]byte(tc.body))
+		marker, ok := loginForm([]byte(tc.body))
 		assert.True(t, ok, tc.name)
 		assert.Equal(t, tc.marker, marker, tc.name)
 	}
@@ -88,7 +88,7 @@ func TestLoginForm(t *testing.T) {
 		{"j_security_check as text", `<p>Java EE FORM login posts to j_security_check, with fields j_username and j_password.</p>`},
 	}
 	for _, tc := range no {
-		marker, ok := LoginForm([]byte(tc.body))
+		marker, ok := loginForm([]byte(tc.body))
 		assert.False(t, ok, "%s: matched %s", tc.name, marker)
 	}
 }
@@ -101,7 +101,7 @@ func TestLoginFormOnFixtures(t *testing.T) {
 		"caddy-public.txt":                "",
 		"nginx-basic.txt":                 "",
 	} {
-		marker, ok := LoginForm(loadAnswer(t, name).Body)
+		marker, ok := loginForm(loadAnswer(t, name).Body)
 		assert.Equal(t, want != "", ok, name)
 		assert.Equal(t, want, marker, name)
 	}
@@ -119,7 +119,7 @@ func TestPaywall(t *testing.T) {
 		"microdata":          `<article itemscope itemtype="https://schema.org/Article"><meta itemprop="isAccessibleForFree" content="False"></article>`,
 	}
 	for name, body := range yes {
-		assert.True(t, Paywall([]byte(body)), name)
+		assert.True(t, paywall([]byte(body)), name)
 	}
 	no := map[string]string{
 		"empty":              "",
@@ -132,7 +132,7 @@ func TestPaywall(t *testing.T) {
 		"login form":         `<form><input type="password"></form>`,
 	}
 	for name, body := range no {
-		assert.False(t, Paywall([]byte(body)), name)
+		assert.False(t, paywall([]byte(body)), name)
 	}
 }
 
@@ -150,12 +150,12 @@ func FuzzLoginDetection(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if pattern, ok := LoginRedirect(s); ok && pattern == "" {
+		if pattern, ok := loginRedirect(s); ok && pattern == "" {
 			t.Fatal("login redirect without a pattern name")
 		}
-		if marker, ok := LoginForm([]byte(s)); ok && marker == "" {
+		if marker, ok := loginForm([]byte(s)); ok && marker == "" {
 			t.Fatal("login form without a marker")
 		}
-		Paywall([]byte(s))
+		paywall([]byte(s))
 	})
 }

@@ -5,20 +5,20 @@ import (
 	"strings"
 )
 
-// Challenge is one auth challenge from WWW-Authenticate (RFC 9110 §11.6.1).
-type Challenge struct {
+// challenge is one auth challenge from WWW-Authenticate (RFC 9110 §11.6.1).
+type challenge struct {
 	Scheme  string            // as sent; compare case-insensitively
 	Token68 string            // for schemes that carry a token68 instead of params
 	Params  map[string]string // lower-cased names, unquoted values (quoted-pair unescaped)
 }
 
-// ParseWWWAuthenticate parses every WWW-Authenticate field value: a
+// parseWWWAuthenticate parses every WWW-Authenticate field value: a
 // response may carry several headers, and one header may hold several
 // comma-separated challenges whose parameters are tokens or quoted strings,
 // or a token68. It never fails: what it cannot parse is skipped up to the
 // next comma and reported in problems, because a malformed challenge is
 // itself evidence of who sent it.
-func ParseWWWAuthenticate(values []string) (challenges []Challenge, problems []string) {
+func parseWWWAuthenticate(values []string) (challenges []challenge, problems []string) {
 	for i, v := range values {
 		p := &wwwAuthParser{s: v}
 		if len(values) > 1 {
@@ -39,7 +39,7 @@ type wwwAuthParser struct {
 	s          string
 	i          int
 	where      string
-	challenges []Challenge
+	challenges []challenge
 	problems   []string
 }
 
@@ -73,7 +73,7 @@ func (p *wwwAuthParser) parse() {
 			p.skipElement()
 			continue
 		}
-		p.challenges = append(p.challenges, Challenge{Scheme: scheme})
+		p.challenges = append(p.challenges, challenge{Scheme: scheme})
 		c := &p.challenges[len(p.challenges)-1]
 		if p.i < len(p.s) && p.s[p.i] != ' ' && p.s[p.i] != '\t' && p.s[p.i] != ',' {
 			p.problem(p.i, "unexpected %q after auth scheme %q", p.s[p.i], scheme)
@@ -104,7 +104,7 @@ func (p *wwwAuthParser) parse() {
 
 // param reads `name BWS "=" BWS (token / quoted-string)` into c and the
 // optional whitespace after it. It reports false after recording a problem.
-func (p *wwwAuthParser) param(c *Challenge) bool {
+func (p *wwwAuthParser) param(c *challenge) bool {
 	at := p.i
 	name := p.token()
 	if name == "" {
@@ -151,7 +151,7 @@ func (p *wwwAuthParser) param(c *Challenge) bool {
 	return true
 }
 
-func (p *wwwAuthParser) setParam(c *Challenge, name, value string, at int) {
+func (p *wwwAuthParser) setParam(c *challenge, name, value string, at int) {
 	name = strings.ToLower(name)
 	if c.Params == nil {
 		c.Params = map[string]string{}
@@ -301,6 +301,6 @@ func isToken68Char(c byte) bool {
 }
 
 // schemeIs compares auth schemes as RFC 9110 says: case-insensitively.
-func schemeIs(c Challenge, scheme string) bool {
+func schemeIs(c challenge, scheme string) bool {
 	return strings.EqualFold(c.Scheme, scheme)
 }

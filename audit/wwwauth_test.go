@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -10,12 +9,12 @@ import (
 )
 
 func TestParseWWWAuthenticate(t *testing.T) {
-	type ch = Challenge
+	type ch = challenge
 	type ps = map[string]string
 	cases := []struct {
 		name     string
 		values   []string
-		want     []Challenge
+		want     []challenge
 		problems []string
 	}{
 		{"nothing", nil, nil, nil},
@@ -90,7 +89,7 @@ func TestParseWWWAuthenticate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			got, problems := ParseWWWAuthenticate(tc.values)
+			got, problems := parseWWWAuthenticate(tc.values)
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, tc.problems, problems)
 		})
@@ -98,7 +97,7 @@ func TestParseWWWAuthenticate(t *testing.T) {
 }
 
 func TestSchemeIsCaseInsensitive(t *testing.T) {
-	cs, _ := ParseWWWAuthenticate([]string{"nEgOtIaTe"})
+	cs, _ := parseWWWAuthenticate([]string{"nEgOtIaTe"})
 	assert.True(t, schemeIs(cs[0], "Negotiate"))
 	assert.False(t, schemeIs(cs[0], "NTLM"))
 }
@@ -120,7 +119,7 @@ func FuzzParseWWWAuthenticate(f *testing.F) {
 		f.Add(s, "NTLM")
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		challenges, problems := ParseWWWAuthenticate([]string{a, b})
+		challenges, problems := parseWWWAuthenticate([]string{a, b})
 		for _, c := range challenges {
 			if c.Scheme == "" {
 				t.Fatalf("empty scheme from %q, %q", a, b)
@@ -149,20 +148,17 @@ func FuzzParseWWWAuthenticate(f *testing.F) {
 	})
 }
 
-func ExampleParseWWWAuthenticate() {
-	challenges, problems := ParseWWWAuthenticate([]string{
+func TestParseWWWAuthenticateSeveralHeaders(t *testing.T) {
+	challenges, problems := parseWWWAuthenticate([]string{
 		`Basic realm="Restricted Area", charset="UTF-8"`,
 		"Negotiate, NTLM",
 		`Bearer realm="api`,
 	})
-	for _, c := range challenges {
-		fmt.Println(c.Scheme, c.Params)
-	}
-	fmt.Println(problems)
-	// Output:
-	// Basic map[charset:UTF-8 realm:Restricted Area]
-	// Negotiate map[]
-	// NTLM map[]
-	// Bearer map[realm:api]
-	// [malformed WWW-Authenticate: unterminated quoted string at byte 13 in header 3 of 3]
+	assert.Equal(t, []challenge{
+		{Scheme: "Basic", Params: map[string]string{"charset": "UTF-8", "realm": "Restricted Area"}},
+		{Scheme: "Negotiate"},
+		{Scheme: "NTLM"},
+		{Scheme: "Bearer", Params: map[string]string{"realm": "api"}},
+	}, challenges)
+	assert.Equal(t, []string{"malformed WWW-Authenticate: unterminated quoted string at byte 13 in header 3 of 3"}, problems)
 }

@@ -1,0 +1,265 @@
+package audit
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"slices"
+	"sort"
+
+	"authwall/crawler"
+)
+
+// Options configure an audit.
+type Options struct {
+	Paths   *Paths   // declared paths; nil: nothing declared, sitemap URLs count as public
+	Catalog *Catalog // attribution signatures; nil: DefaultCatalog
+	FailOn  FailOn
+	// Baseline names an earlier report ("" = none); Prior holds its
+	// findings. With a baseline only new findings can fail the run.
+	Baseline string
+	Prior    []Finding
+	Tool     string
+	Version  string
+}
+
+// Auditor turns a stream of observations into findings. It keeps a small
+// record per URL and agent, and the response bodies of walls only, so
+// memory grows with the walls found, not with the pages crawled. The kind
+// rules (rules.go, siterules.go) read those records when Finish runs.
+type Auditor struct {
+	opts    Options
+	catalog *Catalog
+	pages   map[string]*pageRecord
+	order   []string
+	cut     int // responses cut at --max-body
+}
+
+// keepWallBody bounds the bytes of a wall's body kept for attribution.
+const keepWallBody = 32 * 1024
+
+type pageRecord struct {
+	url        string
+	depth      int
+	foundVia   crawler.Found
+	linkedFrom []string
+	inSitemap  bool
+	agents     []*agentRecord // in arrival order
+}
+
+// agentRecord is what one agent saw at one URL, reduced to what the
+// classification and the report need.
+type agentRecord struct {
+	agent     string
+	status    int // first hop
+	final     int
+	finalURL  string
+	err       string
+	skipped   string
+	robots    *crawler.Verdict
+	wall      *Answer // the response that made a wall, kept for attribution
+	wallKind  Kind
+	login     string // login pattern the chain hit
+	softAuth  string // login-form marker on a 2xx page
+	paywall   bool
+	truncated bool
+	redirects []Redirect
+}
+
+// NewAuditor builds an auditor.
+func NewAuditor(o Options) (*Auditor, error) {
+	cat := o.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = DefaultCatalog(); err != nil {
+			return nil, fmt.Errorf("load attribution catalog: %w", err)
+		}
+	}
+	if o.Paths == nil {
+		o.Paths = &Paths{}
+	}
+	if o.Tool == "" {
+		o.Tool = "authwall"
+	}
+	return &Auditor{opts: o, catalog: cat, pages: map[string]*pageRecord{}}, nil
+}
+
+// Blocked is the crawler's rule for which answers get a browser control
+// fetch: the walls the audit reports.
+func (a *Auditor) Blocked(o *crawler.Observation) bool {
+	kind, _, _ := wallOf(o)
+	return kind != ""
+}
+
+// Add records one observation. Not safe for concurrent use: the crawler
+// calls its emit function serially.
+func (a *Auditor) Add(o crawler.Observation) {
+	p := a.pages[o.URL]
+	if p == nil {
+		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia}
+		a.pages[o.URL] = p
+		a.order = append(a.order, o.URL)
+	}
+	p.inSitemap = p.inSitemap || o.InSitemap
+	for _, l := range o.LinkedFrom {
+		if len(p.linkedFrom) < 5 && !slices.Contains(p.linkedFrom, l) {
+			p.linkedFrom = append(p.linkedFrom, l)
+		}
+	}
+	r := &agentRecord{agent: o.Agent, status: o.Status(), err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}
+	if o.BodyTruncated {
+		a.cut++
+	}
+	if o.RobotsDisallowed {
+		r.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
+	}
+	if len(o.Hops) > 0 {
+		f := o.Final()
+		r.final, r.finalURL = f.Status, f.URL
+	}
+	for _, h := range o.Hops {
+		r.redirects = append(r.redirects, Redirect{URL: h.URL, Status: h.Status, Location: h.Location})
+	}
+	if kind, i, pattern := wallOf(&o); kind != "" {
+		h := o.Hops[i]
+		ans := &Answer{URL: h.URL, Status: h.Status, Header: h.Header, Location: h.Location, Chain: r.redirects[:i+1]}
+		if i == len(o.Hops)-1 {
+			ans.Body = bytes.Clone(o.Body[:min(len(o.Body), keepWallBody)])
+		}
+		r.wall, r.wallKind, r.login = ans, kind, pattern
+	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
+		if paywall(o.Body) {
+			r.paywall = true
+		} else if marker, ok := loginForm(o.Body); ok {
+			r.softAuth = marker
+		}
+		if o.Agent == crawler.BrowserAgentName {
+			// The control's answer is compared with the walls at the end.
+			r.wall = &Answer{URL: o.URL, Status: r.final, Header: o.Final().Header}
+		}
+	}
+	if o.Agent == crawler.BrowserAgentName && r.wall == nil && len(o.Hops) > 0 {
+		f := o.Final()
+		r.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
+	}
+	p.agents = append(p.agents, r)
+}
+
+// Finish classifies everything recorded and builds the report. It decides
+// every verdict the writers show: each finding's agents, New and Failing,
+// and the report's Failed and Incomplete.
+func (a *Auditor) Finish(res crawler.Result) *Report {
+	rep := &Report{
+		Tool: a.opts.Tool, Version: a.opts.Version, Target: res.Start,
+		StartedAt: res.StartedAt, Duration: res.Duration,
+		URLs: res.URLs, Requests: res.Requests,
+		Incomplete: res.Incomplete, Notes: append([]string(nil), res.Notes...),
+	}
+	if a.cut > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("responses cut at --max-body: %d (their first bytes were read; Googlebot reads the first 15 MB of a page)", a.cut))
+	}
+	for _, ag := range res.Agents {
+		rep.Agents = append(rep.Agents, AgentInfo{Name: ag.Name, UserAgent: ag.UserAgent, RobotsToken: ag.RobotsToken})
+	}
+	order := newAgentOrder(res.Agents)
+	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots, order)...)
+
+	sort.Strings(a.order)
+	for _, key := range a.order {
+		pf := a.facts(a.pages[key], order)
+		rep.Pages = append(rep.Pages, reportPage(pf.page, pf.declared))
+		rep.Findings = append(rep.Findings, a.classify(pf)...)
+	}
+	SortFindings(rep.Findings)
+	decide(rep, a.opts.FailOn, a.opts.Baseline, a.opts.Prior)
+	return rep
+}
+
+// declaration says how a URL is declared and by what.
+func (a *Auditor) declaration(p *pageRecord) (Declared, string, string) {
+	u, err := url.Parse(p.url)
+	path := "/"
+	if err == nil && u.EscapedPath() != "" {
+		path = u.EscapedPath()
+	}
+	d, rule := a.opts.Paths.Match(path)
+	switch {
+	case rule != nil:
+		return d, rule.String(), path
+	case p.inSitemap:
+		return Public, "sitemap", path
+	}
+	return Undeclared, "", path
+}
+
+// linkedFromPublic reports whether a page that links here is public. When
+// nothing is declared at all, any linking page counts, so an audit without
+// a paths file still lists the walls it met.
+func (a *Auditor) linkedFromPublic(p *pageRecord) bool {
+	if len(p.linkedFrom) == 0 {
+		return false
+	}
+	if a.opts.Paths.Len() == 0 {
+		return true
+	}
+	for _, l := range p.linkedFrom {
+		if ref := a.pages[l]; ref != nil {
+			if d, _, _ := a.declaration(ref); d == Public {
+				return true
+			}
+			continue
+		}
+		if u, err := url.Parse(l); err == nil {
+			if d, _ := a.opts.Paths.Match(u.EscapedPath()); d == Public {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reportPage is a page as the report lists it.
+func reportPage(p *pageRecord, decl Declared) Page {
+	pg := Page{URL: p.url, Depth: p.depth, Declared: string(decl), Statuses: statuses(p)}
+	for _, r := range p.agents {
+		if pg.FinalURL == "" && r.finalURL != "" {
+			pg.FinalURL = r.finalURL
+		}
+		if pg.Error == "" && r.err != "" {
+			pg.Error = r.err
+		}
+	}
+	return pg
+}
+
+// statuses maps every agent to the status its URL answered; 0 means not
+// fetched (robots.txt kept the agent out, or the fetch failed).
+func statuses(p *pageRecord) map[string]int {
+	m := map[string]int{}
+	for _, r := range p.agents {
+		m[r.agent] = r.status
+	}
+	return m
+}
+
+// notFetched says why an agent has status 0; nil when every agent got an answer.
+func notFetched(p *pageRecord) map[string]string {
+	var m map[string]string
+	for _, r := range p.agents {
+		if r.status != 0 {
+			continue
+		}
+		why := r.skipped
+		if why == "" {
+			why = r.err
+		}
+		if why == "" {
+			continue
+		}
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[r.agent] = why
+	}
+	return m
+}
