@@ -2,7 +2,9 @@ package crawler
 
 import (
 	"bytes"
+	"mime"
 	"net/url"
+	"strings"
 
 	"golang.org/x/net/html"
 )
@@ -35,6 +37,19 @@ func ExtractLinks(page *url.URL, body []byte, maxLinks int) []Link {
 	}
 	e.scan(body, true)
 	return e.links
+}
+
+// isHTML reports whether a body is an HTML page, the only kind whose links
+// are read: by its Content-Type, or by a sniff when there is none.
+func isHTML(contentType string, body []byte) bool {
+	if contentType == "" {
+		return bytes.Contains(bytes.ToLower(body[:min(len(body), 512)]), []byte("<html"))
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return strings.Contains(strings.ToLower(contentType), "html")
+	}
+	return mt == "text/html" || mt == "application/xhtml+xml"
 }
 
 // linkExtractor holds the state of one ExtractLinks call.

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
 
 	"authwall/crawler/robots"
@@ -25,6 +26,14 @@ func (r *agentRobots) decide(token, target string) Verdict {
 	}
 	v := r.file.Test(token, target)
 	return Verdict{Allowed: v.Allowed, Line: v.Line, Rule: v.Rule}
+}
+
+// robotsReason says why robots.txt could not be read: the error, or the status.
+func robotsReason(f RobotsFetch) string {
+	if f.Err != "" {
+		return f.Err
+	}
+	return fmt.Sprintf("status %d", f.Status)
 }
 
 // test is decide for the crawl's frontier. An unreachable robots.txt means
@@ -111,12 +120,4 @@ func robotsState(status int) RobotsState {
 	default:
 		return RobotsAllowAll
 	}
-}
-
-func isRedirect(status int) bool {
-	switch status {
-	case 301, 302, 303, 307, 308:
-		return true
-	}
-	return false
 }
