@@ -50,9 +50,6 @@ func New(o Options) (*Crawler, error) {
 	return &Crawler{cfg: cfg}, nil
 }
 
-// Agents returns the agents the crawler fetches as.
-func (c *Crawler) Agents() []Agent { return c.cfg.Agents }
-
 // UnreachableError means the site answered nothing at all: the audit could
 // not run (exit code 3), as opposed to a site that answered badly.
 type UnreachableError struct {
@@ -139,12 +136,12 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 
 	r.enqueue(cfg.start, 0, FoundStart, "")
 	for _, s := range cfg.Seeds {
-		u, err := Normalize(cfg.start, s)
+		u, err := normalize(cfg.start, s)
 		if err != nil {
 			r.note(fmt.Sprintf("declared path %q is not a valid URL path: %v", s, err))
 			continue
 		}
-		if !cfg.scope.Allows(u) {
+		if !cfg.scope.allows(u) {
 			continue
 		}
 		r.enqueue(u, 0, FoundDeclared, "")
@@ -272,7 +269,7 @@ func (r *run) work(ctx context.Context) {
 func (r *run) do(ctx context.Context, j job) {
 	var agent Agent
 	if j.control {
-		agent = BrowserAgent()
+		agent = browserAgent()
 	} else {
 		agent = *j.agent
 	}
@@ -317,7 +314,7 @@ func (r *run) do(ctx context.Context, j job) {
 		r.mu.Unlock()
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
-				links = ExtractLinks(base, body, maxLinksPerPage)
+				links = extractLinks(base, body, maxLinksPerPage)
 			}
 		}
 	}
@@ -332,12 +329,12 @@ func (r *run) do(ctx context.Context, j job) {
 			if h.Location == "" {
 				continue
 			}
-			if t, err := url.Parse(h.Location); err == nil && r.cfg.scope.Allows(t) {
+			if t, err := url.Parse(h.Location); err == nil && r.cfg.scope.allows(t) {
 				r.enqueue(t, p.depth+1, FoundRedirect, j.key)
 			}
 		}
 		for _, l := range links {
-			if t, err := url.Parse(l.URL); err == nil && r.cfg.scope.Allows(t) {
+			if t, err := url.Parse(l.URL); err == nil && r.cfg.scope.allows(t) {
 				r.enqueue(t, p.depth+1, FoundLink, j.key)
 			}
 		}

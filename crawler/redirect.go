@@ -27,7 +27,7 @@ func (r *run) chain(ctx context.Context, o *Observation, u *url.URL, agent Agent
 			o.BodyTruncated = a.truncated
 			return a.body, nil
 		}
-		next, err := Normalize(cur, a.header.Get("Location"))
+		next, err := normalize(cur, a.header.Get("Location"))
 		if err != nil {
 			h.Location = a.header.Get("Location")
 			o.Hops = append(o.Hops, h)
@@ -35,7 +35,7 @@ func (r *run) chain(ctx context.Context, o *Observation, u *url.URL, agent Agent
 		}
 		h.Location = next.String()
 		o.Hops = append(o.Hops, h)
-		if !r.cfg.scope.Allows(next) {
+		if !r.cfg.scope.allows(next) {
 			return a.body, nil // off-site (an SSO provider, say): recorded, not followed
 		}
 		if seen[next.String()] {

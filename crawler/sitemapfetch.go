@@ -15,7 +15,7 @@ func (r *run) readSitemaps(ctx context.Context) {
 	declared := map[string]bool{}
 	for _, a := range r.cfg.Agents {
 		for _, s := range r.robots[a.Name].fetch.Sitemaps {
-			if u, err := Normalize(r.cfg.start, s); err == nil && !declared[u.String()] {
+			if u, err := normalize(r.cfg.start, s); err == nil && !declared[u.String()] {
 				declared[u.String()] = true
 				todo = append(todo, u.String())
 			}
@@ -50,19 +50,19 @@ func (r *run) readSitemaps(ctx context.Context) {
 			}
 			continue
 		}
-		sm, err := ParseSitemap(bytes.NewReader(a.body), maxSitemapBytes)
+		sm, err := parseSitemap(bytes.NewReader(a.body), maxSitemapBytes)
 		if err != nil {
 			// What was read before the error (the first 50,000 URLs, say) still counts.
 			r.note(fmt.Sprintf("sitemap %s: %v", s, err))
 		}
 		for _, child := range sm.Sitemaps {
-			if u, err := Normalize(su, child); err == nil && !done[u.String()] {
+			if u, err := normalize(su, child); err == nil && !done[u.String()] {
 				todo = append(todo, u.String())
 			}
 		}
 		for _, loc := range sm.URLs {
-			u, err := Normalize(su, loc)
-			if err != nil || !r.cfg.scope.Allows(u) {
+			u, err := normalize(su, loc)
+			if err != nil || !r.cfg.scope.allows(u) {
 				outside++
 				continue
 			}
