@@ -9,9 +9,9 @@ import (
 // RobotsToken picks the robots.txt group. They are separate because robots
 // groups match the product token, never the full header.
 type Agent struct {
-	Name        string `json:"name"`
-	UserAgent   string `json:"user_agent"`
-	RobotsToken string `json:"robots_token"`
+	Name        string
+	UserAgent   string
+	RobotsToken string
 }
 
 // chromeVersion is a current stable Chrome version, used where crawlers embed
@@ -30,12 +30,12 @@ var knownAgents = []Agent{
 }
 
 // BrowserAgent is the control: a current desktop Chrome that no robots.txt governs.
-func BrowserAgent() Agent {
+func browserAgent() Agent {
 	return Agent{Name: BrowserAgentName, UserAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/" + chromeVersion + " Safari/537.36"}
 }
 
-// KnownAgentNames lists the built-in agent names, for help and errors.
-func KnownAgentNames() []string {
+// knownAgentNames lists the built-in agent names, for help and errors.
+func knownAgentNames() []string {
 	names := make([]string, len(knownAgents))
 	for i, a := range knownAgents {
 		names[i] = a.Name
@@ -70,7 +70,7 @@ func ParseAgents(specs []string) ([]Agent, error) {
 				}
 			}
 			if !found {
-				return nil, fmt.Errorf("unknown agent %q (known: %s, or name=User-Agent)", spec, strings.Join(KnownAgentNames(), ", "))
+				return nil, fmt.Errorf("unknown agent %q (known: %s, or name=User-Agent)", spec, strings.Join(knownAgentNames(), ", "))
 			}
 		}
 		if a.Name == BrowserAgentName {

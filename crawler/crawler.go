@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"mime"
 	"net/url"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -51,9 +49,6 @@ func New(o Options) (*Crawler, error) {
 	}
 	return &Crawler{cfg: cfg}, nil
 }
-
-// Agents returns the agents the crawler fetches as.
-func (c *Crawler) Agents() []Agent { return c.cfg.Agents }
 
 // UnreachableError means the site answered nothing at all: the audit could
 // not run (exit code 3), as opposed to a site that answered badly.
@@ -141,12 +136,12 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 
 	r.enqueue(cfg.start, 0, FoundStart, "")
 	for _, s := range cfg.Seeds {
-		u, err := Normalize(cfg.start, s)
+		u, err := normalize(cfg.start, s)
 		if err != nil {
 			r.note(fmt.Sprintf("declared path %q is not a valid URL path: %v", s, err))
 			continue
 		}
-		if !cfg.scope.Allows(u) {
+		if !cfg.scope.allows(u) {
 			continue
 		}
 		r.enqueue(u, 0, FoundDeclared, "")
@@ -187,13 +182,6 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 	return res, nil
 }
 
-func robotsReason(f RobotsFetch) string {
-	if f.Err != "" {
-		return f.Err
-	}
-	return fmt.Sprintf("status %d", f.Status)
-}
-
 func defaultBlocked(o *Observation) bool {
 	for _, h := range o.Hops {
 		if h.Status == 401 || h.Status == 403 {
@@ -202,30 +190,6 @@ func defaultBlocked(o *Observation) bool {
 	}
 	f := o.Final()
 	return isRedirect(f.Status)
-}
-
-// page is the crawl's state for one URL.
-type page struct {
-	depth     int
-	via       Found
-	referrers []string
-	remaining int  // agent fetches not finished yet
-	blocked   bool // some agent met a wall
-	linksRead bool
-	// The page's URL template and how many discoveries in a row within
-	// that template led here (see traps.go).
-	pattern *trapPattern
-	chain   int32
-}
-
-// job is one fetch waiting. It is kept small: on a wide site the queue
-// holds a job per agent for most URLs found. The URL is parsed again from
-// its key when fetched rather than kept parsed (a *url.URL and its strings
-// cost more than the key, which the page map holds anyway).
-type job struct {
-	key     string
-	agent   *Agent // into cfg.Agents; nil for the browser control
-	control bool
 }
 
 type run struct {
@@ -257,90 +221,6 @@ func (r *run) note(s string) {
 	r.mu.Lock()
 	r.notes = append(r.notes, s)
 	r.mu.Unlock()
-}
-
-// enqueue adds a URL to the frontier, once, and schedules a fetch per agent.
-func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
-	// Only what links and redirects lead to may be a trap; the start URL,
-	// seeds and sitemap entries were asked for.
-	linked := via == FoundLink || via == FoundRedirect
-	var stripped []string
-	if linked && r.traps != nil {
-		stripped = stripSessions(u)
-	}
-	key := u.String()
-	r.mu.Lock()
-	if stripped != nil {
-		r.traps.noteStripped(stripped)
-	}
-	if p, ok := r.pages[key]; ok {
-		if referrer != "" && len(p.referrers) < maxReferrers && !slices.Contains(p.referrers, referrer) {
-			if cap(p.referrers) < maxReferrers {
-				// One allocation of the final size instead of growing 1, 2, 4, 8.
-				p.referrers = append(make([]string, 0, maxReferrers), p.referrers...)
-			}
-			p.referrers = append(p.referrers, referrer)
-		}
-		r.mu.Unlock()
-		return
-	}
-	if r.cfg.MaxDepth > 0 && depth > r.cfg.MaxDepth {
-		r.mu.Unlock()
-		return
-	}
-	if len(r.pages) >= r.cfg.MaxPages {
-		if !r.capped {
-			r.capped = true
-			r.notes = append(r.notes, fmt.Sprintf("--max-pages %d reached: further URLs were not visited", r.cfg.MaxPages))
-		}
-		r.mu.Unlock()
-		return
-	}
-	p := &page{depth: depth, via: via}
-	if r.traps != nil {
-		pat, chain, ok := r.traps.check(u, key, linked, r.pages[referrer])
-		if !ok {
-			r.mu.Unlock()
-			return
-		}
-		p.pattern, p.chain = pat, int32(min(chain, 1<<30))
-	}
-	if referrer != "" {
-		p.referrers = []string{referrer}
-	}
-	r.pages[key] = p
-	var skipped []Observation
-	for i := range r.cfg.Agents {
-		a := &r.cfg.Agents[i]
-		v := r.robots[a.Name].test(a.RobotsToken, u)
-		if !v.Allowed && !r.cfg.IgnoreRobots {
-			o := r.observation(key, p, a.Name)
-			o.RobotsDisallowed, o.RobotsLine, o.RobotsRule = true, v.Line, v.Rule
-			o.Skipped = "robots"
-			skipped = append(skipped, o)
-			continue
-		}
-		p.remaining++
-		r.queue = append(r.queue, job{key: key, agent: a})
-	}
-	r.cond.Broadcast()
-	r.mu.Unlock()
-	for _, o := range skipped {
-		r.send(o)
-	}
-}
-
-// observation starts an Observation with what the frontier knows; the
-// caller holds r.mu.
-func (r *run) observation(key string, p *page, agent string) Observation {
-	return Observation{
-		URL:        key,
-		Agent:      agent,
-		Depth:      p.depth,
-		FoundVia:   p.via,
-		LinkedFrom: append([]string(nil), p.referrers...),
-		InSitemap:  r.sitemap[key],
-	}
 }
 
 func (r *run) send(o Observation) {
@@ -389,7 +269,7 @@ func (r *run) work(ctx context.Context) {
 func (r *run) do(ctx context.Context, j job) {
 	var agent Agent
 	if j.control {
-		agent = BrowserAgent()
+		agent = browserAgent()
 	} else {
 		agent = *j.agent
 	}
@@ -434,7 +314,7 @@ func (r *run) do(ctx context.Context, j job) {
 		r.mu.Unlock()
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
-				links = ExtractLinks(base, body, maxLinksPerPage)
+				links = extractLinks(base, body, maxLinksPerPage)
 			}
 		}
 	}
@@ -449,12 +329,12 @@ func (r *run) do(ctx context.Context, j job) {
 			if h.Location == "" {
 				continue
 			}
-			if t, err := url.Parse(h.Location); err == nil && r.cfg.scope.Allows(t) {
+			if t, err := url.Parse(h.Location); err == nil && r.cfg.scope.allows(t) {
 				r.enqueue(t, p.depth+1, FoundRedirect, j.key)
 			}
 		}
 		for _, l := range links {
-			if t, err := url.Parse(l.URL); err == nil && r.cfg.scope.Allows(t) {
+			if t, err := url.Parse(l.URL); err == nil && r.cfg.scope.allows(t) {
 				r.enqueue(t, p.depth+1, FoundLink, j.key)
 			}
 		}
@@ -478,151 +358,4 @@ func (r *run) finish(j job, p *page, o *Observation) {
 		r.cond.Broadcast()
 	}
 	r.mu.Unlock()
-}
-
-// chain fetches u as agent and follows redirects hop by hop inside the
-// site, recording each, so a bounce to a login page stays visible. It
-// returns the last body.
-func (r *run) chain(ctx context.Context, o *Observation, u *url.URL, agent Agent) ([]byte, error) {
-	seen := map[string]bool{u.String(): true}
-	cur := u
-	for hop := 0; ; hop++ {
-		a := r.getPolitely(ctx, cur.String(), agent)
-		if a.err != nil {
-			if a.status != 0 {
-				o.Hops = append(o.Hops, Hop{URL: cur.String(), Status: a.status, Header: a.header})
-			}
-			return nil, a.err
-		}
-		h := Hop{URL: cur.String(), Status: a.status, Header: a.header}
-		if !isRedirect(a.status) || a.header.Get("Location") == "" {
-			o.Hops = append(o.Hops, h)
-			o.ContentType = a.header.Get("Content-Type")
-			o.BodyTruncated = a.truncated
-			return a.body, nil
-		}
-		next, err := Normalize(cur, a.header.Get("Location"))
-		if err != nil {
-			h.Location = a.header.Get("Location")
-			o.Hops = append(o.Hops, h)
-			return a.body, nil // a Location we cannot follow ends the chain
-		}
-		h.Location = next.String()
-		o.Hops = append(o.Hops, h)
-		if !r.cfg.scope.Allows(next) {
-			return a.body, nil // off-site (an SSO provider, say): recorded, not followed
-		}
-		if seen[next.String()] {
-			return a.body, fmt.Errorf("redirect loop: %s redirects back to %s", cur, next)
-		}
-		if hop+1 > maxRedirects {
-			// Googlebot follows up to 10 redirects; the 11th ends the chain.
-			return a.body, fmt.Errorf("more than %d redirects", maxRedirects)
-		}
-		seen[next.String()] = true
-		cur = next
-	}
-}
-
-// getPolitely sends one request and honours Retry-After on 429 and 503
-// within bounds, pausing every worker, not just this one.
-func (r *run) getPolitely(ctx context.Context, u string, agent Agent) answer {
-	for attempt := 0; ; attempt++ {
-		a := r.f.get(u, agent)
-		if a.err != nil || (a.status != 429 && a.status != 503) || attempt >= r.cfg.MaxRetries || ctx.Err() != nil {
-			return a
-		}
-		d, ok := retryAfter(a.header, time.Now())
-		if !ok || d > r.cfg.MaxRetryWait {
-			return a
-		}
-		if d < 100*time.Millisecond {
-			d = 100 * time.Millisecond // a zero Retry-After must not become a tight loop
-		}
-		r.f.transport.pause(d)
-	}
-}
-
-func isHTML(contentType string, body []byte) bool {
-	if contentType == "" {
-		return bytes.Contains(bytes.ToLower(body[:min(len(body), 512)]), []byte("<html"))
-	}
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return strings.Contains(strings.ToLower(contentType), "html")
-	}
-	return mt == "text/html" || mt == "application/xhtml+xml"
-}
-
-// readSitemaps reads robots.txt Sitemap lines and /sitemap.xml, following
-// sitemap indexes, and remembers the in-scope URLs they list.
-func (r *run) readSitemaps(ctx context.Context) {
-	agent := r.cfg.Agents[0]
-	var todo []string
-	declared := map[string]bool{}
-	for _, a := range r.cfg.Agents {
-		for _, s := range r.robots[a.Name].fetch.Sitemaps {
-			if u, err := Normalize(r.cfg.start, s); err == nil && !declared[u.String()] {
-				declared[u.String()] = true
-				todo = append(todo, u.String())
-			}
-		}
-	}
-	def := (&url.URL{Scheme: r.cfg.start.Scheme, Host: r.cfg.start.Host, Path: "/sitemap.xml"}).String()
-	if !declared[def] {
-		todo = append(todo, def)
-	}
-	done := map[string]bool{}
-	outside := 0
-	for len(todo) > 0 && len(done) < maxSitemaps && ctx.Err() == nil {
-		s := todo[0]
-		todo = todo[1:]
-		if done[s] {
-			continue
-		}
-		done[s] = true
-		su, _ := url.Parse(s)
-		if su == nil || su.Scheme != r.cfg.start.Scheme || su.Host != r.cfg.start.Host {
-			r.note(fmt.Sprintf("sitemap %s is on another site: not read", s))
-			continue
-		}
-		a := r.getPolitely(ctx, s, agent)
-		if a.err != nil {
-			r.note(fmt.Sprintf("sitemap %s: %s", s, describe(a.err, r.cfg.Timeout)))
-			continue
-		}
-		if a.status < 200 || a.status > 299 {
-			if s != def || declared[s] || a.status != 404 {
-				r.note(fmt.Sprintf("sitemap %s answered %d", s, a.status))
-			}
-			continue
-		}
-		sm, err := ParseSitemap(bytes.NewReader(a.body), maxSitemapBytes)
-		if err != nil {
-			// What was read before the error (the first 50,000 URLs, say) still counts.
-			r.note(fmt.Sprintf("sitemap %s: %v", s, err))
-		}
-		for _, child := range sm.Sitemaps {
-			if u, err := Normalize(su, child); err == nil && !done[u.String()] {
-				todo = append(todo, u.String())
-			}
-		}
-		for _, loc := range sm.URLs {
-			u, err := Normalize(su, loc)
-			if err != nil || !r.cfg.scope.Allows(u) {
-				outside++
-				continue
-			}
-			if !r.sitemap[u.String()] && len(r.sitemapOrder) < r.cfg.MaxPages {
-				r.sitemap[u.String()] = true
-				r.sitemapOrder = append(r.sitemapOrder, u.String())
-			}
-		}
-	}
-	if len(todo) > 0 && len(done) >= maxSitemaps {
-		r.note(fmt.Sprintf("more than %d sitemaps: the rest were not read", maxSitemaps))
-	}
-	if outside > 0 {
-		r.note(fmt.Sprintf("%d sitemap URLs are outside the crawl scope and were skipped", outside))
-	}
 }

@@ -20,10 +20,19 @@ import (
 // (Kong, DRF, Devise) then answer the crawler as they answer Google.
 const acceptHeader = "text/html,application/xhtml+xml,application/signed-exchange;v=b3,application/xml;q=0.9,*/*;q=0.8"
 
-// fetcher sends single requests through one colly collector. Colly's own
-// robots check, visited set, redirect following and error-as-status
-// handling are all switched off (see facts/colly.md): the crawl decides
-// robots per agent, keeps its own frontier and follows redirects hop by hop.
+// fetcher sends single requests through one colly collector, with four of
+// colly's (v2.3.0) behaviours switched off because each would hide what an
+// agent sees:
+//   - its robots check looks groups up by the whole User-Agent header, so a
+//     Googlebot-only Disallow is missed, and it caches robots.txt per host,
+//     not per agent: the crawl decides robots per agent itself;
+//   - its visited set is keyed by URL alone, so a second agent's fetch of a
+//     URL would be refused as already visited: the crawl keeps its own
+//     frontier (AllowURLRevisit);
+//   - it follows redirects silently, so a 302 to a login page would show as
+//     the login page's 200: the crawl follows redirects hop by hop;
+//   - by default a 401 or 403 arrives as an error, not a response
+//     (ParseHTTPErrorResponse makes every status data).
 type fetcher struct {
 	c         *colly.Collector
 	transport *politeTransport

@@ -2,7 +2,9 @@ package crawler
 
 import (
 	"bytes"
+	"mime"
 	"net/url"
+	"strings"
 
 	"golang.org/x/net/html"
 )
@@ -13,7 +15,7 @@ type Link struct {
 	Kind string // "a", "area", "link", "iframe", "refresh"
 }
 
-// ExtractLinks streams through an HTML body (x/net/html Tokenizer, no DOM)
+// extractLinks streams through an HTML body (x/net/html Tokenizer, no DOM)
 // and returns the normalised, de-duplicated (first occurrence order) links:
 // <a href>, <area href>, <link rel=canonical|alternate|next|prev href>,
 // <iframe src> and <meta http-equiv=refresh content="5; url=...">. Links
@@ -23,13 +25,13 @@ type Link struct {
 // The first <base href> (absolute or relative to the page) is honoured for
 // links after it. Fragment-only and empty references point at the page
 // itself and are dropped, as are javascript:, mailto:, tel:, data: and other
-// non-http(s) links and anything Normalize rejects. A tag cut off by the end
+// non-http(s) links and anything normalize rejects. A tag cut off by the end
 // of a truncated body is ignored. At most maxLinks links are returned
 // (0 = no cap).
-func ExtractLinks(page *url.URL, body []byte, maxLinks int) []Link {
+func extractLinks(page *url.URL, body []byte, maxLinks int) []Link {
 	e := linkExtractor{max: maxLinks}
 	if page != nil {
-		if p, err := Normalize(nil, page.String()); err == nil {
+		if p, err := normalize(nil, page.String()); err == nil {
 			e.base = p
 		}
 	}
@@ -37,7 +39,20 @@ func ExtractLinks(page *url.URL, body []byte, maxLinks int) []Link {
 	return e.links
 }
 
-// linkExtractor holds the state of one ExtractLinks call.
+// isHTML reports whether a body is an HTML page, the only kind whose links
+// are read: by its Content-Type, or by a sniff when there is none.
+func isHTML(contentType string, body []byte) bool {
+	if contentType == "" {
+		return bytes.Contains(bytes.ToLower(body[:min(len(body), 512)]), []byte("<html"))
+	}
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return strings.Contains(strings.ToLower(contentType), "html")
+	}
+	return mt == "text/html" || mt == "application/xhtml+xml"
+}
+
+// linkExtractor holds the state of one extractLinks call.
 type linkExtractor struct {
 	base    *url.URL // canonical; the page, then the first <base href>
 	baseSet bool     // a <base href> was seen

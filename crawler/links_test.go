@@ -100,7 +100,7 @@ func TestExtractLinks(t *testing.T) {
 	base := mustParse(t, page)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := ExtractLinks(base, []byte(tt.body), 0)
+			got := extractLinks(base, []byte(tt.body), 0)
 			assert.Equal(t, tt.want, got)
 		})
 	}
@@ -113,12 +113,12 @@ func TestExtractLinksCap(t *testing.T) {
 	}
 	base := mustParse(t, "http://example.com/")
 
-	all := ExtractLinks(base, []byte(b.String()), 0)
+	all := extractLinks(base, []byte(b.String()), 0)
 	require.Len(t, all, 50)
 	assert.Equal(t, "http://example.com/p0", all[0].URL)
 	assert.Equal(t, "http://example.com/p49", all[49].URL)
 
-	capped := ExtractLinks(base, []byte(b.String()), 10)
+	capped := extractLinks(base, []byte(b.String()), 10)
 	require.Len(t, capped, 10, "duplicates do not count against the cap")
 	assert.Equal(t, all[:10], capped)
 }
@@ -127,17 +127,17 @@ func TestExtractLinksPageURL(t *testing.T) {
 	body := []byte(`<a href="x">x</a><a href="https://abs.example/">abs</a>`)
 
 	t.Run("page not canonical", func(t *testing.T) {
-		got := ExtractLinks(mustParse(t, "HTTP://Example.com:80/a/%7e/"), body, 0)
+		got := extractLinks(mustParse(t, "HTTP://Example.com:80/a/%7e/"), body, 0)
 		assert.Equal(t, []Link{{"http://example.com/a/~/x", "a"}, {"https://abs.example/", "a"}}, got)
 	})
 	t.Run("no page: only absolute links", func(t *testing.T) {
-		got := ExtractLinks(nil, body, 0)
+		got := extractLinks(nil, body, 0)
 		assert.Equal(t, []Link{{"https://abs.example/", "a"}}, got)
 	})
 	t.Run("page is not modified", func(t *testing.T) {
 		p := mustParse(t, "http://example.com/a")
 		before := *p
-		ExtractLinks(p, []byte(`<base href="/b/"><a href="c">`), 0)
+		extractLinks(p, []byte(`<base href="/b/"><a href="c">`), 0)
 		assert.Equal(t, before, *p)
 	})
 }
@@ -203,13 +203,13 @@ func benchPage() []byte {
 func BenchmarkExtractLinks(b *testing.B) {
 	body := benchPage()
 	page := mustParse(b, "https://example.com/blog/2024/article")
-	n := len(ExtractLinks(page, body, 0))
+	n := len(extractLinks(page, body, 0))
 	b.ReportMetric(float64(len(body)), "bytes/page")
 	b.ReportMetric(float64(n), "links/page")
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		ExtractLinks(page, body, 0)
+		extractLinks(page, body, 0)
 	}
 }
 
@@ -230,22 +230,20 @@ func BenchmarkNormalize(b *testing.B) {
 	base := mustParse(b, "https://example.com/blog/2024/article")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Normalize(base, "../related/post-7?ref=body&utm_source=site#comments"); err != nil {
+		if _, err := normalize(base, "../related/post-7?ref=body&utm_source=site#comments"); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
-func ExampleExtractLinks() {
-	page, _ := url.Parse("https://example.com/docs/")
+func TestExtractLinksFragmentMailtoRefresh(t *testing.T) {
+	page := mustParse(t, "https://example.com/docs/")
 	body := []byte(`<a href="intro#start">Intro</a> <a href="mailto:x@example.com">mail</a>
 <meta http-equiv="refresh" content="10; URL='/login?next=%2Fdocs%2F'">`)
-	for _, l := range ExtractLinks(page, body, 0) {
-		fmt.Println(l.Kind, l.URL)
-	}
-	// Output:
-	// a https://example.com/docs/intro
-	// refresh https://example.com/login?next=%2Fdocs%2F
+	assert.Equal(t, []Link{
+		{"https://example.com/docs/intro", "a"},
+		{"https://example.com/login?next=%2Fdocs%2F", "refresh"},
+	}, extractLinks(page, body, 0))
 }
 
 func FuzzExtractLinks(f *testing.F) {
@@ -259,7 +257,7 @@ func FuzzExtractLinks(f *testing.F) {
 	page := mustParse(f, "https://example.com/dir/page.html")
 	kinds := map[string]bool{"a": true, "area": true, "link": true, "iframe": true, "refresh": true}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		links := ExtractLinks(page, body, 0)
+		links := extractLinks(page, body, 0)
 		seen := map[string]bool{}
 		for _, l := range links {
 			u, err := url.Parse(l.URL)
@@ -272,7 +270,7 @@ func FuzzExtractLinks(f *testing.F) {
 			if strings.Contains(l.URL, "#") {
 				t.Fatalf("%q has a fragment", l.URL)
 			}
-			if n, err := Normalize(nil, l.URL); err != nil || n.String() != l.URL {
+			if n, err := normalize(nil, l.URL); err != nil || n.String() != l.URL {
 				t.Fatalf("%q is not normalised (%v)", l.URL, err)
 			}
 			if !kinds[l.Kind] {
@@ -283,7 +281,7 @@ func FuzzExtractLinks(f *testing.F) {
 			}
 			seen[l.URL] = true
 		}
-		capped := ExtractLinks(page, body, 2)
+		capped := extractLinks(page, body, 2)
 		if want := links[:min(2, len(links))]; len(capped) != len(want) || len(want) > 0 && capped[0] != want[0] {
 			t.Fatalf("capped %v, want the first of %v", capped, want)
 		}

@@ -6,6 +6,8 @@ package crawler
 import (
 	"net/http"
 	"time"
+
+	"authwall/crawler/robots"
 )
 
 // Found says how a URL entered the crawl.
@@ -76,16 +78,15 @@ func (o Observation) Final() Hop {
 	return o.Hops[len(o.Hops)-1]
 }
 
-// Fetched reports whether a response arrived.
-func (o Observation) Fetched() bool { return len(o.Hops) > 0 && o.Err == "" }
-
-// RobotsState is how robots.txt governs an agent after its fetch.
-type RobotsState string
+// RobotsState is how robots.txt governs an agent after its fetch: the
+// robots package's State, named here so that readers of a RobotsFetch need
+// not import that package.
+type RobotsState = robots.State
 
 const (
-	RobotsRules       RobotsState = "rules"        // 2xx: obey the file
-	RobotsAllowAll    RobotsState = "allow-all"    // 4xx except 429, or no file
-	RobotsDisallowAll RobotsState = "disallow-all" // 429, 5xx, timeout, network error
+	RobotsRules       = robots.StateRules       // 2xx: obey the file
+	RobotsAllowAll    = robots.StateAllowAll    // 4xx except 429, or no file
+	RobotsDisallowAll = robots.StateDisallowAll // 429, 5xx, timeout, network error
 )
 
 // RobotsFetch records the robots.txt fetch of one host for one agent.
@@ -115,9 +116,6 @@ type Result struct {
 }
 
 // Verdict is the robots.txt decision for one agent and URL, with the line
-// that decided it (0 and "" when no rule matched).
-type Verdict struct {
-	Allowed bool
-	Line    int
-	Rule    string
-}
+// that decided it (0 and "" when no rule matched): the robots package's
+// Verdict, named here for the same reason as RobotsState.
+type Verdict = robots.Verdict

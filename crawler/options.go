@@ -72,7 +72,7 @@ func (o Options) validate() (*config, error) {
 	if c.Start == "" {
 		return nil, fmt.Errorf("no start URL")
 	}
-	start, err := Normalize(nil, c.Start)
+	start, err := normalize(nil, c.Start)
 	if err != nil {
 		return nil, fmt.Errorf("start URL %q: %w", c.Start, err)
 	}
@@ -110,7 +110,7 @@ func (o Options) validate() (*config, error) {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
-	scope, err := NewScope(start, c.Include, c.Exclude)
+	scope, err := newScope(start, c.Include, c.Exclude)
 	if err != nil {
 		return nil, err
 	}

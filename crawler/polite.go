@@ -135,3 +135,22 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// getPolitely sends one request and honours Retry-After on 429 and 503
+// within bounds, pausing every worker, not just this one.
+func (r *run) getPolitely(ctx context.Context, u string, agent Agent) answer {
+	for attempt := 0; ; attempt++ {
+		a := r.f.get(u, agent)
+		if a.err != nil || (a.status != 429 && a.status != 503) || attempt >= r.cfg.MaxRetries || ctx.Err() != nil {
+			return a
+		}
+		d, ok := retryAfter(a.header, time.Now())
+		if !ok || d > r.cfg.MaxRetryWait {
+			return a
+		}
+		if d < 100*time.Millisecond {
+			d = 100 * time.Millisecond // a zero Retry-After must not become a tight loop
+		}
+		r.f.transport.pause(d)
+	}
+}

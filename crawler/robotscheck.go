@@ -11,15 +11,13 @@ import (
 // RobotsCheck is the robots.txt verdict for one URL and agent, with the
 // line that decided it.
 type RobotsCheck struct {
-	URL     string
-	Agent   string
-	Token   string
-	Allowed bool
-	Line    int
-	Rule    string
-	State   RobotsState
-	Status  int    // robots.txt status; 0 when read from a file or on a network error
-	Err     string // why robots.txt could not be read
+	URL   string
+	Agent string
+	Token string
+	Verdict
+	State  RobotsState
+	Status int    // robots.txt status; 0 when read from a file or on a network error
+	Err    string // why robots.txt could not be read
 }
 
 // CheckRobots decides each URL for each agent with the code the crawl uses.
@@ -64,11 +62,10 @@ func CheckRobots(ctx context.Context, o Options, urls []string, file []byte) ([]
 					cache[key] = ar
 				}
 			}
-			v := ar.decide(a.RobotsToken, urls[i])
 			out = append(out, RobotsCheck{
 				URL: urls[i], Agent: a.Name, Token: a.RobotsToken,
-				Allowed: v.Allowed, Line: v.Line, Rule: v.Rule,
-				State: ar.fetch.State, Status: ar.fetch.Status, Err: ar.fetch.Err,
+				Verdict: ar.decide(a.RobotsToken, urls[i]),
+				State:   ar.fetch.State, Status: ar.fetch.Status, Err: ar.fetch.Err,
 			})
 		}
 	}

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
 
 	"authwall/crawler/robots"
@@ -23,8 +24,15 @@ func (r *agentRobots) decide(token, target string) Verdict {
 	case r.fetch.State == RobotsDisallowAll:
 		return Verdict{Allowed: false, Rule: "robots.txt unreachable (" + robotsReason(r.fetch) + "): everything disallowed"}
 	}
-	v := r.file.Test(token, target)
-	return Verdict{Allowed: v.Allowed, Line: v.Line, Rule: v.Rule}
+	return r.file.Test(token, target)
+}
+
+// robotsReason says why robots.txt could not be read: the error, or the status.
+func robotsReason(f RobotsFetch) string {
+	if f.Err != "" {
+		return f.Err
+	}
+	return fmt.Sprintf("status %d", f.Status)
 }
 
 // test is decide for the crawl's frontier. An unreachable robots.txt means
@@ -61,12 +69,12 @@ func (f *fetcher) fetchRobots(origin *url.URL, agent Agent) *agentRobots {
 		a := f.get(cur.String(), agent)
 		if a.err != nil {
 			rf.Err = describe(a.err, f.timeout)
-			rf.State = robotsState(0)
+			rf.State = robots.StateForStatus(0)
 			return &agentRobots{fetch: rf}
 		}
 		h := Hop{URL: cur.String(), Status: a.status, Header: a.header}
 		if isRedirect(a.status) {
-			next, err := Normalize(cur, a.header.Get("Location"))
+			next, err := normalize(cur, a.header.Get("Location"))
 			if err == nil {
 				h.Location = next.String()
 			}
@@ -91,7 +99,7 @@ func (f *fetcher) fetchRobots(origin *url.URL, agent Agent) *agentRobots {
 		break
 	}
 	rf.Status = final.status
-	rf.State = robotsState(final.status)
+	rf.State = robots.StateForStatus(final.status)
 	rf.Size = len(final.body)
 	if rf.State != RobotsRules {
 		return &agentRobots{fetch: rf}
@@ -100,23 +108,4 @@ func (f *fetcher) fetchRobots(origin *url.URL, agent Agent) *agentRobots {
 	file := robots.Parse(final.body)
 	rf.Sitemaps = file.Sitemaps()
 	return &agentRobots{fetch: rf, file: file}
-}
-
-func robotsState(status int) RobotsState {
-	switch robots.StateForStatus(status) {
-	case robots.StateRules:
-		return RobotsRules
-	case robots.StateDisallowAll:
-		return RobotsDisallowAll
-	default:
-		return RobotsAllowAll
-	}
-}
-
-func isRedirect(status int) bool {
-	switch status {
-	case 301, 302, 303, 307, 308:
-		return true
-	}
-	return false
 }

@@ -21,10 +21,10 @@ type Scope struct {
 	exclude []string
 }
 
-// NewScope builds the scope of a crawl that starts at start. A glob that is
+// newScope builds the scope of a crawl that starts at start. A glob that is
 // malformed, or that cannot match because it does not start the way every
 // path does ('/', or a wildcard), is an error naming it.
-func NewScope(start *url.URL, include, exclude []string) (*Scope, error) {
+func newScope(start *url.URL, include, exclude []string) (*Scope, error) {
 	if start == nil {
 		return nil, errors.New("scope: no start URL")
 	}
@@ -65,8 +65,8 @@ func checkGlobs(kind string, globs []string) ([]string, error) {
 	return out, nil
 }
 
-// Allows reports whether the crawl may visit u. u need not be normalised.
-func (s *Scope) Allows(u *url.URL) bool {
+// allows reports whether the crawl may visit u. u need not be normalised.
+func (s *Scope) allows(u *url.URL) bool {
 	if u == nil || lowerASCII(u.Scheme) != s.scheme {
 		return false
 	}
@@ -80,7 +80,7 @@ func (s *Scope) Allows(u *url.URL) bool {
 	if p == "" {
 		p = "/"
 	} else if hasDotSegment(p) {
-		// Resolving against nothing removes the dot segments, as Normalize does.
+		// Resolving against nothing removes the dot segments, as normalize does.
 		p = (&url.URL{Path: p}).ResolveReference(&url.URL{}).Path
 	}
 	if len(s.include) > 0 && !matchAny(s.include, p) {
@@ -91,7 +91,7 @@ func (s *Scope) Allows(u *url.URL) bool {
 
 func matchAny(globs []string, p string) bool {
 	for _, g := range globs {
-		// Patterns were validated in NewScope, so Match cannot fail.
+		// Patterns were validated in newScope, so Match cannot fail.
 		if ok, _ := doublestar.Match(g, p); ok {
 			return true
 		}

@@ -108,25 +108,25 @@ func TestScopeAllows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, err := NewScope(mustParse(t, tt.start), tt.include, tt.exclude)
+			s, err := newScope(mustParse(t, tt.start), tt.include, tt.exclude)
 			require.NoError(t, err)
 			for _, u := range tt.allowed {
-				assert.True(t, s.Allows(mustParse(t, u)), "allowed: %s", u)
-				if n, err := Normalize(nil, u); assert.NoError(t, err) {
-					assert.True(t, s.Allows(n), "allowed once normalised: %s", u)
+				assert.True(t, s.allows(mustParse(t, u)), "allowed: %s", u)
+				if n, err := normalize(nil, u); assert.NoError(t, err) {
+					assert.True(t, s.allows(n), "allowed once normalised: %s", u)
 				}
 			}
 			for _, u := range tt.denied {
-				assert.False(t, s.Allows(mustParse(t, u)), "denied: %s", u)
+				assert.False(t, s.allows(mustParse(t, u)), "denied: %s", u)
 			}
 		})
 	}
 }
 
 func TestScopeAllowsNil(t *testing.T) {
-	s, err := NewScope(mustParse(t, "https://example.com/"), nil, nil)
+	s, err := newScope(mustParse(t, "https://example.com/"), nil, nil)
 	require.NoError(t, err)
-	assert.False(t, s.Allows(nil))
+	assert.False(t, s.allows(nil))
 }
 
 func TestNewScopeErrors(t *testing.T) {
@@ -151,11 +151,11 @@ func TestNewScopeErrors(t *testing.T) {
 			if tt.start != "" {
 				u = mustParse(t, tt.start)
 			}
-			_, err := NewScope(u, tt.include, tt.exclude)
+			_, err := newScope(u, tt.include, tt.exclude)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.wantErr)
 		})
 	}
-	_, err := NewScope(nil, nil, nil)
+	_, err := newScope(nil, nil, nil)
 	assert.EqualError(t, err, "scope: no start URL")
 }

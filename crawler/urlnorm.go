@@ -11,10 +11,10 @@ import (
 	"golang.org/x/net/idna"
 )
 
-// MaxURLLength caps the URLs the crawler accepts (crawler traps grow URLs).
-const MaxURLLength = 4096
+// maxURLLength caps the URLs the crawler accepts (crawler traps grow URLs).
+const maxURLLength = 4096
 
-// Normalize resolves raw against base (base may be nil when raw is absolute)
+// normalize resolves raw against base (base may be nil when raw is absolute)
 // and returns the canonical form, so that one page is one URL:
 //
 //   - scheme and host lower-cased, non-ASCII host names converted to
@@ -36,12 +36,12 @@ const MaxURLLength = 4096
 //
 // It fails on unparseable input, on schemes other than http and https
 // (javascript:, mailto:, tel:, data:, ftp: ...), on an empty host, on a
-// relative reference without a base and on results longer than MaxURLLength.
-func Normalize(base *url.URL, raw string) (*url.URL, error) {
+// relative reference without a base and on results longer than maxURLLength.
+func normalize(base *url.URL, raw string) (*url.URL, error) {
 	if base != nil && !isCanonicalURL(base) {
 		// The path and query of the result may come from base: make them
 		// canonical first, or "/a/%2E%2E/" in base would survive resolution.
-		nb, err := Normalize(nil, base.String())
+		nb, err := normalize(nil, base.String())
 		if err != nil {
 			return nil, fmt.Errorf("normalize %q: base: %w", clip(raw), err)
 		}
@@ -50,12 +50,12 @@ func Normalize(base *url.URL, raw string) (*url.URL, error) {
 	return normalizeCanonicalBase(base, raw)
 }
 
-// normalizeCanonicalBase is Normalize for a base already in canonical form,
-// which ExtractLinks guarantees once per page instead of once per link.
+// normalizeCanonicalBase is normalize for a base already in canonical form,
+// which extractLinks guarantees once per page instead of once per link.
 func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 	s, ok := prepareRef(raw)
 	if !ok {
-		return nil, fmt.Errorf("normalize %q: longer than %d bytes", clip(raw), MaxURLLength)
+		return nil, fmt.Errorf("normalize %q: longer than %d bytes", clip(raw), maxURLLength)
 	}
 	ref, err := url.Parse(s)
 	if err != nil {
@@ -95,14 +95,14 @@ func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 	if u.RawQuery != "" {
 		n += 1 + len(u.RawQuery)
 	}
-	if n > MaxURLLength {
-		return nil, fmt.Errorf("normalize %q: longer than %d bytes", clip(raw), MaxURLLength)
+	if n > maxURLLength {
+		return nil, fmt.Errorf("normalize %q: longer than %d bytes", clip(raw), maxURLLength)
 	}
 	return u, nil
 }
 
 // isCanonicalURL reports whether u's path and query are already in the form
-// Normalize produces, so that resolving against u needs no clean-up.
+// normalize produces, so that resolving against u needs no clean-up.
 func isCanonicalURL(u *url.URL) bool {
 	if u.Opaque != "" || u.User != nil || u.ForceQuery {
 		return false
@@ -163,7 +163,7 @@ func prepareRef(raw string) (string, bool) {
 	}
 	// Escaping at most triples the length: anything longer cannot come back
 	// under the cap, except through dot segments, which traps don't shrink.
-	if len(s) > 3*MaxURLLength {
+	if len(s) > 3*maxURLLength {
 		return "", false
 	}
 	if !needsPrepare(s) {

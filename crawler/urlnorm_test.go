@@ -96,9 +96,9 @@ func TestNormalize(t *testing.T) {
 		{name: "bad IPv6", raw: "http://[1.2.3.4]/", wantErr: "normalize"},
 		{name: "IPv6 zone kept", raw: "http://[fe80::1%25en0]:8080/", want: "http://[fe80::1%25en0]:8080/"},
 		{name: "odd IPv6 zone", raw: "http://[fe80::1%25a+b]/", wantErr: "bad IPv6 zone"},
-		{name: "too long", raw: "http://example.com/" + strings.Repeat("a", MaxURLLength), wantErr: "longer than 4096"},
-		{name: "too long once escaped", raw: "http://example.com/" + strings.Repeat("a ", MaxURLLength/3), wantErr: "longer than 4096"},
-		{name: "too long with base", base: page, raw: strings.Repeat("a", MaxURLLength-10), wantErr: "longer than 4096"},
+		{name: "too long", raw: "http://example.com/" + strings.Repeat("a", maxURLLength), wantErr: "longer than 4096"},
+		{name: "too long once escaped", raw: "http://example.com/" + strings.Repeat("a ", maxURLLength/3), wantErr: "longer than 4096"},
+		{name: "too long with base", base: page, raw: strings.Repeat("a", maxURLLength-10), wantErr: "longer than 4096"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,7 +106,7 @@ func TestNormalize(t *testing.T) {
 			if tt.base != "" {
 				base = mustParse(t, tt.base)
 			}
-			got, err := Normalize(base, tt.raw)
+			got, err := normalize(base, tt.raw)
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)
@@ -114,7 +114,7 @@ func TestNormalize(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got.String())
-			again, err := Normalize(nil, got.String())
+			again, err := normalize(nil, got.String())
 			require.NoError(t, err)
 			assert.Equal(t, got, again, "idempotent")
 		})
@@ -123,19 +123,19 @@ func TestNormalize(t *testing.T) {
 
 func TestNormalizeLengthBoundary(t *testing.T) {
 	prefix := "http://example.com/"
-	ok := prefix + strings.Repeat("a", MaxURLLength-len(prefix))
-	u, err := Normalize(nil, ok)
+	ok := prefix + strings.Repeat("a", maxURLLength-len(prefix))
+	u, err := normalize(nil, ok)
 	require.NoError(t, err)
-	assert.Len(t, u.String(), MaxURLLength)
+	assert.Len(t, u.String(), maxURLLength)
 
-	_, err = Normalize(nil, ok+"a")
+	_, err = normalize(nil, ok+"a")
 	assert.ErrorContains(t, err, "longer than")
 }
 
 func TestNormalizeDoesNotModifyBase(t *testing.T) {
 	base := mustParse(t, "HTTP://Example.com:80/a/b")
 	before := *base
-	_, err := Normalize(base, "../c")
+	_, err := normalize(base, "../c")
 	require.NoError(t, err)
 	assert.Equal(t, before, *base)
 }
@@ -169,12 +169,12 @@ func FuzzNormalize(f *testing.F) {
 			}
 			base = b
 		}
-		u, err := Normalize(base, raw)
+		u, err := normalize(base, raw)
 		if err != nil {
 			return
 		}
 		s := u.String()
-		if len(s) > MaxURLLength {
+		if len(s) > maxURLLength {
 			t.Fatalf("%q: %d bytes, over the cap", s, len(s))
 		}
 		if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" || u.User != nil || u.Fragment != "" || u.ForceQuery {
@@ -186,9 +186,9 @@ func FuzzNormalize(f *testing.F) {
 		if !escapesCanonical(u.EscapedPath()) || !escapesCanonical(u.RawQuery) {
 			t.Fatalf("%q: escapes not canonical", s)
 		}
-		again, err := Normalize(nil, s)
+		again, err := normalize(nil, s)
 		if err != nil {
-			t.Fatalf("Normalize(%q) = %q, which does not normalise again: %v", raw, s, err)
+			t.Fatalf("normalize(%q) = %q, which does not normalise again: %v", raw, s, err)
 		}
 		if *again != *u {
 			t.Fatalf("not idempotent:\n  first  %#v\n  second %#v", *u, *again)

@@ -18,7 +18,8 @@ import (
 	"authwall/audit"
 )
 
-// The user agents of crawlers.md; every current one contains "Chrome/".
+// The user agents search engines document for their crawlers (and the
+// control's desktop Chrome); every current one contains "Chrome/".
 const (
 	googlebotUA    = "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.7444.175 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 	googlebotOldUA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"

@@ -11,9 +11,11 @@ import (
 	"strings"
 )
 
-// responses holds raw HTTP/1.1 responses captured from real servers (see
-// shared/facts/captures/README.md beside the project for how each was made), replayed
-// so the demo's walls look exactly like the real thing.
+// responses holds raw HTTP/1.1 responses (status line, headers in their
+// original case and order, body) captured on loopback from real servers
+// answering a Googlebot request without credentials: Debian 12's nginx,
+// Apache, Caddy, HAProxy and lighttpd packages, and Express on Node 20.
+// Replaying them makes the demo's walls look exactly like the real thing.
 //
 //go:embed responses/*.txt
 var responses embed.FS

@@ -29,10 +29,11 @@ func verdictWord(v Verdict) string {
 	return "disallowed"
 }
 
-// TestTemotoDepartures covers each row of the departures table in
-// facts/robots.md: our verdict and deciding line follow the reference, and
-// the temoto column shows what temoto alone answers on the same input, so
-// each case is known to exercise a real departure.
+// TestTemotoDepartures covers each known input on which temoto/robotstxt,
+// reading a file alone, departs from Google's open-source parser (the reason
+// this package matches rules itself): our verdict and deciding line follow
+// Google's, and the temoto column records what temoto alone answers on the
+// same input, so each case is known to exercise a real departure.
 func TestTemotoDepartures(t *testing.T) {
 	longRule := "/x/" + strings.Repeat("a", 17000)
 	// The line keeps its first 16,663 bytes: "Disallow: " and 16,653 of the

@@ -20,7 +20,7 @@ import (
 // rest, and so does Parse.
 const MaxSize = 500 * 1024
 
-// maxIssues bounds the ignored lines a File keeps for display; Skipped counts
+// maxIssues bounds the ignored lines a File keeps for display; skippedLines counts
 // them all.
 const maxIssues = 100
 
@@ -34,7 +34,7 @@ type File struct {
 	// group names the crawler.
 	global   []int
 	sitemaps []string
-	issues   []Issue
+	issues   []issue
 	skipped  int
 }
 
@@ -84,15 +84,15 @@ type Verdict struct {
 	Rule string
 }
 
-// Issue is a line that Parse ignored, and why.
-type Issue struct {
+// issue is a line that Parse ignored, and why.
+type issue struct {
 	Line   int
 	Text   string
 	Reason string
 }
 
 // Parse reads a robots.txt body. It never fails: like the reference parser,
-// it skips the lines it cannot use (see Issues and Skipped). Only the first
+// it skips the lines it cannot use (see ignoredLines and skippedLines). Only the first
 // MaxSize bytes are read.
 func Parse(body []byte) *File {
 	if len(body) > MaxSize {
@@ -199,7 +199,7 @@ func (b *builder) rule(num int, text, value string, allow bool) {
 func (b *builder) ignore(num int, text, reason string) {
 	b.f.skipped++
 	if len(b.f.issues) < maxIssues {
-		b.f.issues = append(b.f.issues, Issue{Line: num, Text: text, Reason: reason})
+		b.f.issues = append(b.f.issues, issue{Line: num, Text: text, Reason: reason})
 	}
 }
 
@@ -273,10 +273,10 @@ func (f *File) Sitemaps() []string {
 	return append([]string(nil), f.sitemaps...)
 }
 
-// CrawlDelay returns the Crawl-delay of the group that governs token, 0 if it
+// crawlDelay returns the Crawl-delay of the group that governs token, 0 if it
 // has none. Google ignores Crawl-delay; Bing honours it. When several groups
 // merge, the longest delay counts.
-func (f *File) CrawlDelay(token string) time.Duration {
+func (f *File) crawlDelay(token string) time.Duration {
 	if f == nil {
 		return 0
 	}
@@ -288,8 +288,8 @@ func (f *File) CrawlDelay(token string) time.Duration {
 	return d
 }
 
-// GroupInfo describes which part of a file governs a token, for display.
-type GroupInfo struct {
+// groupInfo describes which part of a file governs a token.
+type groupInfo struct {
 	// Global is true when no group names the token and the "*" groups
 	// apply.
 	Global bool
@@ -300,14 +300,14 @@ type GroupInfo struct {
 	Rules int
 }
 
-// Group describes the groups chosen for token.
-func (f *File) Group(token string) GroupInfo {
+// describeGroup describes the groups chosen for token.
+func (f *File) describeGroup(token string) groupInfo {
 	if f == nil {
-		return GroupInfo{Global: true}
+		return groupInfo{Global: true}
 	}
 	groups, global := f.groupsFor(token)
 	name := lowerASCII(token)
-	info := GroupInfo{Global: global}
+	info := groupInfo{Global: global}
 	for _, gi := range groups {
 		g := &f.groups[gi]
 		for _, a := range g.agents {
@@ -320,19 +320,19 @@ func (f *File) Group(token string) GroupInfo {
 	return info
 }
 
-// Issues lists lines Parse ignored, and why, at most the first 100; an issue
+// ignoredLines lists lines Parse ignored, and why, at most the first 100; an issue
 // with Line 0 says the Sitemap and Crawl-delay lines could not be read.
-func (f *File) Issues() []Issue {
+func (f *File) ignoredLines() []issue {
 	if f == nil {
 		return nil
 	}
-	return append([]Issue(nil), f.issues...)
+	return append([]issue(nil), f.issues...)
 }
 
-// Skipped counts every line Parse ignored: lines without a key and value,
+// skippedLines counts every line Parse ignored: lines without a key and value,
 // unknown keys, rules before the first User-agent line, bad Crawl-delay
 // values.
-func (f *File) Skipped() int {
+func (f *File) skippedLines() int {
 	if f == nil {
 		return 0
 	}

@@ -383,45 +383,45 @@ func TestCrawlDelay(t *testing.T) {
 		"User-agent: slowbot\nCrawl-delay: 999999999999\nDisallow: /\n\n" +
 		"User-agent: g0\nDisallow: /\n"
 	f := Parse([]byte(body))
-	assert.Equal(t, 4*time.Second, f.CrawlDelay("bingbot"), "merged groups: the longest delay")
-	assert.Equal(t, 7*time.Second, f.CrawlDelay("Googlebot"), "the * group; the bad value is skipped")
-	assert.Equal(t, 24*time.Hour, f.CrawlDelay("slowbot"))
-	assert.Equal(t, time.Duration(0), f.CrawlDelay("g"), "the group g0 (read as g) has none: the names temoto sees do not leak")
-	assert.Equal(t, time.Duration(0), Parse([]byte("User-agent: *\nDisallow: /\n")).CrawlDelay("a"))
+	assert.Equal(t, 4*time.Second, f.crawlDelay("bingbot"), "merged groups: the longest delay")
+	assert.Equal(t, 7*time.Second, f.crawlDelay("Googlebot"), "the * group; the bad value is skipped")
+	assert.Equal(t, 24*time.Hour, f.crawlDelay("slowbot"))
+	assert.Equal(t, time.Duration(0), f.crawlDelay("g"), "the group g0 (read as g) has none: the names temoto sees do not leak")
+	assert.Equal(t, time.Duration(0), Parse([]byte("User-agent: *\nDisallow: /\n")).crawlDelay("a"))
 }
 
 func TestGroupInfo(t *testing.T) {
 	body := "User-agent: *\nDisallow: /\n\nUser-agent: bingbot\nUser-agent: other\nDisallow: /a\nAllow: /b\n\nUser-agent: BINGBOT\nDisallow:\n"
 	f := Parse([]byte(body))
-	assert.Equal(t, GroupInfo{AgentLines: []int{4, 9}, Rules: 2}, f.Group("bingbot"))
-	assert.Equal(t, GroupInfo{Global: true, AgentLines: []int{1}, Rules: 1}, f.Group("Googlebot"))
-	assert.Equal(t, GroupInfo{Global: true}, Parse(nil).Group("Googlebot"))
+	assert.Equal(t, groupInfo{AgentLines: []int{4, 9}, Rules: 2}, f.describeGroup("bingbot"))
+	assert.Equal(t, groupInfo{Global: true, AgentLines: []int{1}, Rules: 1}, f.describeGroup("Googlebot"))
+	assert.Equal(t, groupInfo{Global: true}, Parse(nil).describeGroup("Googlebot"))
 }
 
 func TestIssues(t *testing.T) {
 	body := "Disallow: /early\njunk\nUser-agent: *\nHost: example.com\nCrawl-delay: soon\nSitemap:\n\n# comment\nDisallow: /x\n"
 	f := Parse([]byte(body))
-	assert.Equal(t, []Issue{
+	assert.Equal(t, []issue{
 		{Line: 1, Text: "Disallow: /early", Reason: "rule before the first User-agent line"},
 		{Line: 2, Text: "junk", Reason: "no key and value"},
 		{Line: 4, Text: "Host: example.com", Reason: `unknown key "Host"`},
 		{Line: 5, Text: "Crawl-delay: soon", Reason: "Crawl-delay is not a number of seconds"},
 		{Line: 6, Text: "Sitemap:", Reason: "empty Sitemap"},
-	}, f.Issues())
-	assert.Equal(t, 5, f.Skipped())
+	}, f.ignoredLines())
+	assert.Equal(t, 5, f.skippedLines())
 
 	many := Parse([]byte(strings.Repeat("junk\n", 1000)))
-	assert.Len(t, many.Issues(), maxIssues)
-	assert.Equal(t, 1000, many.Skipped())
+	assert.Len(t, many.ignoredLines(), maxIssues)
+	assert.Equal(t, 1000, many.skippedLines())
 }
 
 func TestNilAndEmptyFile(t *testing.T) {
 	var f *File
 	assert.Equal(t, noRule, f.Test("Googlebot", "/x"))
 	assert.Nil(t, f.Sitemaps())
-	assert.Nil(t, f.Issues())
-	assert.Zero(t, f.Skipped())
-	assert.Zero(t, f.CrawlDelay("bingbot"))
+	assert.Nil(t, f.ignoredLines())
+	assert.Zero(t, f.skippedLines())
+	assert.Zero(t, f.crawlDelay("bingbot"))
 	assert.Equal(t, noRule, Parse(nil).Test("Googlebot", "/x"))
 	assert.Equal(t, noRule, Parse([]byte("\n\n  \n")).Test("Googlebot", "/x"))
 }
@@ -476,8 +476,8 @@ func TestConcurrentUse(t *testing.T) {
 			for j := range 200 {
 				token := []string{"Googlebot", "bingbot", "Googlebot-Image", "other"}[(i+j)%4]
 				f.Test(token, "/search?q="+token)
-				f.CrawlDelay(token)
-				f.Group(token)
+				f.crawlDelay(token)
+				f.describeGroup(token)
 				f.Sitemaps()
 			}
 		})

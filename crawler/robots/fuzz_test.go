@@ -52,7 +52,7 @@ func FuzzParse(f *testing.F) {
 		if v.Line > 0 && !strings.Contains(rawLine(body, v.Line), v.Rule) {
 			t.Fatalf("rule %q is not on line %d: %q", v.Rule, v.Line, rawLine(body, v.Line))
 		}
-		for _, is := range file.Issues() {
+		for _, is := range file.ignoredLines() {
 			if is.Line == 0 {
 				t.Fatalf("temoto rejected the normalised file: %s", is.Reason)
 			}
@@ -64,10 +64,10 @@ func FuzzParse(f *testing.F) {
 			}
 			seen[s] = true
 		}
-		if d := file.CrawlDelay(token); d < 0 || d > maxCrawlDelay {
+		if d := file.crawlDelay(token); d < 0 || d > maxCrawlDelay {
 			t.Fatalf("crawl delay %v", d)
 		}
-		g := file.Group(token)
+		g := file.describeGroup(token)
 		for _, l := range g.AgentLines {
 			if l < 1 || l > lineCount(body) {
 				t.Fatalf("agent line %d outside the file", l)

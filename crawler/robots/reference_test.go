@@ -10,8 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// referenceCase is one allow/disallow check of Google's robots_test.cc
-// (github.com/google/robotstxt), written down as data. Tokens are passed as
+// referenceCase is one allow/disallow check of the published tests of
+// Google's open-source robots.txt parser (robots_test.cc in
+// github.com/google/robotstxt), written down as data. Tokens are passed as
 // the reference test passes them: "Foo Bar" in
 // GoogleOnly_AcceptUserAgentUpToFirstSpace is a crawler name with a space,
 // which must not match the group "Foo Bar" (read as "Foo").

@@ -52,7 +52,7 @@ func (b *builder) readWithTemoto() {
 	if err != nil {
 		// Not expected: the input is built to parse (FuzzParse checks it).
 		// Kept past the cap on issues, so it is never lost.
-		b.f.issues = append(b.f.issues, Issue{Reason: fmt.Sprintf("read Sitemap and Crawl-delay lines: %v", err)})
+		b.f.issues = append(b.f.issues, issue{Reason: fmt.Sprintf("read Sitemap and Crawl-delay lines: %v", err)})
 		return
 	}
 	f := b.f
