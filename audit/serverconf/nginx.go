@@ -19,7 +19,7 @@ import (
 type Nginx struct {
 	http    *Node // nil when the config is a bare list of server blocks
 	servers []*ngxServer
-	notes   []string // config-wide doubts, added to every verdict
+	maps    map[string]*Node // map blocks by the variable they define
 }
 
 var _ Evaluator = (*Nginx)(nil)
@@ -121,15 +121,18 @@ func (r *ngxRegex) captures(s string) []string {
 // taken from inside http, or from the top level for a config fragment such
 // as a sites-enabled file.
 func NewNginx(nodes []*Node) (*Nginx, error) {
-	n := &Nginx{}
+	n := &Nginx{maps: map[string]*Node{}}
 	var serverNodes []*Node
 	for _, top := range nodes {
 		switch top.Name {
 		case "http":
 			n.http = top
 			for _, c := range top.Children {
-				if c.Name == "server" {
+				switch {
+				case c.Name == "server":
 					serverNodes = append(serverNodes, c)
+				case c.Name == "map" && len(c.Args) == 2 && strings.HasPrefix(c.Args[1], "$"):
+					n.maps[strings.Trim(c.Args[1][1:], "{}")] = c
 				}
 			}
 		case "server":

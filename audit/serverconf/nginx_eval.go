@@ -27,18 +27,20 @@ type ngxRequest struct {
 	// request does not tell (an if on an unknown variable, an address
 	// rule): the verdict's outcome is then "depends".
 	depends *stopAt
-	// decided is the outcome of the last finish, before "depends" was
-	// applied.
-	decided Outcome
 	// special: the last answer went out as nginx's special response (an
 	// error or redirect status without a body of its own), which replaces
 	// the status of an error page being served.
 	special bool
+	// vars are the config's set variables; maps its http-level maps by
+	// the variable they define.
+	vars     map[string]ngxVar
+	maps     map[string]*Node
+	mapDepth int
 }
 
 // Evaluate decides what an anonymous request gets.
 func (n *Nginx) Evaluate(req Request) Verdict {
-	r := &ngxRequest{req: req, method: strings.ToUpper(req.Method), rawURI: req.Path}
+	r := &ngxRequest{req: req, method: strings.ToUpper(req.Method), rawURI: req.Path, maps: n.maps}
 	if r.method == "" {
 		r.method = "GET"
 	}
@@ -49,7 +51,6 @@ func (n *Nginx) Evaluate(req Request) Verdict {
 	r.verdict = Verdict{Certainty: Certain}
 	srv, notes := n.selectServer(req.Host, port)
 	r.note(notes...)
-	r.note(n.notes...)
 	if srv == nil {
 		r.note(fmt.Sprintf("no server block listens on port %d", port))
 		r.verdict.Certainty = Uncertain
@@ -84,7 +85,6 @@ func (r *ngxRequest) redirectLoop() Verdict {
 
 // finish fills the verdict's answer.
 func (r *ngxRequest) finish(status int, outcome Outcome, mech, realm string, by *Node, context string) Verdict {
-	r.decided = outcome
 	if r.depends != nil {
 		outcome = OutcomeDepends
 		if by == nil {
@@ -268,15 +268,16 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 		if oc, err := strconv.Atoi(override); err == nil {
 			status = oc
 		}
-		// The target is served by an internal redirect (as GET); it cannot
-		// change the status unless "=" alone asks for the target's own.
+		// The target is served by an internal redirect (as GET); the status
+		// stays the error's (or the override's) unless "=" alone asks for
+		// the target's own.
 		method := r.method
 		r.errorPage, r.method, r.special = true, "GET", false
 		var inner Verdict
 		if strings.HasPrefix(target, "@") {
 			inner = n.runNamed(r, target, r.uri)
 		} else {
-			inner = n.run(r, target, false)
+			inner = n.internalRedirect(r, target)
 		}
 		r.errorPage, r.method = false, method
 		if r.special {
@@ -372,9 +373,7 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 	if !strings.HasPrefix(target, "/") {
 		target = uri + target
 	}
-	if len(names) > 1 {
-		r.note(fmt.Sprintf("index: assumed %s exists", target))
-	}
+	r.note(fmt.Sprintf("index: assumed %s exists", target))
 	return n.internalRedirect(r, target)
 }
 

@@ -38,6 +38,8 @@ func generateNginxConfig(seed uint64) nginxGenConfig {
 		g.line(1, fmt.Sprintf("%s_temp_path {{PREFIX}}/%s;", p, p))
 	}
 	g.line(1, "default_type text/html;")
+	g.line(1, "map $http_user_agent $is_bot { default 0; ~*googlebot 1; }")
+	g.line(1, "map $http_user_agent $is_bing { default 0; \"~Bingbot\" 1; }")
 	if g.chance(4) {
 		g.line(1, `auth_basic "Whole Site";`)
 		g.line(1, "auth_basic_user_file {{PREFIX}}/htpasswd;")
@@ -184,6 +186,9 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 				"if ($http_user_agent ~ Bingbot) { return 403; }",
 				`if ($http_user_agent ~* "bot") { return 401; }`,
 				"if ($request_method = POST) { return 405; }",
+				"if ($is_bot) { return 403; }",
+				"if ($is_bing) { return 401; }",
+				"set $gate 1;\n"+strings.Repeat("    ", depth)+"if ($gate = 1) { return 404; }",
 			))
 		case 6:
 			if !server {
@@ -227,7 +232,7 @@ var genURLs = []string{
 // as the evaluator assumes.
 var genSiteFiles = []string{
 	"index.html", "a/index.html", "a/x.html", "a/b/index.html", "a/b/c.css", "A/index.html", "A/x.html",
-	"blog/index.html", "blog/post.html", "blog/private/index.html", "blog/private/x.png",
+	"blog/index.html", "blog/post.html", "blog/b/index.html", "blog/private/index.html", "blog/private/x.png",
 	"img/x.png", "s.css", "exact/index.html", "admin/index.html", "admin/x.html",
 	"inc/index.html", "inc/x.html", "hidden/index.html", "err/403.html",
 }

@@ -35,6 +35,11 @@ func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rew
 		case "break":
 			res.brk = true
 			return true
+		case "set":
+			if len(d.Args) == 2 && strings.HasPrefix(d.Args[0], "$") {
+				v, known := expandNginxVars(d.Args[1], r, res.uri)
+				r.set(d.Args[0][1:], v, known)
+			}
 		case "rewrite":
 			if n.rewrite(r, d, context, res) {
 				return true
@@ -147,40 +152,6 @@ func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResu
 	return false
 }
 
-// variable is the value of an nginx variable for this request; known is
-// false for what the request does not tell (cookies, addresses, maps).
-func (r *ngxRequest) variable(name, uri string) (value string, known bool) {
-	switch name {
-	case "http_user_agent":
-		return r.req.UserAgent, true
-	case "request_method":
-		return r.method, true
-	case "uri", "document_uri":
-		return uri, true
-	case "request_uri":
-		return r.rawURI, true
-	case "host", "http_host", "server_name":
-		return strings.ToLower(r.req.Host), true
-	case "args", "query_string":
-		return r.query, true
-	case "is_args":
-		if r.query != "" {
-			return "?", true
-		}
-		return "", true
-	}
-	if strings.HasPrefix(name, "arg_") {
-		for _, kv := range strings.Split(r.query, "&") {
-			k, v, _ := strings.Cut(kv, "=")
-			if strings.EqualFold(k, name[4:]) {
-				return v, true
-			}
-		}
-		return "", true
-	}
-	return "", false
-}
-
 // expandNginxVars replaces $name and ${name} with the request's values.
 func expandNginxVars(s string, r *ngxRequest, uri string) (string, bool) {
 	known := true
@@ -223,7 +194,7 @@ func (r *ngxRequest) condition(args []string, uri string) (result, known, ua boo
 	if strings.HasPrefix(args[0], "-") || strings.HasPrefix(args[0], "!-") {
 		return false, false, false, "the file system (" + strings.Join(args, " ") + ")"
 	}
-	ua = strings.Contains(args[0], "http_user_agent")
+	ua = r.readsUserAgent(args[0])
 	value, ok := expandNginxVars(args[0], r, uri)
 	if !ok {
 		return false, false, ua, args[0] + ", which the request does not tell"

@@ -237,6 +237,11 @@ func TestNginxRewritePhase(t *testing.T) {
 		{name: "method if", conf: "server {\n if ($request_method = POST) { return 405; }\n}", path: "/p", status: 200, outcome: OutcomeOpen},
 		{name: "rewrite last", conf: "server {\n location /old/ { rewrite ^/old/(.*)$ /new/$1 last; }\n location /new/ { deny all; }\n}", path: "/old/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 4, redir: []string{"/new/x"}},
 		{name: "rewrite permanent", conf: "server {\n rewrite ^/old/(.*)$ /new/$1 permanent;\n}", path: "/old/x", status: 301, outcome: OutcomeReturn, mech: "rewrite", line: 3},
+		{name: "ua map", conf: "map $http_user_agent $bad {\n default 0;\n ~*googlebot 1;\n}\nserver {\n if ($bad) { return 403; }\n}", path: "/p", status: 403, outcome: OutcomeReturn, mech: "ua-rule", line: 7},
+		{name: "ua map other agent", conf: "map $http_user_agent $bad {\n default 0;\n ~*googlebot 1;\n}\nserver {\n if ($bad) { return 403; }\n}", path: "/p", agent: "curl/8", status: 200, outcome: OutcomeOpen},
+		{name: "exact map key", conf: "map $request_method $m {\n default 0;\n GET 1;\n}\nserver {\n if ($m) { return 405; }\n}", path: "/p", status: 405, outcome: OutcomeReturn, mech: "return", line: 7},
+		{name: "address map", conf: "map $remote_addr $office {\n default 0;\n 192.0.2.1 1;\n}\nserver {\n if ($office = 0) { return 403; }\n}", path: "/p", status: 200, outcome: OutcomeDepends, line: 7, note: "$office"},
+		{name: "set", conf: "server {\n set $wall 1;\n if ($wall) { return 403; }\n}", path: "/p", status: 403, outcome: OutcomeReturn, mech: "return", line: 4},
 		{name: "break", conf: "server {\n location / {\n  break;\n  return 403;\n }\n}", path: "/p", status: 200, outcome: OutcomeOpen},
 	})
 }
