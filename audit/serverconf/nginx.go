@@ -67,9 +67,9 @@ type ngxRegex struct {
 	pcre *regexp2.Regexp
 }
 
-// regexTimeout bounds one backtracking match; a pattern that needs longer
+// nginxRegexTimeout bounds one backtracking match; a pattern that needs longer
 // is reported as not matching, with a note.
-const regexTimeout = 100 * time.Millisecond
+const nginxRegexTimeout = 100 * time.Millisecond
 
 func compileNginxRegex(pattern string, caseless bool) (*ngxRegex, error) {
 	p := pattern
@@ -87,7 +87,7 @@ func compileNginxRegex(pattern string, caseless bool) (*ngxRegex, error) {
 	if err != nil {
 		return nil, err
 	}
-	re.MatchTimeout = regexTimeout
+	re.MatchTimeout = nginxRegexTimeout
 	return &ngxRegex{pcre: re}, nil
 }
 
@@ -157,7 +157,7 @@ func (n *Nginx) newServer(sn *Node) (*ngxServer, error) {
 	for _, c := range sn.Children {
 		switch c.Name {
 		case "listen":
-			l, err := parseListen(c)
+			l, err := parseNginxListen(c)
 			if err != nil {
 				return nil, err
 			}
@@ -166,7 +166,7 @@ func (n *Nginx) newServer(sn *Node) (*ngxServer, error) {
 			}
 		case "server_name":
 			for _, a := range c.Args {
-				name, err := parseServerName(a)
+				name, err := parseNginxServerName(a)
 				if err != nil {
 					return nil, &ParseError{File: c.File, Line: c.Line, Problem: fmt.Sprintf("server_name %s: %v", a, err)}
 				}
@@ -245,9 +245,9 @@ func (n *Nginx) newLocations(s *ngxServer, block *Node, parent *ngxLoc) ([]*ngxL
 	return out, nil
 }
 
-// parseListen reads the address and port of a listen directive; a unix
+// parseNginxListen reads the address and port of a listen directive; a unix
 // socket listen is skipped (nil).
-func parseListen(c *Node) (*ngxListen, error) {
+func parseNginxListen(c *Node) (*ngxListen, error) {
 	if len(c.Args) == 0 {
 		return nil, &ParseError{File: c.File, Line: c.Line, Problem: "listen needs an address"}
 	}
@@ -282,7 +282,7 @@ func parseListen(c *Node) (*ngxListen, error) {
 	return l, nil
 }
 
-func parseServerName(a string) (ngxName, error) {
+func parseNginxServerName(a string) (ngxName, error) {
 	switch {
 	case strings.HasPrefix(a, "~"):
 		re, err := compileNginxRegex(a[1:], false)
@@ -334,7 +334,7 @@ func (n *Nginx) selectServer(host string, port int) (*ngxServer, []string) {
 	if seenAddr[host] {
 		addr = host
 	} else if len(addrs) > 1 {
-		notes = append(notes, fmt.Sprintf("several addresses listen on port %d; assumed %s", port, orAny(addr)))
+		notes = append(notes, fmt.Sprintf("several addresses listen on port %d; assumed %s", port, ngxOrAny(addr)))
 	}
 	var group []*ngxServer
 	var def *ngxServer
@@ -392,21 +392,21 @@ func (n *Nginx) selectServer(host string, port int) (*ngxServer, []string) {
 	return group[0], notes
 }
 
-func orAny(addr string) string {
+func ngxOrAny(addr string) string {
 	if addr == "" {
 		return "*"
 	}
 	return addr
 }
 
-// findLocation picks the location for uri among one level's locations as
+// findNginxLocation picks the location for uri among one level's locations as
 // ngx_http_core_find_location does: an exact "=" match stops; otherwise the
 // longest prefix is taken and its nested locations searched; then, unless
 // that prefix is "^~", this level's regexes run in file order and the
 // first match (searched for nested locations in turn) wins. A nested "^~"
 // only stops its own parent's regexes. done reports an exact or regex match,
 // which ends the search at every outer level.
-func findLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []string) {
+func findNginxLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []string) {
 	for _, l := range locs {
 		if l.mod == "=" && l.name == uri {
 			return l, true, nil
@@ -420,7 +420,7 @@ func findLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []s
 	}
 	sel = best
 	if best != nil {
-		sub, subDone, subNotes := findLocation(best.children, uri)
+		sub, subDone, subNotes := findNginxLocation(best.children, uri)
 		notes = append(notes, subNotes...)
 		if subDone {
 			return sub, true, notes
@@ -441,7 +441,7 @@ func findLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []s
 			notes = append(notes, fmt.Sprintf("the regex of %s at %s could not be run to the end; taken as not matching", l.label, l.node.Pos()))
 		}
 		if m {
-			sub, _, subNotes := findLocation(l.children, uri)
+			sub, _, subNotes := findNginxLocation(l.children, uri)
 			notes = append(notes, subNotes...)
 			if sub != nil {
 				return sub, true, notes

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// maxInternalRedirects is nginx's own bound (NGX_HTTP_MAX_URI_CHANGES); past
+// nginxMaxRedirects is nginx's own bound (NGX_HTTP_MAX_URI_CHANGES); past
 // it nginx answers 500.
-const maxInternalRedirects = 10
+const nginxMaxRedirects = 10
 
 // ngxRequest is one request as it moves through the phases.
 type ngxRequest struct {
@@ -26,7 +26,7 @@ type ngxRequest struct {
 	// depends is the first rule that makes the answer depend on what the
 	// request does not tell (an if on an unknown variable, an address
 	// rule): the verdict's outcome is then "depends".
-	depends *stopAt
+	depends *ngxStop
 	// special: the last answer went out as nginx's special response (an
 	// error or redirect status without a body of its own), which replaces
 	// the status of an error page being served.
@@ -97,7 +97,7 @@ func (r *ngxRequest) finish(status int, outcome Outcome, mech, realm string, by 
 	r.verdict.Realm = realm
 	r.verdict.DecidedBy = nil
 	if by != nil {
-		r.verdict.DecidedBy = &Ref{File: by.File, Line: by.Line, Directive: directiveText(by), Context: context}
+		r.verdict.DecidedBy = &Ref{File: by.File, Line: by.Line, Directive: ngxDirectiveText(by), Context: context}
 	}
 	return r.verdict
 }
@@ -121,7 +121,7 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 		} else {
 			r.verdict.Redirects = append(r.verdict.Redirects, Redirect{URI: uri, Selected: sel})
 		}
-		if first && loc != nil && hasDirective(loc.node, "internal") {
+		if first && loc != nil && ngxHasDirective(loc.node, "internal") {
 			r.note(fmt.Sprintf("%s at %s is internal: a request from outside gets 404", loc.label, loc.node.Pos()))
 			return r.finish(404, OutcomeOpen, "", "", nil, "")
 		}
@@ -133,7 +133,7 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 			}
 			if res.uri != uri && !res.brk {
 				// "rewrite ... last" or a changed URI: find the location again.
-				if r.redirects++; r.redirects > maxInternalRedirects {
+				if r.redirects++; r.redirects > nginxMaxRedirects {
 					return r.redirectLoop()
 				}
 				uri, first = res.uri, false
@@ -155,14 +155,14 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 func (n *Nginx) rewriteBlockOf(r *ngxRequest, loc *ngxLoc) (*Node, []string) {
 	ctx := n.contextOf(r, loc)
 	if le := limitExceptFor(r, loc); le != nil {
-		return le, append(ctx, directiveText(le))
+		return le, append(ctx, ngxDirectiveText(le))
 	}
 	return loc.node, ctx
 }
 
 // locate finds the location for uri in the request's server.
 func (n *Nginx) locate(r *ngxRequest, uri string) (*ngxLoc, []string) {
-	loc, _, notes := findLocation(r.srv.locs, uri)
+	loc, _, notes := findNginxLocation(r.srv.locs, uri)
 	return loc, notes
 }
 
@@ -203,8 +203,8 @@ func (n *Nginx) levels(r *ngxRequest, loc *ngxLoc) ([]*Node, []string) {
 	return nodes, labels
 }
 
-// stopAt is a status decided by a directive.
-type stopAt struct {
+// ngxStop is a status decided by a directive.
+type ngxStop struct {
 	status  int
 	outcome Outcome
 	mech    string
@@ -219,7 +219,7 @@ type stopAt struct {
 
 // answer turns a stop into the verdict, following error_page for error
 // statuses.
-func (n *Nginx) answer(r *ngxRequest, st *stopAt, loc *ngxLoc) Verdict {
+func (n *Nginx) answer(r *ngxRequest, st *ngxStop, loc *ngxLoc) Verdict {
 	r.special = st.status >= 300 && (!st.hasBody || st.location != "")
 	if st.status >= 400 && !st.hasBody && !r.errorPage {
 		if v, ok := n.errorPage(r, st, loc); ok {
@@ -230,9 +230,9 @@ func (n *Nginx) answer(r *ngxRequest, st *stopAt, loc *ngxLoc) Verdict {
 }
 
 // errorPage applies the error_page that covers st.status in loc, if any.
-func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool) {
+func (n *Nginx) errorPage(r *ngxRequest, st *ngxStop, loc *ngxLoc) (Verdict, bool) {
 	nodes, _ := n.levels(r, loc)
-	pages := innermost(nodes, "error_page")
+	pages := ngxInnermost(nodes, "error_page")
 	code := strconv.Itoa(st.status)
 	for _, ep := range pages {
 		if len(ep.Args) < 2 {
@@ -255,7 +255,7 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 		if !found {
 			continue
 		}
-		r.note(fmt.Sprintf("%s at %s answers the %d", directiveText(ep), ep.Pos(), st.status))
+		r.note(fmt.Sprintf("%s at %s answers the %d", ngxDirectiveText(ep), ep.Pos(), st.status))
 		if !strings.HasPrefix(target, "/") && !strings.HasPrefix(target, "@") {
 			// An external redirect: 302 unless a redirect code is given.
 			status := 302
@@ -300,7 +300,7 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 // try_files: no location search, its own rewrite, access and content
 // phases, with the URI unchanged.
 func (n *Nginx) runNamed(r *ngxRequest, name, uri string) Verdict {
-	if r.redirects++; r.redirects > maxInternalRedirects {
+	if r.redirects++; r.redirects > nginxMaxRedirects {
 		return r.redirectLoop()
 	}
 	r.uri = uri
@@ -330,9 +330,9 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 	if loc != nil {
 		block = loc.node
 	}
-	if tf := lastDirective(block, "try_files"); tf != nil && len(tf.Args) >= 2 {
+	if tf := ngxLastDirective(block, "try_files"); tf != nil && len(tf.Args) >= 2 {
 		fallback := tf.Args[len(tf.Args)-1]
-		r.note(fmt.Sprintf("%s at %s: assumed that none of the files before %s exists", directiveText(tf), tf.Pos(), fallback))
+		r.note(fmt.Sprintf("%s at %s: assumed that none of the files before %s exists", ngxDirectiveText(tf), tf.Pos(), fallback))
 		switch {
 		case strings.HasPrefix(fallback, "="):
 			code, err := strconv.Atoi(fallback[1:])
@@ -341,24 +341,24 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 				return r.finish(200, OutcomeOpen, "", "", nil, "")
 			}
 			ctx := strings.Join(n.contextOf(r, loc), " > ")
-			return n.answer(r, &stopAt{status: code, outcome: OutcomeReturn, mech: "try_files", by: tf, context: ctx}, loc)
+			return n.answer(r, &ngxStop{status: code, outcome: OutcomeReturn, mech: "try_files", by: tf, context: ctx}, loc)
 		case strings.HasPrefix(fallback, "@"):
 			return n.runNamed(r, fallback, uri)
 		default:
 			target, known := expandNginxVars(fallback, r, uri)
 			if !known {
-				r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", directiveText(tf), tf.Pos()))
+				r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", ngxDirectiveText(tf), tf.Pos()))
 				r.verdict.Certainty = Uncertain
 			}
 			return n.internalRedirect(r, target)
 		}
 	}
-	if hasContentHandler(block) || !strings.HasSuffix(uri, "/") {
+	if ngxHasContentHandler(block) || !strings.HasSuffix(uri, "/") {
 		return r.finish(200, OutcomeOpen, "", "", nil, "")
 	}
 	nodes, _ := n.levels(r, loc)
 	names := []string{"index.html"}
-	if idx := innermost(nodes, "index"); len(idx) > 0 {
+	if idx := ngxInnermost(nodes, "index"); len(idx) > 0 {
 		names = nil
 		for _, d := range idx {
 			names = append(names, d.Args...)
@@ -378,7 +378,7 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 }
 
 func (n *Nginx) internalRedirect(r *ngxRequest, target string) Verdict {
-	if r.redirects++; r.redirects > maxInternalRedirects {
+	if r.redirects++; r.redirects > nginxMaxRedirects {
 		return r.redirectLoop()
 	}
 	if i := strings.IndexByte(target, '?'); i >= 0 {
@@ -387,9 +387,9 @@ func (n *Nginx) internalRedirect(r *ngxRequest, target string) Verdict {
 	return n.run(r, target, false)
 }
 
-// hasContentHandler: directives that serve the request themselves, so
+// ngxHasContentHandler: directives that serve the request themselves, so
 // index is never consulted.
-func hasContentHandler(block *Node) bool {
+func ngxHasContentHandler(block *Node) bool {
 	for _, c := range block.Children {
 		switch c.Name {
 		case "proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass",
@@ -400,11 +400,11 @@ func hasContentHandler(block *Node) bool {
 	return false
 }
 
-func hasDirective(block *Node, name string) bool {
-	return lastDirective(block, name) != nil
+func ngxHasDirective(block *Node, name string) bool {
+	return ngxLastDirective(block, name) != nil
 }
 
-func lastDirective(block *Node, name string) *Node {
+func ngxLastDirective(block *Node, name string) *Node {
 	var found *Node
 	for _, c := range block.Children {
 		if c.Name == name {
@@ -414,16 +414,16 @@ func lastDirective(block *Node, name string) *Node {
 	return found
 }
 
-// innermost returns the directives called name of the innermost level
+// ngxInnermost returns the directives called name of the innermost level
 // that has any: nginx's merge for list settings (allow/deny, error_page,
 // index).
-func innermost(levels []*Node, names ...string) []*Node {
-	found, _ := innermostLevel(levels, names...)
+func ngxInnermost(levels []*Node, names ...string) []*Node {
+	found, _ := ngxInnermostLevel(levels, names...)
 	return found
 }
 
-// innermostLevel is innermost with the index of the level it came from.
-func innermostLevel(levels []*Node, names ...string) ([]*Node, int) {
+// ngxInnermostLevel is ngxInnermost with the index of the level it came from.
+func ngxInnermostLevel(levels []*Node, names ...string) ([]*Node, int) {
 	for i := len(levels) - 1; i >= 0; i-- {
 		var found []*Node
 		for _, c := range levels[i].Children {
@@ -440,9 +440,9 @@ func innermostLevel(levels []*Node, names ...string) ([]*Node, int) {
 	return nil, -1
 }
 
-// directiveText writes a directive as it would appear in the config,
+// ngxDirectiveText writes a directive as it would appear in the config,
 // without its block.
-func directiveText(n *Node) string {
+func ngxDirectiveText(n *Node) string {
 	parts := []string{n.Name}
 	for _, a := range n.Args {
 		if a == "" || strings.ContainsAny(a, " \t\"'{};") {

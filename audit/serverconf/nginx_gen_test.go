@@ -93,9 +93,9 @@ func (g *nginxGen) server(name string, defaultServer bool) {
 
 // prefixes are the prefix locations to draw from; nested ones extend
 // their parent's.
-var genPrefixes = []string{"/", "/a/", "/a/b/", "/blog/", "/blog/private/", "/admin/", "/img/", "/exact", "/inc"}
+var nginxGenPrefixes = []string{"/", "/a/", "/a/b/", "/blog/", "/blog/private/", "/admin/", "/img/", "/exact", "/inc"}
 
-var genRegexes = []string{
+var nginxGenRegexes = []string{
 	`~ \.css$`, `~* \.png$`, `~ ^/blog/.*\.html$`, `~* ^/admin`, `~ /b/`, `~ \.html$`, `~* /PRIVATE/`,
 	// PCRE only (lookahead): Go's regexp refuses it.
 	`~ ^/(?!blog/)\w+/x\.html$`,
@@ -110,7 +110,7 @@ func (g *nginxGen) location(depth int, parent string, used map[string]bool, nest
 	switch g.rnd.IntN(6) {
 	case 0, 1, 2:
 		var opts []string
-		for _, p := range genPrefixes {
+		for _, p := range nginxGenPrefixes {
 			if strings.HasPrefix(p, parent) && p != parent {
 				opts = append(opts, p)
 			}
@@ -135,7 +135,7 @@ func (g *nginxGen) location(depth int, parent string, used map[string]bool, nest
 		}
 		head = "= " + opts[g.rnd.IntN(len(opts))]
 	default:
-		head = genRegexes[g.rnd.IntN(len(genRegexes))]
+		head = nginxGenRegexes[g.rnd.IntN(len(nginxGenRegexes))]
 	}
 	// nginx refuses a second location with the same name at one level,
 	// whatever its modifier between prefix and ^~.
@@ -182,7 +182,7 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 			}
 		case 5:
 			add("if", g.pick(
-				"if ($http_user_agent ~* googlebot) { return 403; }",
+				"if ($http_user_agent ~* nginxTestAgent) { return 403; }",
 				"if ($http_user_agent ~ Bingbot) { return 403; }",
 				`if ($http_user_agent ~* "bot") { return 401; }`,
 				"if ($request_method = POST) { return 405; }",
@@ -216,8 +216,8 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 	}
 }
 
-// genURLs are the request targets every generated config is asked for.
-var genURLs = []string{
+// nginxGenURLs are the request targets every generated config is asked for.
+var nginxGenURLs = []string{
 	"/", "/a", "/a/", "/a/x.html", "/a/b/", "/a/b/c.css", "/A/x.html", "/A/",
 	"/a//b/c.css", "/a/./b/", "/x/../a/b/", "/%61/x.html", "/a%2Fb/c.css", "/a/b%2F..%2Fx.html",
 	"/blog/", "/blog/post.html", "/blog/private/", "/blog/private/x.png", "/BLOG/post.html", "/blog/PRIVATE/x.html",
@@ -227,10 +227,10 @@ var genURLs = []string{
 	"/blog/post.html?x=1", "/blog/private", "/a/b", "/%2e%2e/a/", "/a/%2e%2e/admin/", "/ADMIN/x.html", "/a/b/C.CSS",
 }
 
-// genSiteFiles are the files of the generated site: every directory the
+// nginxGenSiteFiles are the files of the generated site: every directory the
 // URLs name exists with an index.html, so nginx's index module redirects
 // as the evaluator assumes.
-var genSiteFiles = []string{
+var nginxGenSiteFiles = []string{
 	"index.html", "a/index.html", "a/x.html", "a/b/index.html", "a/b/c.css", "A/index.html", "A/x.html",
 	"blog/index.html", "blog/post.html", "blog/b/index.html", "blog/private/index.html", "blog/private/x.png",
 	"img/x.png", "s.css", "exact/index.html", "admin/index.html", "admin/x.html",

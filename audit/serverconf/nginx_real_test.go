@@ -65,11 +65,11 @@ func TestNginxMatchesRealServer(t *testing.T) {
 func checkNginxSeed(t *testing.T, seed uint64) {
 	gen := generateNginxConfig(seed)
 	site := t.TempDir()
-	for _, f := range genSiteFiles {
-		writeSiteFile(t, site, f, "page "+f+"\n")
+	for _, f := range nginxGenSiteFiles {
+		writeNginxSiteFile(t, site, f, "page "+f+"\n")
 	}
 	for name, content := range gen.Files {
-		writeSiteFile(t, site, name, content)
+		writeNginxSiteFile(t, site, name, content)
 	}
 	tmpl := filepath.Join(t.TempDir(), "nginx.conf")
 	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
@@ -86,15 +86,15 @@ func checkNginxSeed(t *testing.T, seed uint64) {
 
 	failed := 0
 	for _, host := range []string{"example.org", "other.example", "unknown.test"} {
-		for _, target := range genURLs {
-			real, err := rawStatus(addr, host, target)
+		for _, target := range nginxGenURLs {
+			real, err := nginxRawStatus(addr, host, target)
 			require.NoError(t, err, "GET %s Host %s", target, host)
-			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: googlebot})
-			if !sameAnswer(v, real) {
+			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: nginxTestAgent})
+			if !nginxSameAnswer(v, real) {
 				if failed++; failed > 8 {
 					continue
 				}
-				t.Errorf("seed %d: Host %s GET %s: nginx answered %d, the evaluator said %s", seed, host, target, real, describeVerdict(v))
+				t.Errorf("seed %d: Host %s GET %s: nginx answered %d, the evaluator said %s", seed, host, target, real, describeNginxVerdict(v))
 			}
 		}
 	}
@@ -106,11 +106,11 @@ func checkNginxSeed(t *testing.T, seed uint64) {
 	}
 }
 
-// sameAnswer compares answer classes: a 401 or 403 must be predicted
+// nginxSameAnswer compares answer classes: a 401 or 403 must be predicted
 // exactly, and so must a status the evaluator names for a return or
 // redirect; "no wall" (open) matches anything but 401 and 403, since what
 // the content handler answers (200, 301 to a directory, 404) is no wall.
-func sameAnswer(v Verdict, real int) bool {
+func nginxSameAnswer(v Verdict, real int) bool {
 	switch {
 	case v.Status == 401 || v.Status == 403:
 		return real == v.Status
@@ -120,7 +120,7 @@ func sameAnswer(v Verdict, real int) bool {
 	return real == v.Status
 }
 
-func describeVerdict(v Verdict) string {
+func describeNginxVerdict(v Verdict) string {
 	s := fmt.Sprintf("%d (%s", v.Status, v.Outcome)
 	if v.DecidedBy != nil {
 		s += fmt.Sprintf(", %s at line %d in %s", v.DecidedBy.Directive, v.DecidedBy.Line, v.DecidedBy.Context)
@@ -137,16 +137,16 @@ func describeVerdict(v Verdict) string {
 	return s + ")"
 }
 
-// rawStatus sends the request target exactly as written (no client-side
+// nginxRawStatus sends the request target exactly as written (no client-side
 // cleaning of "..", "//" or escapes) and returns the status.
-func rawStatus(addr, host, target string) (int, error) {
+func nginxRawStatus(addr, host, target string) (int, error) {
 	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		return 0, err
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	req := "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + googlebot + "\r\nConnection: close\r\n\r\n"
+	req := "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + nginxTestAgent + "\r\nConnection: close\r\n\r\n"
 	if _, err := conn.Write([]byte(req)); err != nil {
 		return 0, err
 	}
@@ -158,7 +158,7 @@ func rawStatus(addr, host, target string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func writeSiteFile(t *testing.T, dir, name, content string) {
+func writeNginxSiteFile(t *testing.T, dir, name, content string) {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))

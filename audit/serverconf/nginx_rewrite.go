@@ -6,31 +6,31 @@ import (
 	"strings"
 )
 
-// rewriteResult is where a block's rewrite directives (return, if,
+// ngxRewriteResult is where a block's rewrite directives (return, if,
 // rewrite, break) leave the request.
-type rewriteResult struct {
+type ngxRewriteResult struct {
 	uri  string
-	stop *stopAt // a return or an external rewrite answered
-	brk  bool    // break, or rewrite ... break: no new location search
+	stop *ngxStop // a return or an external rewrite answered
+	brk  bool     // break, or rewrite ... break: no new location search
 }
 
 // rewritePhase runs one block's rewrite-module directives in order, as
 // nginx runs them before the access phase: so a return in a location
 // answers before that location's auth_basic or deny is ever consulted.
 // Rewrite directives are not inherited; each level runs only its own.
-func (n *Nginx) rewritePhase(r *ngxRequest, dirs []*Node, ctx []string, uri string) rewriteResult {
-	res := rewriteResult{uri: uri}
+func (n *Nginx) rewritePhase(r *ngxRequest, dirs []*Node, ctx []string, uri string) ngxRewriteResult {
+	res := ngxRewriteResult{uri: uri}
 	n.rewriteBlock(r, dirs, ctx, &res, false)
 	return res
 }
 
 // rewriteBlock reports whether processing stopped.
-func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rewriteResult, uaRule bool) bool {
+func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *ngxRewriteResult, uaRule bool) bool {
 	context := strings.Join(ctx, " > ")
 	for _, d := range dirs {
 		switch d.Name {
 		case "return":
-			res.stop = returnStop(d, context, uaRule)
+			res.stop = ngxReturnStop(d, context, uaRule)
 			return true
 		case "break":
 			res.brk = true
@@ -47,15 +47,15 @@ func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rew
 		case "if":
 			cond, known, ua, why := r.condition(d.Args, res.uri)
 			if !known {
-				if blockAnswers(d) {
-					r.note(fmt.Sprintf("%s at %s depends on %s; taken as false", directiveText(d), d.Pos(), why))
+				if ngxBlockAnswers(d) {
+					r.note(fmt.Sprintf("%s at %s depends on %s; taken as false", ngxDirectiveText(d), d.Pos(), why))
 					r.verdict.Certainty = Uncertain
-					r.dependOn(&stopAt{by: d, context: context})
+					r.dependOn(&ngxStop{by: d, context: context})
 				}
 				continue
 			}
 			if cond {
-				inner := append(append([]string(nil), ctx...), directiveText(d))
+				inner := append(append([]string(nil), ctx...), ngxDirectiveText(d))
 				if n.rewriteBlock(r, d.Children, inner, res, uaRule || ua) {
 					return true
 				}
@@ -65,10 +65,10 @@ func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rew
 	return false
 }
 
-// blockAnswers says an if block holds a directive that can end the request.
-func blockAnswers(d *Node) bool {
+// ngxBlockAnswers says an if block holds a directive that can end the request.
+func ngxBlockAnswers(d *Node) bool {
 	found := false
-	walkNodes(d.Children, func(c *Node) {
+	walkNginxNodes(d.Children, func(c *Node) {
 		if c.Name == "return" || c.Name == "rewrite" {
 			found = true
 		}
@@ -76,8 +76,8 @@ func blockAnswers(d *Node) bool {
 	return found
 }
 
-func returnStop(d *Node, context string, uaRule bool) *stopAt {
-	st := &stopAt{status: 302, outcome: OutcomeReturn, mech: "return", by: d, context: context}
+func ngxReturnStop(d *Node, context string, uaRule bool) *ngxStop {
+	st := &ngxStop{status: 302, outcome: OutcomeReturn, mech: "return", by: d, context: context}
 	if uaRule {
 		st.mech = "ua-rule"
 	}
@@ -102,13 +102,13 @@ func returnStop(d *Node, context string, uaRule bool) *stopAt {
 }
 
 // rewrite runs one rewrite directive; it reports whether processing stops.
-func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResult) bool {
+func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *ngxRewriteResult) bool {
 	if len(d.Args) < 2 {
 		return false
 	}
 	re, err := compileNginxRegex(d.Args[0], false)
 	if err != nil {
-		r.note(fmt.Sprintf("%s at %s: the regex does not compile here (%v); skipped", directiveText(d), d.Pos(), err))
+		r.note(fmt.Sprintf("%s at %s: the regex does not compile here (%v); skipped", ngxDirectiveText(d), d.Pos(), err))
 		r.verdict.Certainty = Uncertain
 		return false
 	}
@@ -122,7 +122,7 @@ func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResu
 	}
 	repl, known := expandNginxVars(repl, r, res.uri)
 	if !known {
-		r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", directiveText(d), d.Pos()))
+		r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", ngxDirectiveText(d), d.Pos()))
 		r.verdict.Certainty = Uncertain
 	}
 	flag := ""
@@ -135,7 +135,7 @@ func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResu
 		if flag == "permanent" {
 			status = 301
 		}
-		res.stop = &stopAt{status: status, outcome: OutcomeReturn, mech: "rewrite", by: d, context: context, hasBody: true, location: repl}
+		res.stop = &ngxStop{status: status, outcome: OutcomeReturn, mech: "rewrite", by: d, context: context, hasBody: true, location: repl}
 		return true
 	}
 	if i := strings.IndexByte(repl, '?'); i >= 0 {

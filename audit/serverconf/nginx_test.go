@@ -9,12 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+const nginxTestAgent = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 // loadNginx reads conf (server blocks, wrapped in http {}) into an evaluator.
 func loadNginx(t testing.TB, conf string) *Nginx {
 	t.Helper()
-	dir := writeFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
+	dir := writeNginxFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
 	n, err := NewNginx(nodes)
@@ -45,7 +45,7 @@ func runNginxCases(t *testing.T, cases []nginxCase) {
 			n := loadNginx(t, tt.conf)
 			agent := tt.agent
 			if agent == "" {
-				agent = googlebot
+				agent = nginxTestAgent
 			}
 			host := tt.host
 			if host == "" {
@@ -117,7 +117,7 @@ func TestNginxLocationSelection(t *testing.T) {
 	}
 	n := loadNginx(t, conf)
 	for _, c := range cases {
-		v := n.Evaluate(Request{Host: "x", Port: 80, Path: c.path, UserAgent: googlebot})
+		v := n.Evaluate(Request{Host: "x", Port: 80, Path: c.path, UserAgent: nginxTestAgent})
 		assert.Equal(t, c.status, v.Status, c.path)
 		if assert.NotNil(t, v.Selected, c.path) {
 			assert.Equal(t, c.sel, v.Selected.Context, c.path)
@@ -264,7 +264,7 @@ func TestNginxInternalRedirects(t *testing.T) {
 
 func TestNginxVerdictDetails(t *testing.T) {
 	n := loadNginx(t, "server {\n server_name example.org;\n location /blog/ {\n  auth_basic \"Staging Area\";\n  auth_basic_user_file /h;\n }\n}")
-	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: googlebot})
+	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: nginxTestAgent})
 	assert.Equal(t, 401, v.Status)
 	assert.Equal(t, "Staging Area", v.Realm)
 	assert.Equal(t, Certain, v.Certainty)
@@ -292,7 +292,7 @@ func TestNewNginxErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeFiles(t, map[string]string{"nginx.conf": tt.conf})
+			dir := writeNginxFiles(t, map[string]string{"nginx.conf": tt.conf})
 			nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 			require.NoError(t, err)
 			_, err = NewNginx(nodes)
@@ -320,7 +320,7 @@ func FuzzNginxEvaluate(f *testing.F) {
     location @named { return 401; }
   }
 }`
-	dir := writeFiles(f, map[string]string{"nginx.conf": conf})
+	dir := writeNginxFiles(f, map[string]string{"nginx.conf": conf})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(f, err)
 	n, err := NewNginx(nodes)

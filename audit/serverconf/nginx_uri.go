@@ -20,7 +20,7 @@ func normalizeNginxURI(target string) (uri, query string, ok bool) {
 	if !strings.HasPrefix(path, "/") {
 		return "", query, false
 	}
-	decoded, ok := percentDecode(path)
+	decoded, ok := nginxPercentDecode(path)
 	if !ok {
 		return "", query, false
 	}
@@ -47,7 +47,7 @@ func normalizeNginxURI(target string) (uri, query string, ok bool) {
 	return uri, query, true
 }
 
-func percentDecode(s string) (string, bool) {
+func nginxPercentDecode(s string) (string, bool) {
 	if !strings.Contains(s, "%") {
 		return s, true
 	}
@@ -58,10 +58,10 @@ func percentDecode(s string) (string, bool) {
 			b.WriteByte(c)
 			continue
 		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+		if i+2 >= len(s) || !ngxIsHex(s[i+1]) || !ngxIsHex(s[i+2]) {
 			return "", false
 		}
-		d := unhex(s[i+1])<<4 | unhex(s[i+2])
+		d := ngxUnhex(s[i+1])<<4 | ngxUnhex(s[i+2])
 		if d == 0 {
 			return "", false
 		}
@@ -71,11 +71,11 @@ func percentDecode(s string) (string, bool) {
 	return b.String(), true
 }
 
-func isHex(c byte) bool {
+func ngxIsHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-func unhex(c byte) byte {
+func ngxUnhex(c byte) byte {
 	switch {
 	case '0' <= c && c <= '9':
 		return c - '0'
