@@ -356,26 +356,12 @@ func (n *Nginx) selectServer(host string, port int) (*ngxServer, []string) {
 			}
 		}
 	}
-	best, bestLen := (*ngxServer)(nil), 0
-	for _, s := range group {
-		for _, nm := range s.names {
-			if nm.leading != "" && strings.HasSuffix(host, nm.leading) && len(nm.leading) > bestLen {
-				best, bestLen = s, len(nm.leading)
-			}
+	// The longest matching wildcard wins: leading ("*.example.org") first,
+	// then trailing ("www.*").
+	for _, leading := range []bool{true, false} {
+		if best := ngxLongestWildcard(group, host, leading); best != nil {
+			return best, notes
 		}
-	}
-	if best != nil {
-		return best, notes
-	}
-	for _, s := range group {
-		for _, nm := range s.names {
-			if nm.trailing != "" && strings.HasPrefix(host, nm.trailing) && len(nm.trailing) > bestLen {
-				best, bestLen = s, len(nm.trailing)
-			}
-		}
-	}
-	if best != nil {
-		return best, notes
 	}
 	for _, s := range group {
 		for _, nm := range s.names {
@@ -390,6 +376,23 @@ func (n *Nginx) selectServer(host string, port int) (*ngxServer, []string) {
 		return def, notes
 	}
 	return group[0], notes
+}
+
+func ngxLongestWildcard(group []*ngxServer, host string, leading bool) *ngxServer {
+	var best *ngxServer
+	bestLen := 0
+	for _, s := range group {
+		for _, nm := range s.names {
+			w, ok := nm.trailing, strings.HasPrefix(host, nm.trailing)
+			if leading {
+				w, ok = nm.leading, strings.HasSuffix(host, nm.leading)
+			}
+			if w != "" && ok && len(w) > bestLen {
+				best, bestLen = s, len(w)
+			}
+		}
+	}
+	return best
 }
 
 func ngxOrAny(addr string) string {

@@ -1,6 +1,7 @@
 package serverconf
 
 import (
+	"encoding/hex"
 	"strings"
 )
 
@@ -58,30 +59,15 @@ func nginxPercentDecode(s string) (string, bool) {
 			b.WriteByte(c)
 			continue
 		}
-		if i+2 >= len(s) || !ngxIsHex(s[i+1]) || !ngxIsHex(s[i+2]) {
+		var d [1]byte
+		if i+2 >= len(s) {
 			return "", false
 		}
-		d := ngxUnhex(s[i+1])<<4 | ngxUnhex(s[i+2])
-		if d == 0 {
+		if _, err := hex.Decode(d[:], []byte(s[i+1:i+3])); err != nil || d[0] == 0 {
 			return "", false
 		}
-		b.WriteByte(d)
+		b.WriteByte(d[0])
 		i += 2
 	}
 	return b.String(), true
-}
-
-func ngxIsHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func ngxUnhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
 }
