@@ -3,6 +3,7 @@ package serverconf
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,17 +23,9 @@ import (
 // validity is nginx -t's job anyway. Its Lua lexer is registered, or a
 // `}` inside a *_by_lua_block string would end the enclosing block.
 func ReadNginx(path string) ([]*Node, error) {
-	payload, err := crossplane.Parse(path, &crossplane.ParseOptions{
-		SkipDirectiveContextCheck: true,
-		SkipDirectiveArgsCheck:    true,
-		StopParsingOnError:        true,
-		Glob:                      nginxGlob,
-		LexOptions: crossplane.LexOptions{
-			Lexers: []crossplane.RegisterLexer{(&crossplane.Lua{}).RegisterLexer()},
-		},
-	})
+	payload, err := parseNginx(path)
 	if err != nil {
-		return nil, nginxParseError(path, err)
+		return nil, err
 	}
 	if len(payload.Config) == 0 {
 		return nil, &ParseError{File: path, Problem: "no config read"}
@@ -46,6 +39,38 @@ func ReadNginx(path string) ([]*Node, error) {
 		return nil, err
 	}
 	return nodes, nil
+}
+
+// parseNginx runs crossplane. With its argument check off, crossplane
+// v0.4.89 panics on an empty "if ()"; the panic becomes a ParseError on the
+// file being read (crossplane reads one file at a time, in the order it
+// opens them).
+func parseNginx(path string) (payload *crossplane.Payload, err error) {
+	current := path
+	defer func() {
+		if p := recover(); p != nil {
+			payload = nil
+			line, _ := nginxLineMatching(current, nginxEmptyIf)
+			err = &ParseError{File: current, Line: line, Problem: fmt.Sprintf("the config cannot be read (an empty if condition?): %v", p)}
+		}
+	}()
+	payload, err = crossplane.Parse(path, &crossplane.ParseOptions{
+		SkipDirectiveContextCheck: true,
+		SkipDirectiveArgsCheck:    true,
+		StopParsingOnError:        true,
+		Glob:                      nginxGlob,
+		Open: func(p string) (io.ReadCloser, error) {
+			current = p
+			return os.Open(p)
+		},
+		LexOptions: crossplane.LexOptions{
+			Lexers: []crossplane.RegisterLexer{(&crossplane.Lua{}).RegisterLexer()},
+		},
+	})
+	if err != nil {
+		return nil, nginxParseError(path, err)
+	}
+	return payload, nil
 }
 
 // nginxGlob is filepath.Glob without the names that start with a
@@ -151,23 +176,31 @@ var (
 	// nginxEnvPlaceholder is ${NAME} or $NAME in capitals, as envsubst and
 	// docker entrypoints fill it; nginx's own variables are lower case.
 	nginxEnvPlaceholder = regexp.MustCompile(`\$\{?[A-Z][A-Z0-9_]+\}?`)
+	// nginxEmptyIf is "if ()", which crossplane cannot read.
+	nginxEmptyIf = regexp.MustCompile(`\bif\s*\(\s*\)`)
 )
 
-// nginxTemplateLine finds the first line of file outside comments that
-// carries a template placeholder.
+// nginxTemplateLine finds the first line of file that carries a template
+// placeholder.
 func nginxTemplateLine(file string) (int, string) {
+	if line, text := nginxLineMatching(file, nginxMustache); line > 0 {
+		return line, text
+	}
+	return nginxLineMatching(file, nginxEnvPlaceholder)
+}
+
+// nginxLineMatching finds the first line of file, outside comment lines,
+// where re matches.
+func nginxLineMatching(file string, re *regexp.Regexp) (int, string) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return 0, ""
 	}
 	for i, line := range strings.Split(string(data), "\n") {
-		if j := strings.Index(line, "#"); j >= 0 && strings.HasPrefix(strings.TrimSpace(line), "#") {
-			line = line[:j]
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
 		}
-		if m := nginxMustache.FindString(line); m != "" {
-			return i + 1, m
-		}
-		if m := nginxEnvPlaceholder.FindString(line); m != "" {
+		if m := re.FindString(line); m != "" {
 			return i + 1, m
 		}
 	}

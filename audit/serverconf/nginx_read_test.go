@@ -108,6 +108,7 @@ func TestReadNginxErrors(t *testing.T) {
 		{"cycle", map[string]string{"nginx.conf": "include a.conf;\n", "a.conf": "include nginx.conf;\n"}, "nginx.conf", 0, "cycle"},
 		{"mustache placeholder", map[string]string{"nginx.conf": "http {\n  server {\n    server_name {{ domain }};\n  }\n}\n"}, "nginx.conf", 3, "unrendered template"},
 		{"quoted mustache", map[string]string{"nginx.conf": "http {\n  server {\n    root \"/srv/{{site}}\";\n  }\n}\n"}, "nginx.conf", 3, "unrendered template"},
+		{"empty if", map[string]string{"nginx.conf": "include x.conf;\n", "x.conf": "server {\n  if () { return 403; }\n}\n"}, "x.conf", 2, "empty if"},
 		{"env placeholder", map[string]string{"nginx.conf": "http {\n  server {\n    listen ${PORT};\n  }\n}\n"}, "nginx.conf", 3, "unrendered template"},
 	}
 	for _, tt := range tests {
@@ -143,6 +144,8 @@ func FuzzReadNginx(f *testing.F) {
 		"}",
 		"{",
 		"map $a $b { '' 1; }",
+		"http { map $http_user_agent $b { default 0; ~bot 1; } server { if ($b) { return 403; } location / { try_files $uri @n; } location @n { index x; } } }",
+		"server { listen 80 default_server; location ~ (?!x)y { limit_except GET { deny all; } error_page 403 =302 /a; } }",
 	} {
 		f.Add(seed)
 	}
@@ -170,5 +173,15 @@ func FuzzReadNginx(f *testing.F) {
 				t.Fatalf("node %s without a line", n.Name)
 			}
 		})
+		// Whatever was read, the evaluator refuses it or decides, never panics.
+		ev, err := NewNginx(nodes)
+		if err != nil {
+			return
+		}
+		for _, path := range []string{"/", "/a/b.css", "/x/../y/", "/@n"} {
+			if v := ev.Evaluate(Request{Host: "example.org", Port: 80, Path: path, UserAgent: "Googlebot"}); v.Outcome == "" {
+				t.Fatalf("no outcome for %s", path)
+			}
+		}
 	})
 }
