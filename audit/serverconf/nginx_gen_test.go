@@ -19,6 +19,10 @@ type nginxGen struct {
 	b   strings.Builder
 }
 
+// nginxHiddenInclude is a dot-file beside the included files: nginx skips
+// it, and so must the reader, or /hidden/ would answer 418.
+const nginxHiddenInclude = "location /hidden/ { return 418; }\n"
+
 // nginxGenConfig is one generated config.
 type nginxGenConfig struct {
 	Template string            // the main file, with realserver's placeholders
@@ -39,7 +43,7 @@ func generateNginxConfig(seed uint64) nginxGenConfig {
 	}
 	g.line(1, "default_type text/html;")
 	g.line(1, "map $http_user_agent $is_bot { default 0; ~*googlebot 1; }")
-	g.line(1, "map $http_user_agent $is_bing { default 0; \"~Bingbot\" 1; }")
+	g.line(1, "map $http_user_agent $is_bing { default 0; \"~bingbot\" 1; }")
 	if g.chance(4) {
 		g.line(1, `auth_basic "Whole Site";`)
 		g.line(1, "auth_basic_user_file {{PREFIX}}/htpasswd;")
@@ -50,7 +54,7 @@ func generateNginxConfig(seed uint64) nginxGenConfig {
 	files := map[string]string{
 		// A glob include, and a dot-file beside it that nginx skips.
 		"_inc/extra.conf":   "location /inc/ {\n    " + g.pick(`auth_basic "Included";`, "deny all;", "return 302 /blog/;", "allow all;") + "\n}\n",
-		"_inc/.hidden.conf": "location /hidden/ { return 418; }\n",
+		"_inc/.hidden.conf": nginxHiddenInclude,
 	}
 	return nginxGenConfig{Template: g.b.String(), Files: files}
 }
@@ -184,6 +188,7 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 			add("if", g.pick(
 				"if ($http_user_agent ~* nginxTestAgent) { return 403; }",
 				"if ($http_user_agent ~ Bingbot) { return 403; }",
+				"if ($http_user_agent ~ bingbot) { return 403; }",
 				`if ($http_user_agent ~* "bot") { return 401; }`,
 				"if ($request_method = POST) { return 405; }",
 				"if ($is_bot) { return 403; }",
