@@ -43,15 +43,20 @@ func ReadNginx(path string) ([]*Node, error) {
 
 // parseNginx runs crossplane. With its argument check off, crossplane
 // v0.4.89 panics on an empty "if ()"; the panic becomes a ParseError on the
-// file being read (crossplane reads one file at a time, in the order it
-// opens them).
+// first file read so far that has one.
 func parseNginx(path string) (payload *crossplane.Payload, err error) {
-	current := path
+	opened := []string{path}
 	defer func() {
 		if p := recover(); p != nil {
 			payload = nil
-			line, _ := nginxLineMatching(current, nginxEmptyIf)
-			err = &ParseError{File: current, Line: line, Problem: fmt.Sprintf("the config cannot be read (an empty if condition?): %v", p)}
+			perr := &ParseError{File: path, Problem: fmt.Sprintf("the config cannot be read: %v", p)}
+			for _, f := range opened {
+				if line, _ := nginxLineMatching(f, nginxEmptyIf); line > 0 {
+					perr.File, perr.Line, perr.Problem = f, line, "an empty if condition"
+					break
+				}
+			}
+			err = perr
 		}
 	}()
 	payload, err = crossplane.Parse(path, &crossplane.ParseOptions{
@@ -60,7 +65,7 @@ func parseNginx(path string) (payload *crossplane.Payload, err error) {
 		StopParsingOnError:        true,
 		Glob:                      nginxGlob,
 		Open: func(p string) (io.ReadCloser, error) {
-			current = p
+			opened = append(opened, p)
 			return os.Open(p)
 		},
 		LexOptions: crossplane.LexOptions{
@@ -95,17 +100,24 @@ func nginxGlob(pattern string) ([]string, error) {
 
 type nginxReader struct {
 	payload *crossplane.Payload
+	nodes   int
 }
 
-// nginxMaxIncludeDepth bounds include nesting; crossplane already refuses cycles,
-// this only keeps a pathological tree from growing without end.
-const nginxMaxIncludeDepth = 32
+// Crossplane already refuses include cycles; these bounds only keep a file
+// included many times over, at many levels, from growing without end.
+const (
+	nginxMaxIncludeDepth = 32
+	nginxMaxNodes        = 500_000
+)
 
 func (r *nginxReader) walk(dirs crossplane.Directives, file string, chain []Pos) ([]*Node, error) {
 	var out []*Node
 	for _, d := range dirs {
 		if d.IsComment() {
 			continue
+		}
+		if r.nodes++; r.nodes > nginxMaxNodes {
+			return nil, &ParseError{File: file, Line: d.Line, Problem: fmt.Sprintf("the includes expand to more than %d directives", nginxMaxNodes)}
 		}
 		n := &Node{
 			Name:         d.Directive,

@@ -1,6 +1,7 @@
 package serverconf
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,6 +124,20 @@ func TestReadNginxErrors(t *testing.T) {
 			assert.Contains(t, perr.Error(), tt.want)
 		})
 	}
+}
+
+func TestReadNginxBoundsIncludeExplosion(t *testing.T) {
+	// Each level includes the next eight times: 8^8 directives if expanded.
+	files := map[string]string{}
+	for i := range 8 {
+		files[fmt.Sprintf("l%d.conf", i)] = strings.Repeat(fmt.Sprintf("include l%d.conf;\n", i+1), 8)
+	}
+	files["l8.conf"] = "a;\n"
+	files["nginx.conf"] = "include l0.conf;\n"
+	dir := writeNginxFiles(t, files)
+	_, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "expand to more than")
 }
 
 func TestReadNginxAllowsOwnVariables(t *testing.T) {
