@@ -2,6 +2,7 @@ package serverconf
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -38,8 +39,10 @@ type ngxRequest struct {
 	mapDepth int
 }
 
-// Evaluate decides what an anonymous request gets.
+// Evaluate decides what an anonymous request gets. It only reads the
+// evaluator, so one Nginx may serve concurrent calls.
 func (n *Nginx) Evaluate(req Request) Verdict {
+	req = absoluteFormTarget(req)
 	r := &ngxRequest{req: req, method: strings.ToUpper(req.Method), rawURI: req.Path, maps: n.maps}
 	if r.method == "" {
 		r.method = "GET"
@@ -65,6 +68,32 @@ func (n *Nginx) Evaluate(req Request) Verdict {
 		return r.finish(400, OutcomeOpen, "", "", nil, "")
 	}
 	return n.run(r, uri, true)
+}
+
+// absoluteFormTarget turns "http://host/path" into its path, the host
+// taking the place of Host as nginx does; an empty target is "/".
+func absoluteFormTarget(req Request) Request {
+	if req.Path == "" {
+		req.Path = "/"
+		return req
+	}
+	lower := strings.ToLower(req.Path)
+	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+		return req
+	}
+	u, err := url.Parse(req.Path)
+	if err != nil {
+		return req
+	}
+	req.Host = u.Hostname()
+	req.Path = u.EscapedPath()
+	if req.Path == "" {
+		req.Path = "/"
+	}
+	if u.RawQuery != "" {
+		req.Path += "?" + u.RawQuery
+	}
+	return req
 }
 
 func (r *ngxRequest) note(notes ...string) {

@@ -157,6 +157,8 @@ func TestNginxURINormalisation(t *testing.T) {
 	assert.Equal(t, 403, n.Evaluate(Request{Host: "x", Path: "/x/../admin//y"}).Status)
 	v := n.Evaluate(Request{Host: "x", Path: "/../admin/"})
 	assert.Equal(t, 400, v.Status)
+	assert.Equal(t, 403, n.Evaluate(Request{Path: "http://x/%61dmin/?q=1"}).Status, "absolute form")
+	assert.Equal(t, 200, n.Evaluate(Request{Host: "x", Path: ""}).Status, "empty target is /")
 }
 
 func TestNginxServerSelection(t *testing.T) {
