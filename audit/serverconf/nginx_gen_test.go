@@ -7,7 +7,8 @@ import (
 )
 
 // nginxGen writes random valid nginx configs for the differential test:
-// two server blocks on one port, nested locations with every modifier,
+// two or three server blocks on one port (exact, wildcard and regex
+// names, default_server), nested locations with every modifier,
 // inherited and overridden auth_basic, allow/deny lists, satisfy,
 // limit_except, return, rewrite, a User-Agent if, index and try_files redirects,
 // error_page, and a glob include (with a dot-file nginx must skip).
@@ -50,6 +51,11 @@ func generateNginxConfig(seed uint64) nginxGenConfig {
 	}
 	g.server("example.org", false)
 	g.server("other.example", g.chance(2))
+	if g.chance(2) {
+		// Wildcard and regex names: www.example.org and api7.example.net
+		// come here, example.org itself does not.
+		g.server(`*.example.org ~^api\d+\.example\.net$`, false)
+	}
 	g.line(0, "}")
 	files := map[string]string{
 		// A glob include, and a dot-file beside it that nginx skips.

@@ -114,7 +114,7 @@ func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
 
 	failed := 0
 	for _, agent := range []string{nginxTestAgent, nginxBingbot} {
-		for _, host := range []string{"example.org", "other.example", "unknown.test"} {
+		for _, host := range []string{"example.org", "other.example", "unknown.test", "www.example.org", "api7.example.net"} {
 			for _, target := range nginxGenURLs {
 				real, err := nginxRawStatus(addr, host, target, agent)
 				require.NoError(t, err, "GET %s Host %s", target, host)
