@@ -117,6 +117,19 @@ func (r *ngxRegex) captures(s string) []string {
 	return out
 }
 
+// LoadNginx reads the config at path and builds its evaluator.
+func LoadNginx(path string) (*Nginx, error) {
+	nodes, err := ReadNginx(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := NewNginx(nodes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, nil
+}
+
 // NewNginx builds the evaluator from ReadNginx's nodes. Server blocks are
 // taken from inside http, or from the top level for a config fragment such
 // as a sites-enabled file.

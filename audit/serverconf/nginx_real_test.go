@@ -104,9 +104,7 @@ func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
 	srv := realserver.Nginx(t, tmpl, site)
 
 	conf := filepath.Join(srv.Prefix, "nginx.conf")
-	nodes, err := ReadNginx(conf)
-	require.NoError(t, err)
-	ev, err := NewNginx(nodes)
+	ev, err := LoadNginx(conf)
 	require.NoError(t, err)
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	_, portText, _ := net.SplitHostPort(addr)

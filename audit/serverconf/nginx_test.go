@@ -15,9 +15,7 @@ const nginxTestAgent = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.goog
 func loadNginx(t testing.TB, conf string) *Nginx {
 	t.Helper()
 	dir := writeNginxFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
-	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
-	require.NoError(t, err)
-	n, err := NewNginx(nodes)
+	n, err := LoadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
 	return n
 }
