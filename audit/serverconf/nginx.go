@@ -19,7 +19,7 @@ import (
 type Nginx struct {
 	http    *Node // nil when the config is a bare list of server blocks
 	servers []*ngxServer
-	notes   []string // config-wide doubts, added to every verdict
+	maps    map[string]*Node // map blocks by the variable they define
 }
 
 var _ Evaluator = (*Nginx)(nil)
@@ -67,9 +67,9 @@ type ngxRegex struct {
 	pcre *regexp2.Regexp
 }
 
-// regexTimeout bounds one backtracking match; a pattern that needs longer
+// nginxRegexTimeout bounds one backtracking match; a pattern that needs longer
 // is reported as not matching, with a note.
-const regexTimeout = 100 * time.Millisecond
+const nginxRegexTimeout = 100 * time.Millisecond
 
 func compileNginxRegex(pattern string, caseless bool) (*ngxRegex, error) {
 	p := pattern
@@ -87,7 +87,7 @@ func compileNginxRegex(pattern string, caseless bool) (*ngxRegex, error) {
 	if err != nil {
 		return nil, err
 	}
-	re.MatchTimeout = regexTimeout
+	re.MatchTimeout = nginxRegexTimeout
 	return &ngxRegex{pcre: re}, nil
 }
 
@@ -117,19 +117,35 @@ func (r *ngxRegex) captures(s string) []string {
 	return out
 }
 
+// LoadNginx reads the config at path and builds its evaluator.
+func LoadNginx(path string) (*Nginx, error) {
+	nodes, err := ReadNginx(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := NewNginx(nodes)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return n, nil
+}
+
 // NewNginx builds the evaluator from ReadNginx's nodes. Server blocks are
 // taken from inside http, or from the top level for a config fragment such
 // as a sites-enabled file.
 func NewNginx(nodes []*Node) (*Nginx, error) {
-	n := &Nginx{}
+	n := &Nginx{maps: map[string]*Node{}}
 	var serverNodes []*Node
 	for _, top := range nodes {
 		switch top.Name {
 		case "http":
 			n.http = top
 			for _, c := range top.Children {
-				if c.Name == "server" {
+				switch {
+				case c.Name == "server":
 					serverNodes = append(serverNodes, c)
+				case c.Name == "map" && len(c.Args) == 2 && strings.HasPrefix(c.Args[1], "$"):
+					n.maps[strings.Trim(c.Args[1][1:], "{}")] = c
 				}
 			}
 		case "server":
@@ -154,7 +170,7 @@ func (n *Nginx) newServer(sn *Node) (*ngxServer, error) {
 	for _, c := range sn.Children {
 		switch c.Name {
 		case "listen":
-			l, err := parseListen(c)
+			l, err := parseNginxListen(c)
 			if err != nil {
 				return nil, err
 			}
@@ -163,7 +179,7 @@ func (n *Nginx) newServer(sn *Node) (*ngxServer, error) {
 			}
 		case "server_name":
 			for _, a := range c.Args {
-				name, err := parseServerName(a)
+				name, err := parseNginxServerName(a)
 				if err != nil {
 					return nil, &ParseError{File: c.File, Line: c.Line, Problem: fmt.Sprintf("server_name %s: %v", a, err)}
 				}
@@ -242,9 +258,9 @@ func (n *Nginx) newLocations(s *ngxServer, block *Node, parent *ngxLoc) ([]*ngxL
 	return out, nil
 }
 
-// parseListen reads the address and port of a listen directive; a unix
+// parseNginxListen reads the address and port of a listen directive; a unix
 // socket listen is skipped (nil).
-func parseListen(c *Node) (*ngxListen, error) {
+func parseNginxListen(c *Node) (*ngxListen, error) {
 	if len(c.Args) == 0 {
 		return nil, &ParseError{File: c.File, Line: c.Line, Problem: "listen needs an address"}
 	}
@@ -279,7 +295,7 @@ func parseListen(c *Node) (*ngxListen, error) {
 	return l, nil
 }
 
-func parseServerName(a string) (ngxName, error) {
+func parseNginxServerName(a string) (ngxName, error) {
 	switch {
 	case strings.HasPrefix(a, "~"):
 		re, err := compileNginxRegex(a[1:], false)
@@ -331,7 +347,7 @@ func (n *Nginx) selectServer(host string, port int) (*ngxServer, []string) {
 	if seenAddr[host] {
 		addr = host
 	} else if len(addrs) > 1 {
-		notes = append(notes, fmt.Sprintf("several addresses listen on port %d; assumed %s", port, orAny(addr)))
+		notes = append(notes, fmt.Sprintf("several addresses listen on port %d; assumed %s", port, ngxOrAny(addr)))
 	}
 	var group []*ngxServer
 	var def *ngxServer
@@ -353,26 +369,12 @@ func (n *Nginx) selectServer(host string, port int) (*ngxServer, []string) {
 			}
 		}
 	}
-	best, bestLen := (*ngxServer)(nil), 0
-	for _, s := range group {
-		for _, nm := range s.names {
-			if nm.leading != "" && strings.HasSuffix(host, nm.leading) && len(nm.leading) > bestLen {
-				best, bestLen = s, len(nm.leading)
-			}
+	// The longest matching wildcard wins: leading ("*.example.org") first,
+	// then trailing ("www.*").
+	for _, leading := range []bool{true, false} {
+		if best := ngxLongestWildcard(group, host, leading); best != nil {
+			return best, notes
 		}
-	}
-	if best != nil {
-		return best, notes
-	}
-	for _, s := range group {
-		for _, nm := range s.names {
-			if nm.trailing != "" && strings.HasPrefix(host, nm.trailing) && len(nm.trailing) > bestLen {
-				best, bestLen = s, len(nm.trailing)
-			}
-		}
-	}
-	if best != nil {
-		return best, notes
 	}
 	for _, s := range group {
 		for _, nm := range s.names {
@@ -389,21 +391,38 @@ func (n *Nginx) selectServer(host string, port int) (*ngxServer, []string) {
 	return group[0], notes
 }
 
-func orAny(addr string) string {
+func ngxLongestWildcard(group []*ngxServer, host string, leading bool) *ngxServer {
+	var best *ngxServer
+	bestLen := 0
+	for _, s := range group {
+		for _, nm := range s.names {
+			w, ok := nm.trailing, strings.HasPrefix(host, nm.trailing)
+			if leading {
+				w, ok = nm.leading, strings.HasSuffix(host, nm.leading)
+			}
+			if w != "" && ok && len(w) > bestLen {
+				best, bestLen = s, len(w)
+			}
+		}
+	}
+	return best
+}
+
+func ngxOrAny(addr string) string {
 	if addr == "" {
 		return "*"
 	}
 	return addr
 }
 
-// findLocation picks the location for uri among one level's locations as
+// findNginxLocation picks the location for uri among one level's locations as
 // ngx_http_core_find_location does: an exact "=" match stops; otherwise the
 // longest prefix is taken and its nested locations searched; then, unless
 // that prefix is "^~", this level's regexes run in file order and the
 // first match (searched for nested locations in turn) wins. A nested "^~"
 // only stops its own parent's regexes. done reports an exact or regex match,
 // which ends the search at every outer level.
-func findLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []string) {
+func findNginxLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []string) {
 	for _, l := range locs {
 		if l.mod == "=" && l.name == uri {
 			return l, true, nil
@@ -417,7 +436,7 @@ func findLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []s
 	}
 	sel = best
 	if best != nil {
-		sub, subDone, subNotes := findLocation(best.children, uri)
+		sub, subDone, subNotes := findNginxLocation(best.children, uri)
 		notes = append(notes, subNotes...)
 		if subDone {
 			return sub, true, notes
@@ -438,7 +457,7 @@ func findLocation(locs []*ngxLoc, uri string) (sel *ngxLoc, done bool, notes []s
 			notes = append(notes, fmt.Sprintf("the regex of %s at %s could not be run to the end; taken as not matching", l.label, l.node.Pos()))
 		}
 		if m {
-			sub, _, subNotes := findLocation(l.children, uri)
+			sub, _, subNotes := findNginxLocation(l.children, uri)
 			notes = append(notes, subNotes...)
 			if sub != nil {
 				return sub, true, notes

@@ -17,53 +17,53 @@ import (
 // The client's address is unknown: the verdict is the one an address that
 // no specific allow/deny rule names gets, and it is "depends" (with the
 // rule named) when an address a rule names would get something else.
-func (n *Nginx) accessPhase(r *ngxRequest, loc *ngxLoc) *stopAt {
+func (n *Nginx) accessPhase(r *ngxRequest, loc *ngxLoc) *ngxStop {
 	levels, labels := n.levels(r, loc)
 	levels, labels = n.limitExcept(r, loc, levels, labels)
-	a := accessConf{levels: levels, labels: labels}
-	a.rules, _ = innermostLevel(levels, "allow", "deny")
-	if s := innermost(levels, "satisfy"); len(s) > 0 {
+	a := ngxAccessConf{levels: levels, labels: labels}
+	a.rules, _ = ngxInnermostLevel(levels, "allow", "deny")
+	if s := ngxInnermost(levels, "satisfy"); len(s) > 0 {
 		last := s[len(s)-1]
 		a.any = len(last.Args) > 0 && last.Args[0] == "any"
 	}
-	if ab := innermost(levels, "auth_basic"); len(ab) > 0 {
+	if ab := ngxInnermost(levels, "auth_basic"); len(ab) > 0 {
 		a.basic = ab[len(ab)-1]
 	}
-	if uf := innermost(levels, "auth_basic_user_file"); len(uf) > 0 {
+	if uf := ngxInnermost(levels, "auth_basic_user_file"); len(uf) > 0 {
 		a.userFile = uf[len(uf)-1]
 	}
-	if ar := innermost(levels, "auth_request"); len(ar) > 0 {
+	if ar := ngxInnermost(levels, "auth_request"); len(ar) > 0 {
 		a.authRequest = ar[len(ar)-1]
 	}
 	if a.basic != nil && len(a.basic.Args) > 0 && strings.Contains(a.basic.Args[0], "$") {
-		r.note(fmt.Sprintf("%s at %s: the realm is a variable; a value of \"off\" would turn auth off", directiveText(a.basic), a.basic.Pos()))
+		r.note(fmt.Sprintf("%s at %s: the realm is a variable; a value of \"off\" would turn auth off", ngxDirectiveText(a.basic), a.basic.Pos()))
 		r.verdict.Certainty = Uncertain
 	}
 
 	outside := a.decide(-1)
 	for i, rule := range a.rules {
-		if ruleArg(rule) == "all" {
+		if ngxRuleArg(rule) == "all" {
 			break
 		}
 		inside := a.decide(i)
-		if sameAccess(inside, outside) {
+		if ngxSameAccess(inside, outside) {
 			continue
 		}
-		r.note(fmt.Sprintf("%s at %s: a client it names gets %s", directiveText(rule), rule.Pos(), accessText(inside)))
-		r.dependOn(&stopAt{mech: "ip-rule", by: rule, context: a.labelOf(rule)})
+		r.note(fmt.Sprintf("%s at %s: a client it names gets %s", ngxDirectiveText(rule), rule.Pos(), ngxAccessText(inside)))
+		r.dependOn(&ngxStop{mech: "ip-rule", by: rule, context: a.labelOf(rule)})
 		return outside
 	}
 	return outside
 }
 
 // dependOn records the first rule the answer depends on.
-func (r *ngxRequest) dependOn(st *stopAt) {
+func (r *ngxRequest) dependOn(st *ngxStop) {
 	if r.depends == nil {
 		r.depends = st
 	}
 }
 
-type accessConf struct {
+type ngxAccessConf struct {
 	levels      []*Node
 	labels      []string
 	rules       []*Node // allow/deny of the innermost level that has any
@@ -75,30 +75,30 @@ type accessConf struct {
 
 // decide runs the access handlers for a client that the rule at index
 // client names (and no earlier one); -1 is a client no specific rule names.
-func (a *accessConf) decide(client int) *stopAt {
-	var ip *stopAt
+func (a *ngxAccessConf) decide(client int) *ngxStop {
+	var ip *ngxStop
 	ipOK := false
 	for i, rule := range a.rules {
-		if ruleArg(rule) != "all" && i != client {
+		if ngxRuleArg(rule) != "all" && i != client {
 			continue
 		}
 		if rule.Name == "allow" {
 			ipOK = true
 		} else {
-			ip = &stopAt{status: 403, outcome: OutcomeDeny, mech: "ip-rule", by: rule, context: a.labelOf(rule)}
+			ip = &ngxStop{status: 403, outcome: OutcomeDeny, mech: "ip-rule", by: rule, context: a.labelOf(rule)}
 		}
 		break
 	}
-	var basic *stopAt
+	var basic *ngxStop
 	if a.basic != nil && a.userFile != nil && len(a.basic.Args) > 0 && a.basic.Args[0] != "off" {
-		basic = &stopAt{status: 401, outcome: OutcomeAuth, mech: "basic", realm: a.basic.Args[0], by: a.basic, context: a.labelOf(a.basic)}
+		basic = &ngxStop{status: 401, outcome: OutcomeAuth, mech: "basic", realm: a.basic.Args[0], by: a.basic, context: a.labelOf(a.basic)}
 	}
-	var ar *stopAt
+	var ar *ngxStop
 	if a.authRequest != nil && len(a.authRequest.Args) > 0 && a.authRequest.Args[0] != "off" {
-		ar = &stopAt{status: 0, outcome: OutcomeUnsupported, mech: "auth_request", by: a.authRequest, context: a.labelOf(a.authRequest)}
+		ar = &ngxStop{status: 0, outcome: OutcomeUnsupported, mech: "auth_request", by: a.authRequest, context: a.labelOf(a.authRequest)}
 	}
 	if !a.any {
-		for _, st := range []*stopAt{ip, basic, ar} {
+		for _, st := range []*ngxStop{ip, basic, ar} {
 			if st != nil {
 				return st
 			}
@@ -125,7 +125,7 @@ func (n *Nginx) limitExcept(r *ngxRequest, loc *ngxLoc, levels []*Node, labels [
 		return levels, labels
 	}
 	last := len(labels) - 1
-	return append(levels, le), append(labels, labels[last]+" > "+directiveText(le))
+	return append(levels, le), append(labels, labels[last]+" > "+ngxDirectiveText(le))
 }
 
 // limitExceptFor is loc's limit_except block when it applies to the
@@ -134,7 +134,7 @@ func limitExceptFor(r *ngxRequest, loc *ngxLoc) *Node {
 	if loc == nil {
 		return nil
 	}
-	le := lastDirective(loc.node, "limit_except")
+	le := ngxLastDirective(loc.node, "limit_except")
 	if le == nil || slices.Contains(le.Args, r.method) || r.method == "HEAD" && slices.Contains(le.Args, "GET") {
 		return nil
 	}
@@ -142,7 +142,7 @@ func limitExceptFor(r *ngxRequest, loc *ngxLoc) *Node {
 }
 
 // labelOf is the context of the level that holds d.
-func (a *accessConf) labelOf(d *Node) string {
+func (a *ngxAccessConf) labelOf(d *Node) string {
 	for i, lvl := range a.levels {
 		if slices.Contains(lvl.Children, d) {
 			return a.labels[i]
@@ -151,21 +151,21 @@ func (a *accessConf) labelOf(d *Node) string {
 	return ""
 }
 
-func ruleArg(rule *Node) string {
+func ngxRuleArg(rule *Node) string {
 	if len(rule.Args) == 0 {
 		return ""
 	}
 	return rule.Args[0]
 }
 
-func sameAccess(a, b *stopAt) bool {
+func ngxSameAccess(a, b *ngxStop) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
 	return a.status == b.status && a.outcome == b.outcome
 }
 
-func accessText(st *stopAt) string {
+func ngxAccessText(st *ngxStop) string {
 	if st == nil {
 		return "through"
 	}

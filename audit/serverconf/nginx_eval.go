@@ -2,13 +2,14 @@ package serverconf
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 )
 
-// maxInternalRedirects is nginx's own bound (NGX_HTTP_MAX_URI_CHANGES); past
+// nginxMaxRedirects is nginx's own bound (NGX_HTTP_MAX_URI_CHANGES); past
 // it nginx answers 500.
-const maxInternalRedirects = 10
+const nginxMaxRedirects = 10
 
 // ngxRequest is one request as it moves through the phases.
 type ngxRequest struct {
@@ -26,19 +27,23 @@ type ngxRequest struct {
 	// depends is the first rule that makes the answer depend on what the
 	// request does not tell (an if on an unknown variable, an address
 	// rule): the verdict's outcome is then "depends".
-	depends *stopAt
-	// decided is the outcome of the last finish, before "depends" was
-	// applied.
-	decided Outcome
+	depends *ngxStop
 	// special: the last answer went out as nginx's special response (an
 	// error or redirect status without a body of its own), which replaces
 	// the status of an error page being served.
 	special bool
+	// vars are the config's set variables; maps its http-level maps by
+	// the variable they define.
+	vars     map[string]ngxVar
+	maps     map[string]*Node
+	mapDepth int
 }
 
-// Evaluate decides what an anonymous request gets.
+// Evaluate decides what an anonymous request gets. It only reads the
+// evaluator, so one Nginx may serve concurrent calls.
 func (n *Nginx) Evaluate(req Request) Verdict {
-	r := &ngxRequest{req: req, method: strings.ToUpper(req.Method), rawURI: req.Path}
+	req = absoluteFormTarget(req)
+	r := &ngxRequest{req: req, method: strings.ToUpper(req.Method), rawURI: req.Path, maps: n.maps}
 	if r.method == "" {
 		r.method = "GET"
 	}
@@ -49,7 +54,6 @@ func (n *Nginx) Evaluate(req Request) Verdict {
 	r.verdict = Verdict{Certainty: Certain}
 	srv, notes := n.selectServer(req.Host, port)
 	r.note(notes...)
-	r.note(n.notes...)
 	if srv == nil {
 		r.note(fmt.Sprintf("no server block listens on port %d", port))
 		r.verdict.Certainty = Uncertain
@@ -64,6 +68,32 @@ func (n *Nginx) Evaluate(req Request) Verdict {
 		return r.finish(400, OutcomeOpen, "", "", nil, "")
 	}
 	return n.run(r, uri, true)
+}
+
+// absoluteFormTarget turns "http://host/path" into its path, the host
+// taking the place of Host as nginx does; an empty target is "/".
+func absoluteFormTarget(req Request) Request {
+	if req.Path == "" {
+		req.Path = "/"
+		return req
+	}
+	lower := strings.ToLower(req.Path)
+	if !strings.HasPrefix(lower, "http://") && !strings.HasPrefix(lower, "https://") {
+		return req
+	}
+	u, err := url.Parse(req.Path)
+	if err != nil {
+		return req
+	}
+	req.Host = u.Hostname()
+	req.Path = u.EscapedPath()
+	if req.Path == "" {
+		req.Path = "/"
+	}
+	if u.RawQuery != "" {
+		req.Path += "?" + u.RawQuery
+	}
+	return req
 }
 
 func (r *ngxRequest) note(notes ...string) {
@@ -84,7 +114,6 @@ func (r *ngxRequest) redirectLoop() Verdict {
 
 // finish fills the verdict's answer.
 func (r *ngxRequest) finish(status int, outcome Outcome, mech, realm string, by *Node, context string) Verdict {
-	r.decided = outcome
 	if r.depends != nil {
 		outcome = OutcomeDepends
 		if by == nil {
@@ -97,7 +126,7 @@ func (r *ngxRequest) finish(status int, outcome Outcome, mech, realm string, by 
 	r.verdict.Realm = realm
 	r.verdict.DecidedBy = nil
 	if by != nil {
-		r.verdict.DecidedBy = &Ref{File: by.File, Line: by.Line, Directive: directiveText(by), Context: context}
+		r.verdict.DecidedBy = &Ref{File: by.File, Line: by.Line, Directive: ngxDirectiveText(by), Context: context}
 	}
 	return r.verdict
 }
@@ -121,7 +150,7 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 		} else {
 			r.verdict.Redirects = append(r.verdict.Redirects, Redirect{URI: uri, Selected: sel})
 		}
-		if first && loc != nil && hasDirective(loc.node, "internal") {
+		if first && loc != nil && ngxHasDirective(loc.node, "internal") {
 			r.note(fmt.Sprintf("%s at %s is internal: a request from outside gets 404", loc.label, loc.node.Pos()))
 			return r.finish(404, OutcomeOpen, "", "", nil, "")
 		}
@@ -133,7 +162,7 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 			}
 			if res.uri != uri && !res.brk {
 				// "rewrite ... last" or a changed URI: find the location again.
-				if r.redirects++; r.redirects > maxInternalRedirects {
+				if r.redirects++; r.redirects > nginxMaxRedirects {
 					return r.redirectLoop()
 				}
 				uri, first = res.uri, false
@@ -155,14 +184,14 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 func (n *Nginx) rewriteBlockOf(r *ngxRequest, loc *ngxLoc) (*Node, []string) {
 	ctx := n.contextOf(r, loc)
 	if le := limitExceptFor(r, loc); le != nil {
-		return le, append(ctx, directiveText(le))
+		return le, append(ctx, ngxDirectiveText(le))
 	}
 	return loc.node, ctx
 }
 
 // locate finds the location for uri in the request's server.
 func (n *Nginx) locate(r *ngxRequest, uri string) (*ngxLoc, []string) {
-	loc, _, notes := findLocation(r.srv.locs, uri)
+	loc, _, notes := findNginxLocation(r.srv.locs, uri)
 	return loc, notes
 }
 
@@ -203,8 +232,8 @@ func (n *Nginx) levels(r *ngxRequest, loc *ngxLoc) ([]*Node, []string) {
 	return nodes, labels
 }
 
-// stopAt is a status decided by a directive.
-type stopAt struct {
+// ngxStop is a status decided by a directive.
+type ngxStop struct {
 	status  int
 	outcome Outcome
 	mech    string
@@ -219,7 +248,7 @@ type stopAt struct {
 
 // answer turns a stop into the verdict, following error_page for error
 // statuses.
-func (n *Nginx) answer(r *ngxRequest, st *stopAt, loc *ngxLoc) Verdict {
+func (n *Nginx) answer(r *ngxRequest, st *ngxStop, loc *ngxLoc) Verdict {
 	r.special = st.status >= 300 && (!st.hasBody || st.location != "")
 	if st.status >= 400 && !st.hasBody && !r.errorPage {
 		if v, ok := n.errorPage(r, st, loc); ok {
@@ -230,9 +259,9 @@ func (n *Nginx) answer(r *ngxRequest, st *stopAt, loc *ngxLoc) Verdict {
 }
 
 // errorPage applies the error_page that covers st.status in loc, if any.
-func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool) {
+func (n *Nginx) errorPage(r *ngxRequest, st *ngxStop, loc *ngxLoc) (Verdict, bool) {
 	nodes, _ := n.levels(r, loc)
-	pages := innermost(nodes, "error_page")
+	pages := ngxInnermost(nodes, "error_page")
 	code := strconv.Itoa(st.status)
 	for _, ep := range pages {
 		if len(ep.Args) < 2 {
@@ -255,7 +284,7 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 		if !found {
 			continue
 		}
-		r.note(fmt.Sprintf("%s at %s answers the %d", directiveText(ep), ep.Pos(), st.status))
+		r.note(fmt.Sprintf("%s at %s answers the %d", ngxDirectiveText(ep), ep.Pos(), st.status))
 		if !strings.HasPrefix(target, "/") && !strings.HasPrefix(target, "@") {
 			// An external redirect: 302 unless a redirect code is given.
 			status := 302
@@ -268,15 +297,16 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 		if oc, err := strconv.Atoi(override); err == nil {
 			status = oc
 		}
-		// The target is served by an internal redirect (as GET); it cannot
-		// change the status unless "=" alone asks for the target's own.
+		// The target is served by an internal redirect (as GET); the status
+		// stays the error's (or the override's) unless "=" alone asks for
+		// the target's own.
 		method := r.method
 		r.errorPage, r.method, r.special = true, "GET", false
 		var inner Verdict
 		if strings.HasPrefix(target, "@") {
 			inner = n.runNamed(r, target, r.uri)
 		} else {
-			inner = n.run(r, target, false)
+			inner = n.internalRedirect(r, target)
 		}
 		r.errorPage, r.method = false, method
 		if r.special {
@@ -299,7 +329,7 @@ func (n *Nginx) errorPage(r *ngxRequest, st *stopAt, loc *ngxLoc) (Verdict, bool
 // try_files: no location search, its own rewrite, access and content
 // phases, with the URI unchanged.
 func (n *Nginx) runNamed(r *ngxRequest, name, uri string) Verdict {
-	if r.redirects++; r.redirects > maxInternalRedirects {
+	if r.redirects++; r.redirects > nginxMaxRedirects {
 		return r.redirectLoop()
 	}
 	r.uri = uri
@@ -329,9 +359,9 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 	if loc != nil {
 		block = loc.node
 	}
-	if tf := lastDirective(block, "try_files"); tf != nil && len(tf.Args) >= 2 {
+	if tf := ngxLastDirective(block, "try_files"); tf != nil && len(tf.Args) >= 2 {
 		fallback := tf.Args[len(tf.Args)-1]
-		r.note(fmt.Sprintf("%s at %s: assumed that none of the files before %s exists", directiveText(tf), tf.Pos(), fallback))
+		r.note(fmt.Sprintf("%s at %s: assumed that none of the files before %s exists", ngxDirectiveText(tf), tf.Pos(), fallback))
 		switch {
 		case strings.HasPrefix(fallback, "="):
 			code, err := strconv.Atoi(fallback[1:])
@@ -340,24 +370,24 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 				return r.finish(200, OutcomeOpen, "", "", nil, "")
 			}
 			ctx := strings.Join(n.contextOf(r, loc), " > ")
-			return n.answer(r, &stopAt{status: code, outcome: OutcomeReturn, mech: "try_files", by: tf, context: ctx}, loc)
+			return n.answer(r, &ngxStop{status: code, outcome: OutcomeReturn, mech: "try_files", by: tf, context: ctx}, loc)
 		case strings.HasPrefix(fallback, "@"):
 			return n.runNamed(r, fallback, uri)
 		default:
 			target, known := expandNginxVars(fallback, r, uri)
 			if !known {
-				r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", directiveText(tf), tf.Pos()))
+				r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", ngxDirectiveText(tf), tf.Pos()))
 				r.verdict.Certainty = Uncertain
 			}
 			return n.internalRedirect(r, target)
 		}
 	}
-	if hasContentHandler(block) || !strings.HasSuffix(uri, "/") {
+	if ngxHasContentHandler(block) || !strings.HasSuffix(uri, "/") {
 		return r.finish(200, OutcomeOpen, "", "", nil, "")
 	}
 	nodes, _ := n.levels(r, loc)
 	names := []string{"index.html"}
-	if idx := innermost(nodes, "index"); len(idx) > 0 {
+	if idx := ngxInnermost(nodes, "index"); len(idx) > 0 {
 		names = nil
 		for _, d := range idx {
 			names = append(names, d.Args...)
@@ -372,14 +402,12 @@ func (n *Nginx) contentPhase(r *ngxRequest, loc *ngxLoc, uri string) Verdict {
 	if !strings.HasPrefix(target, "/") {
 		target = uri + target
 	}
-	if len(names) > 1 {
-		r.note(fmt.Sprintf("index: assumed %s exists", target))
-	}
+	r.note(fmt.Sprintf("index: assumed %s exists", target))
 	return n.internalRedirect(r, target)
 }
 
 func (n *Nginx) internalRedirect(r *ngxRequest, target string) Verdict {
-	if r.redirects++; r.redirects > maxInternalRedirects {
+	if r.redirects++; r.redirects > nginxMaxRedirects {
 		return r.redirectLoop()
 	}
 	if i := strings.IndexByte(target, '?'); i >= 0 {
@@ -388,9 +416,9 @@ func (n *Nginx) internalRedirect(r *ngxRequest, target string) Verdict {
 	return n.run(r, target, false)
 }
 
-// hasContentHandler: directives that serve the request themselves, so
+// ngxHasContentHandler: directives that serve the request themselves, so
 // index is never consulted.
-func hasContentHandler(block *Node) bool {
+func ngxHasContentHandler(block *Node) bool {
 	for _, c := range block.Children {
 		switch c.Name {
 		case "proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass", "memcached_pass",
@@ -401,11 +429,11 @@ func hasContentHandler(block *Node) bool {
 	return false
 }
 
-func hasDirective(block *Node, name string) bool {
-	return lastDirective(block, name) != nil
+func ngxHasDirective(block *Node, name string) bool {
+	return ngxLastDirective(block, name) != nil
 }
 
-func lastDirective(block *Node, name string) *Node {
+func ngxLastDirective(block *Node, name string) *Node {
 	var found *Node
 	for _, c := range block.Children {
 		if c.Name == name {
@@ -415,16 +443,16 @@ func lastDirective(block *Node, name string) *Node {
 	return found
 }
 
-// innermost returns the directives called name of the innermost level
+// ngxInnermost returns the directives called name of the innermost level
 // that has any: nginx's merge for list settings (allow/deny, error_page,
 // index).
-func innermost(levels []*Node, names ...string) []*Node {
-	found, _ := innermostLevel(levels, names...)
+func ngxInnermost(levels []*Node, names ...string) []*Node {
+	found, _ := ngxInnermostLevel(levels, names...)
 	return found
 }
 
-// innermostLevel is innermost with the index of the level it came from.
-func innermostLevel(levels []*Node, names ...string) ([]*Node, int) {
+// ngxInnermostLevel is ngxInnermost with the index of the level it came from.
+func ngxInnermostLevel(levels []*Node, names ...string) ([]*Node, int) {
 	for i := len(levels) - 1; i >= 0; i-- {
 		var found []*Node
 		for _, c := range levels[i].Children {
@@ -441,9 +469,9 @@ func innermostLevel(levels []*Node, names ...string) ([]*Node, int) {
 	return nil, -1
 }
 
-// directiveText writes a directive as it would appear in the config,
+// ngxDirectiveText writes a directive as it would appear in the config,
 // without its block.
-func directiveText(n *Node) string {
+func ngxDirectiveText(n *Node) string {
 	parts := []string{n.Name}
 	for _, a := range n.Args {
 		if a == "" || strings.ContainsAny(a, " \t\"'{};") {

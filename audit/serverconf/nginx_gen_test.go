@@ -7,7 +7,8 @@ import (
 )
 
 // nginxGen writes random valid nginx configs for the differential test:
-// two server blocks on one port, nested locations with every modifier,
+// two or three server blocks on one port (exact, wildcard and regex
+// names, default_server), nested locations with every modifier,
 // inherited and overridden auth_basic, allow/deny lists, satisfy,
 // limit_except, return, rewrite, a User-Agent if, index and try_files redirects,
 // error_page, and a glob include (with a dot-file nginx must skip).
@@ -18,6 +19,10 @@ type nginxGen struct {
 	rnd *rand.Rand
 	b   strings.Builder
 }
+
+// nginxHiddenInclude is a dot-file beside the included files: nginx skips
+// it, and so must the reader, or /hidden/ would answer 418.
+const nginxHiddenInclude = "location /hidden/ { return 418; }\n"
 
 // nginxGenConfig is one generated config.
 type nginxGenConfig struct {
@@ -38,17 +43,24 @@ func generateNginxConfig(seed uint64) nginxGenConfig {
 		g.line(1, fmt.Sprintf("%s_temp_path {{PREFIX}}/%s;", p, p))
 	}
 	g.line(1, "default_type text/html;")
+	g.line(1, "map $http_user_agent $is_bot { default 0; ~*googlebot 1; }")
+	g.line(1, "map $http_user_agent $is_bing { default 0; \"~bingbot\" 1; }")
 	if g.chance(4) {
 		g.line(1, `auth_basic "Whole Site";`)
 		g.line(1, "auth_basic_user_file {{PREFIX}}/htpasswd;")
 	}
 	g.server("example.org", false)
 	g.server("other.example", g.chance(2))
+	if g.chance(2) {
+		// Wildcard and regex names: www.example.org and api7.example.net
+		// come here, example.org itself does not.
+		g.server(`*.example.org ~^api\d+\.example\.net$`, false)
+	}
 	g.line(0, "}")
 	files := map[string]string{
 		// A glob include, and a dot-file beside it that nginx skips.
 		"_inc/extra.conf":   "location /inc/ {\n    " + g.pick(`auth_basic "Included";`, "deny all;", "return 302 /blog/;", "allow all;") + "\n}\n",
-		"_inc/.hidden.conf": "location /hidden/ { return 418; }\n",
+		"_inc/.hidden.conf": nginxHiddenInclude,
 	}
 	return nginxGenConfig{Template: g.b.String(), Files: files}
 }
@@ -91,9 +103,9 @@ func (g *nginxGen) server(name string, defaultServer bool) {
 
 // prefixes are the prefix locations to draw from; nested ones extend
 // their parent's.
-var genPrefixes = []string{"/", "/a/", "/a/b/", "/blog/", "/blog/private/", "/admin/", "/img/", "/exact", "/inc"}
+var nginxGenPrefixes = []string{"/", "/a/", "/a/b/", "/blog/", "/blog/private/", "/admin/", "/img/", "/exact", "/inc"}
 
-var genRegexes = []string{
+var nginxGenRegexes = []string{
 	`~ \.css$`, `~* \.png$`, `~ ^/blog/.*\.html$`, `~* ^/admin`, `~ /b/`, `~ \.html$`, `~* /PRIVATE/`,
 	// PCRE only (lookahead): Go's regexp refuses it.
 	`~ ^/(?!blog/)\w+/x\.html$`,
@@ -108,7 +120,7 @@ func (g *nginxGen) location(depth int, parent string, used map[string]bool, nest
 	switch g.rnd.IntN(6) {
 	case 0, 1, 2:
 		var opts []string
-		for _, p := range genPrefixes {
+		for _, p := range nginxGenPrefixes {
 			if strings.HasPrefix(p, parent) && p != parent {
 				opts = append(opts, p)
 			}
@@ -133,7 +145,7 @@ func (g *nginxGen) location(depth int, parent string, used map[string]bool, nest
 		}
 		head = "= " + opts[g.rnd.IntN(len(opts))]
 	default:
-		head = genRegexes[g.rnd.IntN(len(genRegexes))]
+		head = nginxGenRegexes[g.rnd.IntN(len(nginxGenRegexes))]
 	}
 	// nginx refuses a second location with the same name at one level,
 	// whatever its modifier between prefix and ^~.
@@ -180,10 +192,14 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 			}
 		case 5:
 			add("if", g.pick(
-				"if ($http_user_agent ~* googlebot) { return 403; }",
+				"if ($http_user_agent ~* nginxTestAgent) { return 403; }",
 				"if ($http_user_agent ~ Bingbot) { return 403; }",
+				"if ($http_user_agent ~ bingbot) { return 403; }",
 				`if ($http_user_agent ~* "bot") { return 401; }`,
 				"if ($request_method = POST) { return 405; }",
+				"if ($is_bot) { return 403; }",
+				"if ($is_bing) { return 401; }",
+				"set $gate 1;\n"+strings.Repeat("    ", depth)+"if ($gate = 1) { return 404; }",
 			))
 		case 6:
 			if !server {
@@ -211,8 +227,8 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 	}
 }
 
-// genURLs are the request targets every generated config is asked for.
-var genURLs = []string{
+// nginxGenURLs are the request targets every generated config is asked for.
+var nginxGenURLs = []string{
 	"/", "/a", "/a/", "/a/x.html", "/a/b/", "/a/b/c.css", "/A/x.html", "/A/",
 	"/a//b/c.css", "/a/./b/", "/x/../a/b/", "/%61/x.html", "/a%2Fb/c.css", "/a/b%2F..%2Fx.html",
 	"/blog/", "/blog/post.html", "/blog/private/", "/blog/private/x.png", "/BLOG/post.html", "/blog/PRIVATE/x.html",
@@ -222,12 +238,12 @@ var genURLs = []string{
 	"/blog/post.html?x=1", "/blog/private", "/a/b", "/%2e%2e/a/", "/a/%2e%2e/admin/", "/ADMIN/x.html", "/a/b/C.CSS",
 }
 
-// genSiteFiles are the files of the generated site: every directory the
+// nginxGenSiteFiles are the files of the generated site: every directory the
 // URLs name exists with an index.html, so nginx's index module redirects
 // as the evaluator assumes.
-var genSiteFiles = []string{
+var nginxGenSiteFiles = []string{
 	"index.html", "a/index.html", "a/x.html", "a/b/index.html", "a/b/c.css", "A/index.html", "A/x.html",
-	"blog/index.html", "blog/post.html", "blog/private/index.html", "blog/private/x.png",
+	"blog/index.html", "blog/post.html", "blog/b/index.html", "blog/private/index.html", "blog/private/x.png",
 	"img/x.png", "s.css", "exact/index.html", "admin/index.html", "admin/x.html",
 	"inc/index.html", "inc/x.html", "hidden/index.html", "err/403.html",
 }

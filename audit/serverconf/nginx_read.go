@@ -3,6 +3,7 @@ package serverconf
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,17 +23,9 @@ import (
 // validity is nginx -t's job anyway. Its Lua lexer is registered, or a
 // `}` inside a *_by_lua_block string would end the enclosing block.
 func ReadNginx(path string) ([]*Node, error) {
-	payload, err := crossplane.Parse(path, &crossplane.ParseOptions{
-		SkipDirectiveContextCheck: true,
-		SkipDirectiveArgsCheck:    true,
-		StopParsingOnError:        true,
-		Glob:                      globSkippingDotFiles,
-		LexOptions: crossplane.LexOptions{
-			Lexers: []crossplane.RegisterLexer{(&crossplane.Lua{}).RegisterLexer()},
-		},
-	})
+	payload, err := parseNginx(path)
 	if err != nil {
-		return nil, nginxParseError(path, err)
+		return nil, err
 	}
 	if len(payload.Config) == 0 {
 		return nil, &ParseError{File: path, Problem: "no config read"}
@@ -42,16 +35,53 @@ func ReadNginx(path string) ([]*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkTemplates(nodes); err != nil {
+	if err := nginxCheckTemplates(nodes); err != nil {
 		return nil, err
 	}
 	return nodes, nil
 }
 
-// globSkippingDotFiles is filepath.Glob without the names that start with a
+// parseNginx runs crossplane. With its argument check off, crossplane
+// v0.4.89 panics on an empty "if ()"; the panic becomes a ParseError on the
+// first file read so far that has one.
+func parseNginx(path string) (payload *crossplane.Payload, err error) {
+	opened := []string{path}
+	defer func() {
+		if p := recover(); p != nil {
+			payload = nil
+			perr := &ParseError{File: path, Problem: fmt.Sprintf("the config cannot be read: %v", p)}
+			for _, f := range opened {
+				if line, _ := nginxLineMatching(f, nginxEmptyIf); line > 0 {
+					perr.File, perr.Line, perr.Problem = f, line, "an empty if condition"
+					break
+				}
+			}
+			err = perr
+		}
+	}()
+	payload, err = crossplane.Parse(path, &crossplane.ParseOptions{
+		SkipDirectiveContextCheck: true,
+		SkipDirectiveArgsCheck:    true,
+		StopParsingOnError:        true,
+		Glob:                      nginxGlob,
+		Open: func(p string) (io.ReadCloser, error) {
+			opened = append(opened, p)
+			return os.Open(p)
+		},
+		LexOptions: crossplane.LexOptions{
+			Lexers: []crossplane.RegisterLexer{(&crossplane.Lua{}).RegisterLexer()},
+		},
+	})
+	if err != nil {
+		return nil, nginxParseError(path, err)
+	}
+	return payload, nil
+}
+
+// nginxGlob is filepath.Glob without the names that start with a
 // dot, as nginx's glob(3) call without GLOB_PERIOD skips them, unless the
 // pattern's own last element asks for a dot.
-func globSkippingDotFiles(pattern string) ([]string, error) {
+func nginxGlob(pattern string) ([]string, error) {
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
 		return nil, err
@@ -70,17 +100,24 @@ func globSkippingDotFiles(pattern string) ([]string, error) {
 
 type nginxReader struct {
 	payload *crossplane.Payload
+	nodes   int
 }
 
-// maxIncludeDepth bounds include nesting; crossplane already refuses cycles,
-// this only keeps a pathological tree from growing without end.
-const maxIncludeDepth = 32
+// Crossplane already refuses include cycles; these bounds only keep a file
+// included many times over, at many levels, from growing without end.
+const (
+	nginxMaxIncludeDepth = 32
+	nginxMaxNodes        = 500_000
+)
 
 func (r *nginxReader) walk(dirs crossplane.Directives, file string, chain []Pos) ([]*Node, error) {
 	var out []*Node
 	for _, d := range dirs {
 		if d.IsComment() {
 			continue
+		}
+		if r.nodes++; r.nodes > nginxMaxNodes {
+			return nil, &ParseError{File: file, Line: d.Line, Problem: fmt.Sprintf("the includes expand to more than %d directives", nginxMaxNodes)}
 		}
 		n := &Node{
 			Name:         d.Directive,
@@ -91,7 +128,7 @@ func (r *nginxReader) walk(dirs crossplane.Directives, file string, chain []Pos)
 			IncludedFrom: chain,
 		}
 		if d.Directive == "include" && len(d.Includes) > 0 {
-			if len(chain) >= maxIncludeDepth {
+			if len(chain) >= nginxMaxIncludeDepth {
 				return nil, &ParseError{File: file, Line: d.Line, Problem: "includes nested too deep"}
 			}
 			inner := append(append([]Pos(nil), chain...), n.Pos())
@@ -133,7 +170,7 @@ func nginxParseError(mainFile string, err error) error {
 		if perr.Line != nil {
 			line = *perr.Line
 		}
-		if tl, text := templateLineInFile(file); tl > 0 {
+		if tl, text := nginxTemplateLine(file); tl > 0 {
 			return &ParseError{File: file, Line: tl, Problem: fmt.Sprintf("%q looks like an unrendered template placeholder; render the template first (nginx would fail: %s)", text, perr.What)}
 		}
 		return &ParseError{File: file, Line: line, Problem: perr.What}
@@ -145,41 +182,49 @@ func nginxParseError(mainFile string, err error) error {
 }
 
 var (
-	// mustachePlaceholder is {{NAME}} as Jinja, Go templates, Helm and
+	// nginxMustache is {{NAME}} as Jinja, Go templates, Helm and
 	// mustache write it.
-	mustachePlaceholder = regexp.MustCompile(`\{\{[^{}]*\}\}`)
-	// envPlaceholder is ${NAME} or $NAME in capitals, as envsubst and
+	nginxMustache = regexp.MustCompile(`\{\{[^{}]*\}\}`)
+	// nginxEnvPlaceholder is ${NAME} or $NAME in capitals, as envsubst and
 	// docker entrypoints fill it; nginx's own variables are lower case.
-	envPlaceholder = regexp.MustCompile(`\$\{?[A-Z][A-Z0-9_]+\}?`)
+	nginxEnvPlaceholder = regexp.MustCompile(`\$\{?[A-Z][A-Z0-9_]+\}?`)
+	// nginxEmptyIf is "if ()", which crossplane cannot read.
+	nginxEmptyIf = regexp.MustCompile(`\bif\s*\(\s*\)`)
 )
 
-// templateLineInFile finds the first line of file outside comments that
-// carries a template placeholder.
-func templateLineInFile(file string) (int, string) {
+// nginxTemplateLine finds the first line of file that carries a template
+// placeholder.
+func nginxTemplateLine(file string) (int, string) {
+	if line, text := nginxLineMatching(file, nginxMustache); line > 0 {
+		return line, text
+	}
+	return nginxLineMatching(file, nginxEnvPlaceholder)
+}
+
+// nginxLineMatching finds the first line of file, outside comment lines,
+// where re matches.
+func nginxLineMatching(file string, re *regexp.Regexp) (int, string) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return 0, ""
 	}
 	for i, line := range strings.Split(string(data), "\n") {
-		if j := strings.Index(line, "#"); j >= 0 && strings.HasPrefix(strings.TrimSpace(line), "#") {
-			line = line[:j]
+		if strings.HasPrefix(strings.TrimSpace(line), "#") {
+			continue
 		}
-		if m := mustachePlaceholder.FindString(line); m != "" {
-			return i + 1, m
-		}
-		if m := envPlaceholder.FindString(line); m != "" {
+		if m := re.FindString(line); m != "" {
 			return i + 1, m
 		}
 	}
 	return 0, ""
 }
 
-// checkTemplates refuses a config that parsed but still carries template
+// nginxCheckTemplates refuses a config that parsed but still carries template
 // placeholders: a {{NAME}} argument, or a $NAME / ${NAME} in capitals that
 // no set, map or geo defines (nginx -t would say "unknown variable").
-func checkTemplates(nodes []*Node) error {
+func nginxCheckTemplates(nodes []*Node) error {
 	defined := map[string]bool{}
-	walkNodes(nodes, func(n *Node) {
+	walkNginxNodes(nodes, func(n *Node) {
 		switch n.Name {
 		case "set", "map", "geo", "split_clients", "perl_set", "js_set":
 			for _, a := range n.Args {
@@ -190,18 +235,18 @@ func checkTemplates(nodes []*Node) error {
 		}
 	})
 	var found error
-	walkNodes(nodes, func(n *Node) {
+	walkNginxNodes(nodes, func(n *Node) {
 		if found != nil || strings.HasSuffix(n.Name, "_by_lua_block") {
 			return
 		}
 		for _, a := range append([]string{n.Name}, n.Args...) {
-			if m := mustachePlaceholder.FindString(a); m != "" {
-				found = templateError(n, m)
+			if m := nginxMustache.FindString(a); m != "" {
+				found = nginxTemplateError(n, m)
 				return
 			}
-			for _, m := range envPlaceholder.FindAllString(a, -1) {
+			for _, m := range nginxEnvPlaceholder.FindAllString(a, -1) {
 				if !defined[strings.Trim(m[1:], "{}")] {
-					found = templateError(n, m)
+					found = nginxTemplateError(n, m)
 					return
 				}
 			}
@@ -210,14 +255,14 @@ func checkTemplates(nodes []*Node) error {
 	return found
 }
 
-func templateError(n *Node, placeholder string) error {
+func nginxTemplateError(n *Node, placeholder string) error {
 	return &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("%q in %s looks like an unrendered template placeholder; render the template first", placeholder, n.Name)}
 }
 
-// walkNodes calls fn on every node, depth first, in file order.
-func walkNodes(nodes []*Node, fn func(*Node)) {
+// walkNginxNodes calls fn on every node, depth first, in file order.
+func walkNginxNodes(nodes []*Node, fn func(*Node)) {
 	for _, n := range nodes {
 		fn(n)
-		walkNodes(n.Children, fn)
+		walkNginxNodes(n.Children, fn)
 	}
 }

@@ -1,6 +1,7 @@
 package serverconf
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// writeFiles lays out files (name → content) under a temp dir and returns it.
-func writeFiles(t testing.TB, files map[string]string) string {
+// writeNginxFiles lays out files (name → content) under a temp dir and returns it.
+func writeNginxFiles(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
@@ -22,10 +23,10 @@ func writeFiles(t testing.TB, files map[string]string) string {
 	return dir
 }
 
-// findNodes returns every node named name, depth first.
-func findNodes(nodes []*Node, name string) []*Node {
+// findNginxNodes returns every node named name, depth first.
+func findNginxNodes(nodes []*Node, name string) []*Node {
 	var out []*Node
-	walkNodes(nodes, func(n *Node) {
+	walkNginxNodes(nodes, func(n *Node) {
 		if n.Name == name {
 			out = append(out, n)
 		}
@@ -34,7 +35,7 @@ func findNodes(nodes []*Node, name string) []*Node {
 }
 
 func TestReadNginxIncludes(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := writeNginxFiles(t, map[string]string{
 		"nginx.conf":          "events {}\nhttp {\n    include conf.d/*.conf;\n    server { listen 81; }\n}\n",
 		"conf.d/b.conf":       "server {\n    listen 80;\n    include snippets/auth.conf;\n}\n",
 		"conf.d/a.conf":       "server { listen 79; }\n",
@@ -46,12 +47,12 @@ func TestReadNginxIncludes(t *testing.T) {
 	require.NoError(t, err)
 
 	var listens []string
-	for _, n := range findNodes(nodes, "listen") {
+	for _, n := range findNginxNodes(nodes, "listen") {
 		listens = append(listens, n.Args[0])
 	}
 	assert.Equal(t, []string{"79", "80", "81"}, listens, "glob sorted, expanded in place, dot-file and non-matching skipped")
 
-	auth := findNodes(nodes, "auth_basic")
+	auth := findNginxNodes(nodes, "auth_basic")
 	require.Len(t, auth, 1)
 	assert.Equal(t, []string{"Staff"}, auth[0].Args, "unquoted")
 	assert.Equal(t, filepath.Join(dir, "snippets/auth.conf"), auth[0].File)
@@ -61,7 +62,7 @@ func TestReadNginxIncludes(t *testing.T) {
 		{File: filepath.Join(dir, "conf.d/b.conf"), Line: 3},
 	}, auth[0].IncludedFrom, "outermost first")
 
-	servers := findNodes(nodes, "server")
+	servers := findNginxNodes(nodes, "server")
 	require.Len(t, servers, 3)
 	assert.True(t, servers[0].Block)
 	assert.Equal(t, 1, servers[0].Line)
@@ -70,27 +71,27 @@ func TestReadNginxIncludes(t *testing.T) {
 }
 
 func TestReadNginxLuaBlockWithBrace(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := writeNginxFiles(t, map[string]string{
 		"nginx.conf": "http {\n  server {\n    location /lua {\n      content_by_lua_block { ngx.say(\"}\") }\n    }\n    location /after { auth_basic x; }\n  }\n}\n",
 	})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
-	locs := findNodes(nodes, "location")
+	locs := findNginxNodes(nodes, "location")
 	require.Len(t, locs, 2)
 	assert.Equal(t, []string{"/after"}, locs[1].Args)
 	assert.Equal(t, 6, locs[1].Line)
-	require.Len(t, findNodes(nodes, "auth_basic"), 1)
+	require.Len(t, findNginxNodes(nodes, "auth_basic"), 1)
 }
 
 func TestReadNginxKeepsMisplacedDirectives(t *testing.T) {
 	// With crossplane's checks on, auth_basic inside if would vanish.
-	dir := writeFiles(t, map[string]string{
+	dir := writeNginxFiles(t, map[string]string{
 		"nginx.conf": "http { server { if ($x) { auth_basic x; } more_set_headers a; } }\n",
 	})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
-	assert.Len(t, findNodes(nodes, "auth_basic"), 1)
-	assert.Len(t, findNodes(nodes, "more_set_headers"), 1)
+	assert.Len(t, findNginxNodes(nodes, "auth_basic"), 1)
+	assert.Len(t, findNginxNodes(nodes, "more_set_headers"), 1)
 }
 
 func TestReadNginxErrors(t *testing.T) {
@@ -108,11 +109,12 @@ func TestReadNginxErrors(t *testing.T) {
 		{"cycle", map[string]string{"nginx.conf": "include a.conf;\n", "a.conf": "include nginx.conf;\n"}, "nginx.conf", 0, "cycle"},
 		{"mustache placeholder", map[string]string{"nginx.conf": "http {\n  server {\n    server_name {{ domain }};\n  }\n}\n"}, "nginx.conf", 3, "unrendered template"},
 		{"quoted mustache", map[string]string{"nginx.conf": "http {\n  server {\n    root \"/srv/{{site}}\";\n  }\n}\n"}, "nginx.conf", 3, "unrendered template"},
+		{"empty if", map[string]string{"nginx.conf": "include x.conf;\n", "x.conf": "server {\n  if () { return 403; }\n}\n"}, "x.conf", 2, "empty if"},
 		{"env placeholder", map[string]string{"nginx.conf": "http {\n  server {\n    listen ${PORT};\n  }\n}\n"}, "nginx.conf", 3, "unrendered template"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeFiles(t, tt.files)
+			dir := writeNginxFiles(t, tt.files)
 			_, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 			require.Error(t, err)
 			var perr *ParseError
@@ -124,8 +126,22 @@ func TestReadNginxErrors(t *testing.T) {
 	}
 }
 
+func TestReadNginxBoundsIncludeExplosion(t *testing.T) {
+	// Each level includes the next eight times: 8^8 directives if expanded.
+	files := map[string]string{}
+	for i := range 8 {
+		files[fmt.Sprintf("l%d.conf", i)] = strings.Repeat(fmt.Sprintf("include l%d.conf;\n", i+1), 8)
+	}
+	files["l8.conf"] = "a;\n"
+	files["nginx.conf"] = "include l0.conf;\n"
+	dir := writeNginxFiles(t, files)
+	_, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "expand to more than")
+}
+
 func TestReadNginxAllowsOwnVariables(t *testing.T) {
-	dir := writeFiles(t, map[string]string{
+	dir := writeNginxFiles(t, map[string]string{
 		"nginx.conf": "http {\n map $http_user_agent $BOT { default 0; }\n server { return 200 \"${host} $BOT\"; }\n}\n",
 	})
 	_, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
@@ -143,6 +159,8 @@ func FuzzReadNginx(f *testing.F) {
 		"}",
 		"{",
 		"map $a $b { '' 1; }",
+		"http { map $http_user_agent $b { default 0; ~bot 1; } server { if ($b) { return 403; } location / { try_files $uri @n; } location @n { index x; } } }",
+		"server { listen 80 default_server; location ~ (?!x)y { limit_except GET { deny all; } error_page 403 =302 /a; } }",
 	} {
 		f.Add(seed)
 	}
@@ -165,10 +183,20 @@ func FuzzReadNginx(f *testing.F) {
 			}
 			return
 		}
-		walkNodes(nodes, func(n *Node) {
+		walkNginxNodes(nodes, func(n *Node) {
 			if n.Line < 1 {
 				t.Fatalf("node %s without a line", n.Name)
 			}
 		})
+		// Whatever was read, the evaluator refuses it or decides, never panics.
+		ev, err := NewNginx(nodes)
+		if err != nil {
+			return
+		}
+		for _, path := range []string{"/", "/a/b.css", "/x/../y/", "/@n"} {
+			if v := ev.Evaluate(Request{Host: "example.org", Port: 80, Path: path, UserAgent: "Googlebot"}); v.Outcome == "" {
+				t.Fatalf("no outcome for %s", path)
+			}
+		}
 	})
 }

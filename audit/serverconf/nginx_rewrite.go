@@ -6,35 +6,40 @@ import (
 	"strings"
 )
 
-// rewriteResult is where a block's rewrite directives (return, if,
+// ngxRewriteResult is where a block's rewrite directives (return, if,
 // rewrite, break) leave the request.
-type rewriteResult struct {
+type ngxRewriteResult struct {
 	uri  string
-	stop *stopAt // a return or an external rewrite answered
-	brk  bool    // break, or rewrite ... break: no new location search
+	stop *ngxStop // a return or an external rewrite answered
+	brk  bool     // break, or rewrite ... break: no new location search
 }
 
 // rewritePhase runs one block's rewrite-module directives in order, as
 // nginx runs them before the access phase: so a return in a location
 // answers before that location's auth_basic or deny is ever consulted.
 // Rewrite directives are not inherited; each level runs only its own.
-func (n *Nginx) rewritePhase(r *ngxRequest, dirs []*Node, ctx []string, uri string) rewriteResult {
-	res := rewriteResult{uri: uri}
+func (n *Nginx) rewritePhase(r *ngxRequest, dirs []*Node, ctx []string, uri string) ngxRewriteResult {
+	res := ngxRewriteResult{uri: uri}
 	n.rewriteBlock(r, dirs, ctx, &res, false)
 	return res
 }
 
 // rewriteBlock reports whether processing stopped.
-func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rewriteResult, uaRule bool) bool {
+func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *ngxRewriteResult, uaRule bool) bool {
 	context := strings.Join(ctx, " > ")
 	for _, d := range dirs {
 		switch d.Name {
 		case "return":
-			res.stop = returnStop(d, context, uaRule)
+			res.stop = ngxReturnStop(d, context, uaRule)
 			return true
 		case "break":
 			res.brk = true
 			return true
+		case "set":
+			if len(d.Args) == 2 && strings.HasPrefix(d.Args[0], "$") {
+				v, known := expandNginxVars(d.Args[1], r, res.uri)
+				r.set(d.Args[0][1:], v, known)
+			}
 		case "rewrite":
 			if n.rewrite(r, d, context, res) {
 				return true
@@ -42,15 +47,15 @@ func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rew
 		case "if":
 			cond, known, ua, why := r.condition(d.Args, res.uri)
 			if !known {
-				if blockAnswers(d) {
-					r.note(fmt.Sprintf("%s at %s depends on %s; taken as false", directiveText(d), d.Pos(), why))
+				if ngxBlockAnswers(d) {
+					r.note(fmt.Sprintf("%s at %s depends on %s; taken as false", ngxDirectiveText(d), d.Pos(), why))
 					r.verdict.Certainty = Uncertain
-					r.dependOn(&stopAt{by: d, context: context})
+					r.dependOn(&ngxStop{by: d, context: context})
 				}
 				continue
 			}
 			if cond {
-				inner := append(append([]string(nil), ctx...), directiveText(d))
+				inner := append(append([]string(nil), ctx...), ngxDirectiveText(d))
 				if n.rewriteBlock(r, d.Children, inner, res, uaRule || ua) {
 					return true
 				}
@@ -60,10 +65,10 @@ func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *rew
 	return false
 }
 
-// blockAnswers says an if block holds a directive that can end the request.
-func blockAnswers(d *Node) bool {
+// ngxBlockAnswers says an if block holds a directive that can end the request.
+func ngxBlockAnswers(d *Node) bool {
 	found := false
-	walkNodes(d.Children, func(c *Node) {
+	walkNginxNodes(d.Children, func(c *Node) {
 		if c.Name == "return" || c.Name == "rewrite" {
 			found = true
 		}
@@ -71,8 +76,8 @@ func blockAnswers(d *Node) bool {
 	return found
 }
 
-func returnStop(d *Node, context string, uaRule bool) *stopAt {
-	st := &stopAt{status: 302, outcome: OutcomeReturn, mech: "return", by: d, context: context}
+func ngxReturnStop(d *Node, context string, uaRule bool) *ngxStop {
+	st := &ngxStop{status: 302, outcome: OutcomeReturn, mech: "return", by: d, context: context}
 	if uaRule {
 		st.mech = "ua-rule"
 	}
@@ -97,13 +102,13 @@ func returnStop(d *Node, context string, uaRule bool) *stopAt {
 }
 
 // rewrite runs one rewrite directive; it reports whether processing stops.
-func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResult) bool {
+func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *ngxRewriteResult) bool {
 	if len(d.Args) < 2 {
 		return false
 	}
 	re, err := compileNginxRegex(d.Args[0], false)
 	if err != nil {
-		r.note(fmt.Sprintf("%s at %s: the regex does not compile here (%v); skipped", directiveText(d), d.Pos(), err))
+		r.note(fmt.Sprintf("%s at %s: the regex does not compile here (%v); skipped", ngxDirectiveText(d), d.Pos(), err))
 		r.verdict.Certainty = Uncertain
 		return false
 	}
@@ -117,7 +122,7 @@ func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResu
 	}
 	repl, known := expandNginxVars(repl, r, res.uri)
 	if !known {
-		r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", directiveText(d), d.Pos()))
+		r.note(fmt.Sprintf("%s at %s uses a variable the request does not tell", ngxDirectiveText(d), d.Pos()))
 		r.verdict.Certainty = Uncertain
 	}
 	flag := ""
@@ -130,7 +135,7 @@ func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResu
 		if flag == "permanent" {
 			status = 301
 		}
-		res.stop = &stopAt{status: status, outcome: OutcomeReturn, mech: "rewrite", by: d, context: context, hasBody: true, location: repl}
+		res.stop = &ngxStop{status: status, outcome: OutcomeReturn, mech: "rewrite", by: d, context: context, hasBody: true, location: repl}
 		return true
 	}
 	if i := strings.IndexByte(repl, '?'); i >= 0 {
@@ -145,40 +150,6 @@ func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *rewriteResu
 		return true
 	}
 	return false
-}
-
-// variable is the value of an nginx variable for this request; known is
-// false for what the request does not tell (cookies, addresses, maps).
-func (r *ngxRequest) variable(name, uri string) (value string, known bool) {
-	switch name {
-	case "http_user_agent":
-		return r.req.UserAgent, true
-	case "request_method":
-		return r.method, true
-	case "uri", "document_uri":
-		return uri, true
-	case "request_uri":
-		return r.rawURI, true
-	case "host", "http_host", "server_name":
-		return strings.ToLower(r.req.Host), true
-	case "args", "query_string":
-		return r.query, true
-	case "is_args":
-		if r.query != "" {
-			return "?", true
-		}
-		return "", true
-	}
-	if strings.HasPrefix(name, "arg_") {
-		for _, kv := range strings.Split(r.query, "&") {
-			k, v, _ := strings.Cut(kv, "=")
-			if strings.EqualFold(k, name[4:]) {
-				return v, true
-			}
-		}
-		return "", true
-	}
-	return "", false
 }
 
 // expandNginxVars replaces $name and ${name} with the request's values.
@@ -223,7 +194,7 @@ func (r *ngxRequest) condition(args []string, uri string) (result, known, ua boo
 	if strings.HasPrefix(args[0], "-") || strings.HasPrefix(args[0], "!-") {
 		return false, false, false, "the file system (" + strings.Join(args, " ") + ")"
 	}
-	ua = strings.Contains(args[0], "http_user_agent")
+	ua = r.readsUserAgent(args[0])
 	value, ok := expandNginxVars(args[0], r, uri)
 	if !ok {
 		return false, false, ua, args[0] + ", which the request does not tell"

@@ -9,15 +9,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+const nginxTestAgent = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 // loadNginx reads conf (server blocks, wrapped in http {}) into an evaluator.
 func loadNginx(t testing.TB, conf string) *Nginx {
 	t.Helper()
-	dir := writeFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
-	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
-	require.NoError(t, err)
-	n, err := NewNginx(nodes)
+	dir := writeNginxFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
+	n, err := LoadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
 	return n
 }
@@ -45,7 +43,7 @@ func runNginxCases(t *testing.T, cases []nginxCase) {
 			n := loadNginx(t, tt.conf)
 			agent := tt.agent
 			if agent == "" {
-				agent = googlebot
+				agent = nginxTestAgent
 			}
 			host := tt.host
 			if host == "" {
@@ -117,7 +115,7 @@ func TestNginxLocationSelection(t *testing.T) {
 	}
 	n := loadNginx(t, conf)
 	for _, c := range cases {
-		v := n.Evaluate(Request{Host: "x", Port: 80, Path: c.path, UserAgent: googlebot})
+		v := n.Evaluate(Request{Host: "x", Port: 80, Path: c.path, UserAgent: nginxTestAgent})
 		assert.Equal(t, c.status, v.Status, c.path)
 		if assert.NotNil(t, v.Selected, c.path) {
 			assert.Equal(t, c.sel, v.Selected.Context, c.path)
@@ -157,6 +155,8 @@ func TestNginxURINormalisation(t *testing.T) {
 	assert.Equal(t, 403, n.Evaluate(Request{Host: "x", Path: "/x/../admin//y"}).Status)
 	v := n.Evaluate(Request{Host: "x", Path: "/../admin/"})
 	assert.Equal(t, 400, v.Status)
+	assert.Equal(t, 403, n.Evaluate(Request{Path: "http://x/%61dmin/?q=1"}).Status, "absolute form")
+	assert.Equal(t, 200, n.Evaluate(Request{Host: "x", Path: ""}).Status, "empty target is /")
 }
 
 func TestNginxServerSelection(t *testing.T) {
@@ -237,6 +237,11 @@ func TestNginxRewritePhase(t *testing.T) {
 		{name: "method if", conf: "server {\n if ($request_method = POST) { return 405; }\n}", path: "/p", status: 200, outcome: OutcomeOpen},
 		{name: "rewrite last", conf: "server {\n location /old/ { rewrite ^/old/(.*)$ /new/$1 last; }\n location /new/ { deny all; }\n}", path: "/old/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 4, redir: []string{"/new/x"}},
 		{name: "rewrite permanent", conf: "server {\n rewrite ^/old/(.*)$ /new/$1 permanent;\n}", path: "/old/x", status: 301, outcome: OutcomeReturn, mech: "rewrite", line: 3},
+		{name: "ua map", conf: "map $http_user_agent $bad {\n default 0;\n ~*googlebot 1;\n}\nserver {\n if ($bad) { return 403; }\n}", path: "/p", status: 403, outcome: OutcomeReturn, mech: "ua-rule", line: 7},
+		{name: "ua map other agent", conf: "map $http_user_agent $bad {\n default 0;\n ~*googlebot 1;\n}\nserver {\n if ($bad) { return 403; }\n}", path: "/p", agent: "curl/8", status: 200, outcome: OutcomeOpen},
+		{name: "exact map key", conf: "map $request_method $m {\n default 0;\n GET 1;\n}\nserver {\n if ($m) { return 405; }\n}", path: "/p", status: 405, outcome: OutcomeReturn, mech: "return", line: 7},
+		{name: "address map", conf: "map $remote_addr $office {\n default 0;\n 192.0.2.1 1;\n}\nserver {\n if ($office = 0) { return 403; }\n}", path: "/p", status: 200, outcome: OutcomeDepends, line: 7, note: "$office"},
+		{name: "set", conf: "server {\n set $wall 1;\n if ($wall) { return 403; }\n}", path: "/p", status: 403, outcome: OutcomeReturn, mech: "return", line: 4},
 		{name: "break", conf: "server {\n location / {\n  break;\n  return 403;\n }\n}", path: "/p", status: 200, outcome: OutcomeOpen},
 	})
 }
@@ -259,7 +264,7 @@ func TestNginxInternalRedirects(t *testing.T) {
 
 func TestNginxVerdictDetails(t *testing.T) {
 	n := loadNginx(t, "server {\n server_name example.org;\n location /blog/ {\n  auth_basic \"Staging Area\";\n  auth_basic_user_file /h;\n }\n}")
-	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: googlebot})
+	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: nginxTestAgent})
 	assert.Equal(t, 401, v.Status)
 	assert.Equal(t, "Staging Area", v.Realm)
 	assert.Equal(t, Certain, v.Certainty)
@@ -287,7 +292,7 @@ func TestNewNginxErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeFiles(t, map[string]string{"nginx.conf": tt.conf})
+			dir := writeNginxFiles(t, map[string]string{"nginx.conf": tt.conf})
 			nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 			require.NoError(t, err)
 			_, err = NewNginx(nodes)
@@ -315,7 +320,7 @@ func FuzzNginxEvaluate(f *testing.F) {
     location @named { return 401; }
   }
 }`
-	dir := writeFiles(f, map[string]string{"nginx.conf": conf})
+	dir := writeNginxFiles(f, map[string]string{"nginx.conf": conf})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(f, err)
 	n, err := NewNginx(nodes)

@@ -1,6 +1,7 @@
 package serverconf
 
 import (
+	"encoding/hex"
 	"strings"
 )
 
@@ -20,7 +21,7 @@ func normalizeNginxURI(target string) (uri, query string, ok bool) {
 	if !strings.HasPrefix(path, "/") {
 		return "", query, false
 	}
-	decoded, ok := percentDecode(path)
+	decoded, ok := nginxPercentDecode(path)
 	if !ok {
 		return "", query, false
 	}
@@ -47,7 +48,7 @@ func normalizeNginxURI(target string) (uri, query string, ok bool) {
 	return uri, query, true
 }
 
-func percentDecode(s string) (string, bool) {
+func nginxPercentDecode(s string) (string, bool) {
 	if !strings.Contains(s, "%") {
 		return s, true
 	}
@@ -58,30 +59,15 @@ func percentDecode(s string) (string, bool) {
 			b.WriteByte(c)
 			continue
 		}
-		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+		var d [1]byte
+		if i+2 >= len(s) {
 			return "", false
 		}
-		d := unhex(s[i+1])<<4 | unhex(s[i+2])
-		if d == 0 {
+		if _, err := hex.Decode(d[:], []byte(s[i+1:i+3])); err != nil || d[0] == 0 {
 			return "", false
 		}
-		b.WriteByte(d)
+		b.WriteByte(d[0])
 		i += 2
 	}
 	return b.String(), true
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
 }
