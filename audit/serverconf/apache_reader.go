@@ -197,6 +197,10 @@ func (p *apacheFileParser) block(closing string, openLine int, active bool) ([]*
 				p.r.warnings = append(p.r.warnings, fmt.Sprintf("%s:%d: undefined variable left as written: %s", p.file, ln.line, text))
 			}
 		}
+		text = strings.TrimSpace(text)
+		if text == "" {
+			continue
+		}
 		if strings.HasPrefix(text, "</") {
 			name := strings.TrimSpace(strings.TrimSuffix(text[2:], ">"))
 			if !strings.HasSuffix(text, ">") {
