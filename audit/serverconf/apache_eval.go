@@ -1,0 +1,637 @@
+package serverconf
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// ApacheEvaluator decides requests against an Apache httpd 2.4 config and
+// the .htaccess files of its document trees.
+type ApacheEvaluator struct {
+	cfg    *ApacheConfig
+	main   *apacheServer
+	vhosts []*apacheServer
+	notes  []string
+}
+
+// NewApacheEvaluator prepares a parsed config for evaluation.
+func NewApacheEvaluator(cfg *ApacheConfig) *ApacheEvaluator {
+	e := &ApacheEvaluator{cfg: cfg}
+	order := 0
+	main, notes := newApacheServer(nil, cfg.Nodes, &order)
+	e.main = main
+	e.notes = append(e.notes, notes...)
+	for _, n := range cfg.Nodes {
+		if strings.EqualFold(n.Name, "VirtualHost") {
+			vh, notes := newApacheServer(n, n.Children, &order)
+			e.vhosts = append(e.vhosts, vh)
+			e.notes = append(e.notes, notes...)
+		}
+	}
+	if main.accessFile == "" {
+		main.accessFile = ".htaccess"
+	}
+	return e
+}
+
+// Server implements Evaluator.
+func (e *ApacheEvaluator) Server() string { return "apache" }
+
+// selectServer picks the virtual host as httpd does: the vhosts whose
+// address matches the port (an exact address beats *), then the one whose
+// ServerName or ServerAlias matches Host, else the first of them.
+func (e *ApacheEvaluator) selectServer(req Request) *apacheServer {
+	var exact, wild []*apacheServer
+	for _, vh := range e.vhosts {
+		for _, a := range vh.addrs {
+			if a.port != 0 && a.port != req.Port {
+				continue
+			}
+			if a.host == "*" || a.host == "_default_" {
+				wild = append(wild, vh)
+			} else {
+				exact = append(exact, vh)
+			}
+			break
+		}
+	}
+	candidates := exact
+	if len(candidates) == 0 {
+		candidates = wild
+	}
+	if len(candidates) == 0 {
+		return e.main
+	}
+	host := strings.ToLower(strings.TrimSuffix(req.Host, "."))
+	for _, vh := range candidates {
+		for _, n := range vh.names {
+			if ok, _ := path.Match(n, host); ok || n == host {
+				return vh
+			}
+		}
+	}
+	return candidates[0]
+}
+
+// serverValue is a vhost's own setting or else the main server's.
+func pick[T any](vh, main T, set bool) T {
+	if set {
+		return vh
+	}
+	return main
+}
+
+// Evaluate implements Evaluator.
+func (e *ApacheEvaluator) Evaluate(req Request) Verdict {
+	v := Verdict{Certainty: Certain}
+	v.Notes = append(v.Notes, e.notes...)
+	uri, status, problem := apacheNormalizePath(req.Path)
+	if status != 0 {
+		v.Status, v.Outcome = status, OutcomeReturn
+		v.Notes = append(v.Notes, problem)
+		return v
+	}
+	srv := e.selectServer(req)
+	ctxServer := srv.context
+	if srv.node != nil {
+		v.Selected = &Selection{File: srv.node.File, Line: srv.node.Line, Context: srv.context}
+	}
+	env, envByUA := e.environment(srv, req)
+
+	// mod_rewrite at server level runs at URL translation, before access
+	// control; a vhost does not inherit the main server's rules.
+	rw := srv.rewrite
+	if srv != e.main && rw != nil && rw.inherit && e.main.rewrite != nil {
+		merged := *rw
+		merged.rules = append(append([]*rewriteRule(nil), rw.rules...), e.main.rewrite.rules...)
+		rw = &merged
+	}
+	if rv := rw.run(uri, req, uri); rv.status != 0 || rv.uncertain != "" {
+		if rv.uncertain != "" {
+			v.Certainty = Uncertain
+			v.Notes = append(v.Notes, rv.uncertain)
+		}
+		if rv.status != 0 {
+			return rewriteOutcome(v, rv)
+		}
+	}
+
+	filename, mapping := e.mapToFile(srv, uri)
+	st := apacheDirConf{}
+	if srv != e.main {
+		// The main server's top-level settings are the defaults of every vhost.
+		st = st.apply(apacheRef{context: "server config"}, e.main.top, "", req.Method)
+		st.lastSection = apacheRef{}
+	}
+	st = st.apply(apacheRef{node: srv.node, context: ctxServer}, srv.top, "", req.Method)
+	st.lastSection = apacheRef{}
+	if mapping.node != nil {
+		v.Notes = append(v.Notes, fmt.Sprintf("%s mapped to %s by %s at %s:%d", uri, filename, mapping.node.Name, mapping.node.File, mapping.node.Line))
+	}
+	walk := e.walk(srv, st, filename, req.Method)
+	v.Notes = append(v.Notes, walk.notes...)
+	if walk.fail != nil {
+		return failVerdict(v, walk.fail)
+	}
+	st = walk.conf
+	for _, f := range walk.files {
+		if f.sec.matchesFile(walk.base) {
+			st = st.apply(apacheRef{node: f.sec.node, context: f.context}, f.sec.node.Children, "", req.Method)
+		}
+	}
+	for _, locs := range [][]*apacheSection{e.main.locs, srv.locs} {
+		for _, l := range locs {
+			if l.matchesLocation(uri) {
+				st = st.apply(apacheRef{node: l.node, context: l.context}, l.node.Children, "", req.Method)
+			}
+		}
+		if srv == e.main {
+			break
+		}
+	}
+	for _, ifs := range [][]*apacheSection{e.main.ifs, srv.ifs} {
+		for _, s := range ifs {
+			if apacheHasAccessDirectives(s.node.Children) {
+				v.Certainty = Uncertain
+				v.Notes = append(v.Notes, fmt.Sprintf("%s:%d: <%s %s> is not evaluated; its access rules may change the answer", s.node.File, s.node.Line, s.node.Name, strings.Join(s.node.Args, " ")))
+			}
+		}
+		if srv == e.main {
+			break
+		}
+	}
+	if st.lastSection.node != nil {
+		v.Selected = &Selection{File: st.lastSection.node.File, Line: st.lastSection.node.Line, Context: st.lastSection.context}
+	}
+	v = e.decide(v, st, req, env, envByUA)
+	if v.Status != 200 {
+		return v
+	}
+	// Per-directory mod_rewrite runs in the fixups, after access control.
+	if st.rewrite != nil && st.rewrite.engine && len(st.rewrite.rules) > 0 {
+		r := st.rewrite.rules[0]
+		if st.noSymlinks {
+			v.Status, v.Outcome, v.Mechanism = 403, OutcomeDeny, ""
+			v.DecidedBy = &Ref{File: r.node.File, Line: r.node.Line, Directive: apacheDirectiveText(r.node), Context: r.context}
+			v.Notes = append(v.Notes, "per-directory RewriteRule with Options FollowSymLinks off: every request there is forbidden")
+			return v
+		}
+		subject := strings.TrimPrefix(filename, strings.TrimSuffix(st.rewrite.dir, "/")+"/")
+		if rv := st.rewrite.run(subject, req, uri); rv.status != 0 || rv.uncertain != "" {
+			if rv.uncertain != "" {
+				v.Certainty = Uncertain
+				v.Notes = append(v.Notes, rv.uncertain)
+			}
+			if rv.status != 0 {
+				return rewriteOutcome(v, rv)
+			}
+		}
+	}
+	// mod_dir serves a directory's index through a subrequest that passes
+	// access control again; its error is the answer.
+	if walk.isDir && strings.HasSuffix(uri, "/") {
+		names := pick(srv.dirIndex, e.main.dirIndex, len(srv.dirIndex) > 0)
+		if len(st.dirIndex) > 0 {
+			names = st.dirIndex
+		}
+		if len(names) == 0 {
+			names = []string{"index.html"}
+		}
+		var last *Verdict
+		for _, name := range names {
+			if strings.HasPrefix(name, "/") || !walk.exists(name) {
+				continue
+			}
+			sub := req
+			sub.Path = uri + name
+			sv := e.Evaluate(sub)
+			if sv.Status == 200 {
+				last = nil
+				break
+			}
+			if sv.Status >= 400 && sv.Status != 404 {
+				last = &sv
+			}
+		}
+		if last != nil {
+			last.Notes = append(last.Notes, fmt.Sprintf("%s answers for its index file", uri))
+			return *last
+		}
+	}
+	return v
+}
+
+// environment is what SetEnvIf/BrowserMatch set for the request at
+// server level (the main server's lines, then the vhost's).
+func (e *ApacheEvaluator) environment(srv *apacheServer, req Request) (map[string]bool, map[string]*Node) {
+	env := map[string]bool{}
+	byUA := map[string]*Node{}
+	lists := [][]apacheSetEnv{e.main.setenv}
+	if srv != e.main {
+		lists = append(lists, srv.setenv)
+	}
+	for _, list := range lists {
+		for _, s := range list {
+			if s.other || !s.re.MatchString(req.UserAgent) {
+				continue
+			}
+			for _, v := range s.vars {
+				name := strings.SplitN(v, "=", 2)[0]
+				if strings.HasPrefix(name, "!") {
+					delete(env, name[1:])
+					continue
+				}
+				env[name] = true
+				byUA[name] = s.node
+			}
+		}
+	}
+	return env, byUA
+}
+
+// mapToFile is mod_alias then DocumentRoot.
+func (e *ApacheEvaluator) mapToFile(srv *apacheServer, uri string) (string, apacheAlias) {
+	aliases := append(append([]apacheAlias(nil), srv.aliases...), e.main.aliases...)
+	if srv == e.main {
+		aliases = srv.aliases
+	}
+	for _, a := range aliases {
+		if a.re != nil {
+			if m := a.re.FindStringSubmatchIndex(uri); m != nil {
+				return string(a.re.ExpandString(nil, strings.ReplaceAll(a.target, "$", "$"), uri, m)), a
+			}
+			continue
+		}
+		if rest, ok := aliasMatch(a.prefix, uri); ok {
+			return a.target + rest, a
+		}
+	}
+	root := pick(srv.docRoot, e.main.docRoot, srv.docRoot != "")
+	if root == "" {
+		root = "/var/www/html"
+	}
+	return strings.TrimRight(root, "/") + uri, apacheAlias{}
+}
+
+// aliasMatch is mod_alias's prefix rule: the alias must end at a slash
+// boundary of the URL, and runs of slashes count as one.
+func aliasMatch(alias, uri string) (string, bool) {
+	ai, ui := 0, 0
+	for ai < len(alias) {
+		if alias[ai] == '/' {
+			if ui >= len(uri) || uri[ui] != '/' {
+				return "", false
+			}
+			for ai < len(alias) && alias[ai] == '/' {
+				ai++
+			}
+			for ui < len(uri) && uri[ui] == '/' {
+				ui++
+			}
+			continue
+		}
+		if ui >= len(uri) || alias[ai] != uri[ui] {
+			return "", false
+		}
+		ai++
+		ui++
+	}
+	if ai > 0 && alias[ai-1] != '/' && ui < len(uri) && uri[ui] != '/' {
+		return "", false
+	}
+	return uri[ui:], true
+}
+
+// apacheFileSection is a <Files> section found on the way, in merge order.
+type apacheFileSection struct {
+	sec     *apacheSection
+	context string
+}
+
+// apacheWalk is the result of the directory walk.
+type apacheWalk struct {
+	conf   apacheDirConf
+	files  []apacheFileSection
+	base   string // the last component of the mapped file name
+	isDir  bool
+	dir    string // the deepest directory reached, as a disk path
+	fail   *apacheFail
+	notes  []string
+	exists func(name string) bool
+}
+
+// apacheFail is a 500 found while reading the configuration for a request.
+type apacheFail struct {
+	ref    apacheRef
+	reason string
+}
+
+func failVerdict(v Verdict, f *apacheFail) Verdict {
+	v.Status, v.Outcome = 500, OutcomeDeny
+	v.DecidedBy = f.ref.ref()
+	v.Notes = append(v.Notes, f.reason)
+	return v
+}
+
+// walk is ap_directory_walk: the non-regex <Directory> sections (main
+// server's and vhost's together, shortest path first) and each existing
+// directory's .htaccess, level by level, then the regex sections.
+func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, method string) apacheWalk {
+	w := apacheWalk{}
+	var plain, regex []*apacheSection
+	for _, d := range e.main.dirs {
+		if d.re == nil {
+			plain = append(plain, d)
+		} else {
+			regex = append(regex, d)
+		}
+	}
+	if srv != e.main {
+		for _, d := range srv.dirs {
+			if d.re == nil {
+				plain = append(plain, d)
+			} else {
+				regex = append(regex, d)
+			}
+		}
+	}
+	sort.SliceStable(plain, func(i, j int) bool { return plain[i].components < plain[j].components })
+	for _, f := range e.main.files {
+		w.files = append(w.files, apacheFileSection{f, f.context})
+	}
+	if srv != e.main {
+		for _, f := range srv.files {
+			w.files = append(w.files, apacheFileSection{f, f.context})
+		}
+	}
+	accessFile := pick(srv.accessFile, e.main.accessFile, srv.accessFile != "")
+
+	fs := e.newFSView(filename)
+	segs := strings.Split(strings.Trim(filename, "/"), "/")
+	dir := "/"
+	level := 0
+	apply := func(d string) {
+		for _, sec := range plain {
+			if sec.components == level && sec.matchesDir(d) {
+				st = st.apply(apacheRef{node: sec.node, context: sec.context}, sec.node.Children, d, method)
+				w.collectFiles(sec.node, sec.context)
+			}
+		}
+		if st.override.set && st.override.none {
+			return
+		}
+		nodes, ref, fail := e.readHtaccess(fs, d, accessFile, st.override)
+		if fail != nil {
+			w.fail = fail
+			return
+		}
+		if nodes != nil {
+			st = st.apply(ref, nodes, d, method)
+			w.collectFiles(&Node{Children: nodes}, ref.context)
+		}
+	}
+	apply(dir)
+	w.isDir = true
+	last := ""
+	for i, seg := range segs {
+		if w.fail != nil {
+			return w
+		}
+		if seg == "" {
+			continue
+		}
+		next := path.Join(dir, seg)
+		last = seg
+		kind := fs.kind(next, i == len(segs)-1)
+		if kind != "dir" {
+			w.isDir = false
+			break
+		}
+		dir = next
+		level++
+		apply(dir)
+	}
+	if w.fail != nil {
+		return w
+	}
+	if w.isDir && strings.HasSuffix(filename, "/") {
+		last = ""
+	}
+	w.base = last
+	w.dir = dir
+	for _, sec := range regex {
+		subject := dir + "/"
+		if sec.re.MatchString(subject) {
+			st = st.apply(apacheRef{node: sec.node, context: sec.context}, sec.node.Children, "", method)
+			w.collectFiles(sec.node, sec.context)
+		}
+	}
+	w.conf = st
+	w.exists = func(name string) bool { return fs.kind(path.Join(dir, name), true) == "file" }
+	return w
+}
+
+// collectFiles keeps the <Files> sections nested in a section.
+func (w *apacheWalk) collectFiles(n *Node, context string) {
+	for _, c := range n.Children {
+		switch strings.ToLower(c.Name) {
+		case "files", "filesmatch":
+			sec, err := newApacheSection(c, context, 0)
+			if err != nil {
+				w.notes = append(w.notes, err.Error())
+				continue
+			}
+			w.files = append(w.files, apacheFileSection{sec, sec.context})
+		}
+	}
+}
+
+// apacheFSView answers whether a path is a directory or a file: from the
+// disk when the document tree is there, else by the shape of the URL
+// (every segment but the last is a directory).
+type apacheFSView struct {
+	root   string
+	server string
+	onDisk bool
+	slash  bool
+}
+
+func (e *ApacheEvaluator) newFSView(filename string) apacheFSView {
+	v := apacheFSView{root: e.cfg.Root, server: e.cfg.ServerRoot, slash: strings.HasSuffix(filename, "/")}
+	top := "/" + strings.SplitN(strings.Trim(filename, "/"), "/", 2)[0]
+	if _, err := os.Stat(diskPath(v.root, v.server, top)); err == nil {
+		v.onDisk = true
+	}
+	return v
+}
+
+func (v apacheFSView) kind(p string, last bool) string {
+	if !v.onDisk {
+		if !last || v.slash {
+			return "dir"
+		}
+		return "file"
+	}
+	st, err := os.Stat(diskPath(v.root, v.server, p))
+	switch {
+	case err != nil:
+		return ""
+	case st.IsDir():
+		return "dir"
+	default:
+		return "file"
+	}
+}
+
+// readHtaccess reads the access file of one directory, and checks every
+// directive in it against AllowOverride as httpd does: a directive that is
+// not allowed there answers 500.
+func (e *ApacheEvaluator) readHtaccess(fs apacheFSView, dir, name string, ov apacheOverride) ([]*Node, apacheRef, *apacheFail) {
+	if !fs.onDisk {
+		return nil, apacheRef{}, nil
+	}
+	file := filepath.Join(diskPath(fs.root, fs.server, dir), name)
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, apacheRef{}, nil
+	}
+	ref := apacheRef{node: &Node{Name: name, File: file, Line: 1}, context: name + " in " + dir}
+	nodes, err := e.cfg.ParseHtaccess(file, data)
+	if err != nil {
+		return nil, ref, &apacheFail{ref: ref, reason: fmt.Sprintf("%s cannot be read: %v", file, err)}
+	}
+	if fail := e.checkOverrides(nodes, ov, ref.context); fail != nil {
+		return nil, ref, fail
+	}
+	for _, n := range nodes {
+		n.IncludedFrom = nil
+	}
+	return nodes, ref, nil
+}
+
+func (e *ApacheEvaluator) checkOverrides(nodes []*Node, ov apacheOverride, context string) *apacheFail {
+	for _, n := range nodes {
+		cat, module := apacheHtaccessCategory(n.Name)
+		ref := apacheRef{node: n, context: context}
+		switch {
+		case cat == "" || (module != "" && !e.cfg.HasModule(module)):
+			if !ov.nonfatal["unknown"] {
+				return &apacheFail{ref, fmt.Sprintf("%s is not a directive httpd knows here (module not loaded?): every request answers 500", n.Name)}
+			}
+			continue
+		case cat == "never":
+			return &apacheFail{ref, fmt.Sprintf("%s is not allowed in .htaccess: every request answers 500", n.Name)}
+		case cat == "always":
+		case !ov.allows(cat):
+			if ov.nonfatal["override"] {
+				continue
+			}
+			why := "AllowOverride does not allow " + cat
+			if !ov.set {
+				why = "no AllowOverride applies (unset is not None: the file is read and every directive refused)"
+			}
+			return &apacheFail{ref, fmt.Sprintf("%s in .htaccess: %s; every request answers 500", n.Name, why)}
+		}
+		if strings.EqualFold(n.Name, "Require") && len(n.Args) > 0 {
+			p := n.Args[0]
+			if strings.EqualFold(p, "not") && len(n.Args) > 1 {
+				p = n.Args[1]
+			}
+			if mod := apacheAuthzProviderModule(p); mod == "" || !e.cfg.HasModule(mod) {
+				return &apacheFail{ref, fmt.Sprintf("Require %s: unknown authorization provider; every request answers 500", p)}
+			}
+		}
+		if fail := e.checkOverrides(n.Children, ov, context); fail != nil {
+			return fail
+		}
+	}
+	return nil
+}
+
+// apacheHtaccessCategory is the AllowOverride category a directive needs
+// in .htaccess and the module that defines it: "always" for sections
+// allowed anywhere, "never" for server-only directives, "" when unknown.
+func apacheHtaccessCategory(name string) (category, module string) {
+	l := strings.ToLower(name)
+	switch l {
+	case "files", "filesmatch", "limit", "limitexcept", "if", "elseif", "else":
+		return "always", ""
+	case "require", "requireall", "requireany", "requirenone", "authmerging", "authzsendforbiddenonfailure":
+		return "authconfig", "authz_core"
+	case "authtype", "authname":
+		return "authconfig", "authn_core"
+	case "authuserfile":
+		return "authconfig", "authn_file"
+	case "authgroupfile":
+		return "authconfig", "authz_groupfile"
+	case "authbasicprovider", "authbasicauthoritative", "authbasicfake", "authbasicusedigestalgorithm":
+		return "authconfig", "auth_basic"
+	case "satisfy":
+		return "authconfig", "access_compat"
+	case "order", "allow", "deny":
+		return "limit", "access_compat"
+	case "options":
+		return "options", ""
+	case "directoryindex", "directoryslash", "fallbackresource":
+		return "indexes", "dir"
+	case "errordocument", "defaulttype", "addtype", "addhandler", "sethandler", "forcetype", "addcharset", "adddefaultcharset", "removehandler", "removetype", "addencoding", "addlanguage", "filesmatch_":
+		return "fileinfo", ""
+	case "redirect", "redirectmatch", "redirectpermanent", "redirecttemp":
+		return "fileinfo", "alias"
+	case "setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase", "setenvifexpr":
+		return "fileinfo", "setenvif"
+	case "setenv", "unsetenv", "passenv":
+		return "fileinfo", "env"
+	case "header", "requestheader":
+		return "fileinfo", "headers"
+	case "expiresactive", "expiresdefault", "expiresbytype":
+		return "indexes", "expires"
+	case "indexoptions", "indexignore", "headername", "readmename", "adddescription", "addicon":
+		return "indexes", "autoindex"
+	case "directory", "directorymatch", "location", "locationmatch", "virtualhost", "documentroot", "alias", "aliasmatch",
+		"scriptalias", "allowoverride", "allowoverridelist", "servername", "serveralias", "listen", "loadmodule",
+		"include", "includeoptional", "serverroot", "accessfilename", "errorlog", "customlog", "user", "group":
+		return "never", ""
+	}
+	if strings.HasPrefix(l, "authdigest") {
+		return "authconfig", "auth_digest"
+	}
+	if strings.HasPrefix(l, "rewrite") {
+		return "fileinfo", "rewrite"
+	}
+	return "", ""
+}
+
+// apacheAuthzProviderModule names the module that provides a Require
+// provider.
+func apacheAuthzProviderModule(p string) string {
+	switch strings.ToLower(p) {
+	case "all", "env", "method", "expr":
+		return "authz_core"
+	case "valid-user", "user":
+		return "authz_user"
+	case "ip", "host", "local", "forward-dns":
+		return "authz_host"
+	case "group":
+		return "authz_groupfile"
+	case "file-owner", "file-group":
+		return "authz_owner"
+	}
+	return ""
+}
+
+// apacheHasAccessDirectives says whether a section holds anything that
+// changes who gets in.
+func apacheHasAccessDirectives(nodes []*Node) bool {
+	for _, n := range nodes {
+		cat, _ := apacheHtaccessCategory(n.Name)
+		if cat == "authconfig" || cat == "limit" || strings.HasPrefix(strings.ToLower(n.Name), "rewrite") || apacheHasAccessDirectives(n.Children) {
+			return true
+		}
+	}
+	return false
+}

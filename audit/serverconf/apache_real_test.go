@@ -1,0 +1,128 @@
+package serverconf
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"authwall/internal/realserver"
+)
+
+// apacheRegressionSeeds are seeds that once found a difference between the
+// evaluator and the real server; they run every time.
+var apacheRegressionSeeds = []uint64{
+	52, // the main server's RewriteRule was applied again per directory in a vhost
+}
+
+// apacheTrickyTargets are requested on every generated config: encodings,
+// doubled slashes, dot segments, case variants, trailing slashes, a
+// directory without its slash, an alias with and without its slash.
+var apacheTrickyTargets = []string{
+	"/", "/a", "/a/", "/a/page.html", "/a/b/", "/a/b", "/a/b/secret.html", "/a/b/index.html",
+	"/A/", "/a/B/secret.html", "/a//b/secret.html", "//a/page.html", "/a/./b/", "/a/b/../page.html",
+	"/%61/page.html", "/a/%62/secret.html", "/a/b/secret%2Ehtml", "/c/x.html", "/c", "/c/", "/C/x.html",
+	"/files", "/files/", "/files/f.html", "/files//f.html", "/nope/", "/a/nope.html", "/a/b/secret.html?x=1",
+	"/a/../../a/", "/a%2Fb/",
+}
+
+var apacheTestHosts = []string{"one.test", "two.test", "www.two.test", "other.test"}
+
+const googlebotUA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+
+// statusClass is what the differential test compares: the wall, or none.
+func statusClass(status int) string {
+	switch status {
+	case 401, 403, 500:
+		return strconv.Itoa(status)
+	}
+	return "no wall"
+}
+
+// TestApacheAgainstRealServer generates random valid configs with
+// .htaccess files, starts Debian's apache2 with each, and requires the
+// evaluator's status class to equal the real answer for every tricky URL
+// on every virtual host. AUTHWALL_APACHE_CONFIGS sets how many seeds run
+// (default 20), AUTHWALL_APACHE_SEED the first one.
+func TestApacheAgainstRealServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts apache2 once per generated config")
+	}
+	count, first := 20, uint64(1)
+	if v := os.Getenv("AUTHWALL_APACHE_CONFIGS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "AUTHWALL_APACHE_CONFIGS")
+		count = n
+	}
+	if v := os.Getenv("AUTHWALL_APACHE_SEED"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		require.NoError(t, err, "AUTHWALL_APACHE_SEED")
+		first = n
+	}
+	seeds := append([]uint64(nil), apacheRegressionSeeds...)
+	for i := range count {
+		seeds = append(seeds, first+uint64(i))
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprintf("seed-%d", seed), func(t *testing.T) { checkApacheSeed(t, seed) })
+	}
+}
+
+func checkApacheSeed(t *testing.T, seed uint64) {
+	site := genApacheSite(seed)
+	conf, siteDir := writeApacheGenSite(t, site, t.TempDir())
+	srv := realserver.Apache(t, conf, siteDir)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	port, err := strconv.Atoi(u.Port())
+	require.NoError(t, err)
+
+	// The rendered config realserver wrote is the one the server runs.
+	cfg, err := ReadApache(filepath.Join(srv.Prefix, "gen.conf"), ApacheOptions{Modules: []string{}})
+	require.NoError(t, err)
+	ev := NewApacheEvaluator(cfg)
+
+	for _, host := range apacheTestHosts {
+		for _, target := range apacheTrickyTargets {
+			real, err := rawGet(u.Host, host, target, googlebotUA)
+			require.NoError(t, err, "GET %s Host %s", target, host)
+			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, Method: "GET", UserAgent: googlebotUA})
+			if statusClass(real) != statusClass(v.Status) {
+				t.Errorf("seed %d: GET %s Host: %s: apache answered %d, the evaluator says %d (%s)\nnotes: %s\ndecided by: %+v\nconfig (AUTHWALL_APACHE_SEED=%d AUTHWALL_APACHE_CONFIGS=1 to rerun):\n%s",
+					seed, target, host, real, v.Status, v.Outcome, strings.Join(v.Notes, "; "), v.DecidedBy, seed, site.describe())
+				return
+			}
+		}
+	}
+}
+
+// rawGet sends the target exactly as written (no client-side cleaning)
+// and returns the status code.
+func rawGet(addr, host, target, ua string) (int, error) {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nConnection: close\r\n\r\n", target, host, ua); err != nil {
+		return 0, err
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil {
+		return 0, err
+	}
+	fields := strings.Fields(line)
+	if len(fields) < 2 {
+		return 0, fmt.Errorf("bad status line %q", line)
+	}
+	return strconv.Atoi(fields[1])
+}
