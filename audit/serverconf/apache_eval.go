@@ -172,11 +172,12 @@ func (e *ApacheEvaluator) Evaluate(req Request) Verdict {
 		return v
 	}
 	// Per-directory mod_rewrite runs in the fixups, after access control.
-	if st.rewrite != nil && st.rewrite.engine && len(st.rewrite.rules) > 0 {
-		r := st.rewrite.rules[0]
+	// It leaves a directory requested without its slash to mod_dir, and
+	// refuses to run at all without FollowSymLinks.
+	if rw := st.rewrite; rw != nil && rw.engine && rw.dir != "" && filename != rw.dir {
 		if st.noSymlinks {
 			v.Status, v.Outcome, v.Mechanism = 403, OutcomeDeny, ""
-			v.DecidedBy = &Ref{File: r.node.File, Line: r.node.Line, Directive: apacheDirectiveText(r.node), Context: r.context}
+			v.DecidedBy = rw.engineRef.ref()
 			v.Notes = append(v.Notes, "per-directory RewriteRule with Options FollowSymLinks off: every request there is forbidden")
 			return v
 		}
@@ -423,8 +424,12 @@ func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, me
 	}
 	w.base = last
 	w.dir = dir
+	// Regex sections see the file name as far as the walk got.
+	subject := path.Join(dir, last)
+	if w.isDir && strings.HasSuffix(filename, "/") && subject != "/" {
+		subject += "/"
+	}
 	for _, sec := range regex {
-		subject := dir + "/"
 		if sec.re.MatchString(subject) {
 			st = st.apply(apacheRef{node: sec.node, context: sec.context}, sec.node.Children, "", method)
 			w.collectFiles(sec.node, sec.context)

@@ -39,6 +39,7 @@ LoadModule authn_file_module /usr/lib/apache2/modules/mod_authn_file.so
 LoadModule auth_basic_module /usr/lib/apache2/modules/mod_auth_basic.so
 LoadModule alias_module /usr/lib/apache2/modules/mod_alias.so
 LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so
+LoadModule access_compat_module /usr/lib/apache2/modules/mod_access_compat.so
 LoadModule setenvif_module /usr/lib/apache2/modules/mod_setenvif.so
 LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
 LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
@@ -83,9 +84,22 @@ func genApacheSite(seed uint64) apacheGenSite {
 		fmt.Fprintf(targets[rng.IntN(3)], "RewriteEngine On\nRewriteCond %%{HTTP_USER_AGENT} %s [NC]\nRewriteRule %s - [F]\n",
 			pick("googlebot", "bingbot", "(crawler|bot)"), pick("^/c/", "^/a/b", "secret"))
 	}
-	for range rng.IntN(5) {
+	if rng.IntN(3) == 0 {
+		fmt.Fprintf(targets[rng.IntN(3)], "BrowserMatchNoCase %s isbot\n", pick("googlebot", "bingbot"))
+	}
+	for range rng.IntN(6) {
 		w := targets[rng.IntN(3)]
-		switch rng.IntN(3) {
+		switch rng.IntN(5) {
+		case 3:
+			fmt.Fprintf(w, "<DirectoryMatch %s>\n", pick(`"/a/b"`, `"^/.*/site/c"`, `"/extra/?$"`))
+			w.WriteString(genApacheAuthBody(rng, "    "))
+			w.WriteString("</DirectoryMatch>\n")
+			continue
+		case 4:
+			fmt.Fprintf(w, "<LocationMatch %s>\n", pick(`"^/a/.*\.html$"`, `"secret"`, `"^/files/"`, `"/$"`))
+			w.WriteString(genApacheAuthBody(rng, "    "))
+			w.WriteString("</LocationMatch>\n")
+			continue
 		case 0:
 			dir := apacheGenDirs[rng.IntN(len(apacheGenDirs))]
 			p := "{{PREFIX}}/site"
@@ -94,7 +108,10 @@ func genApacheSite(seed uint64) apacheGenSite {
 			}
 			fmt.Fprintf(w, "<Directory %s%s>\n", p, pick("", "/"))
 			if rng.IntN(3) == 0 {
-				fmt.Fprintf(w, "    AllowOverride %s\n", pick("None", "AuthConfig", "All", "FileInfo"))
+				fmt.Fprintf(w, "    AllowOverride %s\n", pick("None", "AuthConfig", "All", "FileInfo", "AuthConfig FileInfo"))
+			}
+			if rng.IntN(4) == 0 {
+				fmt.Fprintf(w, "    Options %s\n", pick("None", "FollowSymLinks", "-FollowSymLinks", "+Indexes"))
 			}
 			w.WriteString(genApacheAuthBody(rng, "    "))
 			w.WriteString("</Directory>\n")
@@ -126,7 +143,17 @@ func genApacheSite(seed uint64) apacheGenSite {
 func genApacheAuthBody(rng *rand.Rand, indent string) string {
 	auth := []string{"AuthType Basic", `AuthName "Gen Realm"`, "AuthUserFile {{PREFIX}}/htpasswd"}
 	var lines []string
-	switch rng.IntN(11) {
+	switch rng.IntN(16) {
+	case 11:
+		lines = append(auth, "<LimitExcept GET>", "    Require valid-user", "</LimitExcept>", "Require all granted")
+	case 12:
+		lines = append(auth, "<Limit GET>", "    Require valid-user", "</Limit>")
+	case 13:
+		lines = []string{"<RequireAll>", "    Require all granted", "    Require not env isbot", "</RequireAll>"}
+	case 14:
+		lines = []string{"Order deny,allow", "Deny from all"}
+	case 15:
+		lines = append(auth, "Require valid-user", "Order allow,deny", "Allow from all", "Satisfy Any")
 	case 0, 1:
 		lines = append(auth, "Require valid-user")
 	case 2:
@@ -153,7 +180,14 @@ func genApacheAuthBody(rng *rand.Rand, indent string) string {
 
 // genApacheHtaccess is an .htaccess file.
 func genApacheHtaccess(rng *rand.Rand) string {
-	switch rng.IntN(7) {
+	switch rng.IntN(10) {
+	case 7:
+		return "RewriteEngine On\nRewriteRule ^ - [F]\n"
+	case 8:
+		return "RewriteEngine On\nRewriteCond %{HTTP_USER_AGENT} bot [NC]\nRewriteRule secret - [F]\n"
+	case 9:
+		return "AuthType Basic\nAuthUserFile htpasswd\nRequire valid-user\n"
+
 	case 0, 1:
 		return "AuthType Basic\nAuthName \"Htaccess\"\nAuthUserFile htpasswd\nRequire valid-user\n"
 	case 2:

@@ -20,7 +20,10 @@ import (
 // apacheRegressionSeeds are seeds that once found a difference between the
 // evaluator and the real server; they run every time.
 var apacheRegressionSeeds = []uint64{
-	52, // the main server's RewriteRule was applied again per directory in a vhost
+	17,  // per-directory rewrite rules skip a directory requested without its slash
+	52,  // the main server's RewriteRule was applied again per directory in a vhost
+	64,  // <DirectoryMatch> sees the file name, not the directory
+	148, // the same as 17, for /c
 }
 
 // apacheTrickyTargets are requested on every generated config: encodings,

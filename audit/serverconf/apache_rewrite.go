@@ -11,6 +11,7 @@ import (
 type apacheRewrite struct {
 	engine    bool
 	engineSet bool
+	engineRef apacheRef
 	inherit   bool
 	dir       string // "" at server level; the directory per-dir rules are relative to
 	rules     []*rewriteRule
@@ -41,6 +42,7 @@ func (rw *apacheRewrite) add(n *Node, context string) {
 	switch strings.ToLower(n.Name) {
 	case "rewriteengine":
 		rw.engineSet = true
+		rw.engineRef = apacheRef{n, context}
 		rw.engine = len(n.Args) > 0 && strings.EqualFold(n.Args[0], "on")
 	case "rewriteoptions":
 		for _, a := range n.Args {
@@ -90,7 +92,7 @@ func (rw *apacheRewrite) mergeOnto(base *apacheRewrite) *apacheRewrite {
 	out := *rw
 	if base != nil {
 		if !rw.engineSet {
-			out.engine, out.engineSet = base.engine, base.engineSet
+			out.engine, out.engineSet, out.engineRef = base.engine, base.engineSet, base.engineRef
 		}
 		if rw.inherit {
 			out.rules = append(append([]*rewriteRule(nil), rw.rules...), base.rules...)
