@@ -123,7 +123,7 @@ func newApacheServer(vhost *Node, nodes []*Node, order *int) (*apacheServer, []s
 			if s.rewrite == nil {
 				s.rewrite = &apacheRewrite{}
 			}
-			s.rewrite.add(n, s.context)
+			s.rewrite.add(n, s.topContext())
 			continue // server-level rules run at URL translation, not per directory
 		case "setenvif", "setenvifnocase", "browsermatch", "browsermatchnocase":
 			if e, ok := newApacheSetEnv(n); ok {
@@ -139,6 +139,14 @@ func newApacheServer(vhost *Node, nodes []*Node, order *int) (*apacheServer, []s
 		s.top = append(s.top, n)
 	}
 	return s, notes
+}
+
+// topContext names the server level for a directive outside any section.
+func (s *apacheServer) topContext() string {
+	if s.context == "" {
+		return "server config"
+	}
+	return s.context
 }
 
 func apacheHostName(s string) string {
