@@ -42,39 +42,51 @@ func NewApacheEvaluator(cfg *ApacheConfig) *ApacheEvaluator {
 func (e *ApacheEvaluator) Server() string { return "apache" }
 
 // selectServer picks the virtual host as httpd does: the vhosts whose
-// address matches the port (an exact address beats *), then the one whose
-// ServerName or ServerAlias matches Host, else the first of them.
-func (e *ApacheEvaluator) selectServer(req Request) *apacheServer {
-	var exact, wild []*apacheServer
+// address matches the port (an address written as the Host's IP beats
+// *), then the one whose ServerName or ServerAlias matches Host, else the
+// first of them. The address the request arrived on is not known: a vhost
+// on another specific IP is taken only when nothing else listens there.
+func (e *ApacheEvaluator) selectServer(req Request) (*apacheServer, string) {
+	var exact, wild, other []*apacheServer
 	for _, vh := range e.vhosts {
 		for _, a := range vh.addrs {
 			if a.port != 0 && a.port != req.Port {
 				continue
 			}
-			if a.host == "*" || a.host == "_default_" {
+			switch {
+			case a.host == "*" || a.host == "_default_":
 				wild = append(wild, vh)
-			} else {
+			case strings.EqualFold(a.host, req.Host):
 				exact = append(exact, vh)
+			default:
+				other = append(other, vh)
 			}
 			break
 		}
 	}
+	note := ""
 	candidates := exact
 	if len(candidates) == 0 {
 		candidates = wild
+		if len(other) > 0 {
+			note = "virtual hosts on specific addresses were not considered: the address the request arrives on is not known"
+		}
 	}
 	if len(candidates) == 0 {
-		return e.main
+		candidates = other
+	}
+	if len(candidates) == 0 {
+		return e.main, note
 	}
 	host := strings.ToLower(strings.TrimSuffix(req.Host, "."))
 	for _, vh := range candidates {
 		for _, n := range vh.names {
 			if ok, _ := path.Match(n, host); ok || n == host {
-				return vh
+				return vh, note
 			}
 		}
 	}
-	return candidates[0]
+	return candidates[0], note
 }
 
 // serverValue is a vhost's own setting or else the main server's.
@@ -95,7 +107,11 @@ func (e *ApacheEvaluator) Evaluate(req Request) Verdict {
 		v.Notes = append(v.Notes, problem)
 		return v
 	}
-	srv := e.selectServer(req)
+	srv, note := e.selectServer(req)
+	if note != "" {
+		v.Certainty = Uncertain
+		v.Notes = append(v.Notes, note)
+	}
 	ctxServer := srv.context
 	if srv.node != nil {
 		v.Selected = &Selection{File: srv.node.File, Line: srv.node.Line, Context: srv.context}
@@ -120,6 +136,14 @@ func (e *ApacheEvaluator) Evaluate(req Request) Verdict {
 		}
 	}
 
+	// mod_alias's Redirect runs at URL translation too, after mod_rewrite.
+	for _, r := range append(append([]apacheRedirect(nil), srv.redirects...), pick(e.main.redirects, nil, srv != e.main)...) {
+		if r.matches(uri) {
+			v.Status, v.Outcome = r.status, OutcomeReturn
+			v.DecidedBy = &Ref{File: r.node.File, Line: r.node.Line, Directive: apacheDirectiveText(r.node), Context: srv.topContext()}
+			return v
+		}
+	}
 	filename, mapping := e.mapToFile(srv, uri)
 	st := apacheDirConf{}
 	if srv != e.main {

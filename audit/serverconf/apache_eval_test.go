@@ -113,6 +113,7 @@ func TestApacheEvaluate(t *testing.T) {
 			site: map[string]string{"a/.htaccess": "Require all denied\n"}, path: "/a/page.html", status: 500, outcome: OutcomeDeny},
 		{name: "htaccess rewrite without FollowSymLinks", conf: strings.Replace(apacheBase, "AllowOverride None\n    Require all granted", "AllowOverride All\n    Options None\n    Require all granted", 1) + "LoadModule rewrite_module mod_rewrite.so\n",
 			site: map[string]string{"a/.htaccess": "RewriteEngine On\nRewriteRule nomatch - [F]\n"}, path: "/a/page.html", status: 403, outcome: OutcomeDeny},
+		{name: "Redirect before auth", conf: apacheBase + "Redirect permanent /a /elsewhere\n<Location /a>\nRequire all denied\n</Location>\n", path: "/a/page.html", status: 301, outcome: OutcomeReturn, line: 10},
 		{name: "dot segments above the root", conf: apacheBase, path: "/../a/", status: 400, outcome: OutcomeReturn},
 		{name: "encoded slash", conf: apacheBase, path: "/a%2Fb/", status: 404, outcome: OutcomeReturn},
 	}
@@ -265,4 +266,26 @@ func TestApacheRepositorySite(t *testing.T) {
 			assert.Equal(t, tt.line, v.DecidedBy.Line, "%s: %+v", tt.path, v.DecidedBy)
 		}
 	}
+}
+
+func TestApacheVhostAddresses(t *testing.T) {
+	conf := apacheBase + `Redirect /old /new
+<VirtualHost 10.0.0.1:80>
+    ServerName a.test
+    <Location /a>
+        Require all denied
+    </Location>
+</VirtualHost>
+<VirtualHost *:80>
+    ServerName b.test
+</VirtualHost>
+`
+	ev, _ := apacheFixture(t, conf, nil)
+	v := ev.Evaluate(Request{Host: "a.test", Port: 80, Path: "/a/", UserAgent: googlebotUA})
+	assert.Equal(t, 200, v.Status, "a.test is on another address: *:80 answers")
+	assert.Equal(t, Uncertain, v.Certainty)
+	v = ev.Evaluate(Request{Host: "10.0.0.1", Port: 80, Path: "/a/", UserAgent: googlebotUA})
+	assert.Equal(t, 403, v.Status, "the address itself selects its vhost")
+	v = ev.Evaluate(Request{Host: "b.test", Port: 80, Path: "/old", UserAgent: googlebotUA})
+	assert.Equal(t, 302, v.Status, "vhosts inherit the main server's Redirect")
 }

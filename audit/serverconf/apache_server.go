@@ -17,6 +17,7 @@ type apacheServer struct {
 	names      []string // ServerName then ServerAlias patterns, lower case
 	docRoot    string
 	aliases    []apacheAlias
+	redirects  []apacheRedirect
 	dirs       []*apacheSection // <Directory>, <DirectoryMatch>
 	files      []*apacheSection // top-level <Files>, <FilesMatch>
 	locs       []*apacheSection // <Location>, <LocationMatch>
@@ -118,6 +119,10 @@ func newApacheServer(vhost *Node, nodes []*Node, order *int) (*apacheServer, []s
 					continue
 				}
 				s.aliases = append(s.aliases, apacheAlias{node: n, re: re, target: n.Args[1]})
+			}
+		case "redirect", "redirectmatch", "redirectpermanent", "redirecttemp":
+			if r, ok := newApacheRedirect(n); ok {
+				s.redirects = append(s.redirects, r)
 			}
 		case "rewriteengine", "rewriterule", "rewritecond", "rewriteoptions":
 			if s.rewrite == nil {
@@ -292,5 +297,60 @@ func (s *apacheSection) matchesFile(base string) bool {
 		return s.re.MatchString(base)
 	}
 	ok, _ := path.Match(s.path, base)
+	return ok
+}
+
+// apacheRedirect is a server-level Redirect or RedirectMatch.
+type apacheRedirect struct {
+	node   *Node
+	prefix string
+	re     *regexp.Regexp
+	status int
+}
+
+func newApacheRedirect(n *Node) (apacheRedirect, bool) {
+	r := apacheRedirect{node: n, status: 302}
+	args := n.Args
+	switch strings.ToLower(n.Name) {
+	case "redirectpermanent":
+		r.status = 301
+	case "redirect", "redirectmatch":
+		if len(args) > 0 {
+			switch strings.ToLower(args[0]) {
+			case "permanent":
+				r.status, args = 301, args[1:]
+			case "temp":
+				r.status, args = 302, args[1:]
+			case "seeother":
+				r.status, args = 303, args[1:]
+			case "gone":
+				r.status, args = 410, args[1:]
+			default:
+				if st, err := strconv.Atoi(args[0]); err == nil {
+					r.status, args = st, args[1:]
+				}
+			}
+		}
+	}
+	if len(args) == 0 {
+		return r, false
+	}
+	if strings.EqualFold(n.Name, "RedirectMatch") {
+		re, err := regexp.Compile(args[0])
+		if err != nil {
+			return r, false
+		}
+		r.re = re
+		return r, true
+	}
+	r.prefix = args[0]
+	return r, true
+}
+
+func (r apacheRedirect) matches(uri string) bool {
+	if r.re != nil {
+		return r.re.MatchString(uri)
+	}
+	_, ok := aliasMatch(r.prefix, uri)
 	return ok
 }
