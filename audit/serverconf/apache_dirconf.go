@@ -192,6 +192,22 @@ func (c apacheDirConf) apply(sec apacheRef, children []*Node, dir string, method
 	return c
 }
 
+// applyGroup merges sections that httpd merges among themselves before
+// merging the result onto the config (the Files, the Location sections):
+// their authorisation is folded first, then merged once.
+func (c apacheDirConf) applyGroup(secs []*apacheSection, method string) apacheDirConf {
+	if len(secs) == 0 {
+		return c
+	}
+	inherited := c.authz
+	c.authz = authzConf{}
+	for _, s := range secs {
+		c = c.apply(apacheRef{node: s.node, context: s.context}, s.node.Children, "", method)
+	}
+	c.authz = mergeAuthz(inherited, c.authz)
+	return c
+}
+
 // buildAuthz turns a Require line or container into an authz section.
 func buildAuthz(n *Node, methods methodSet, context string) *authzSection {
 	name := strings.ToLower(n.Name)

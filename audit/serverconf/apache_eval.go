@@ -98,7 +98,13 @@ func pick[T any](vh, main T, set bool) T {
 }
 
 // Evaluate implements Evaluator.
-func (e *ApacheEvaluator) Evaluate(req Request) Verdict {
+func (e *ApacheEvaluator) Evaluate(req Request) Verdict { return e.evaluate(req, nil) }
+
+// evaluate decides one request; parent is the directory walk of the
+// request whose index file this subrequest serves: httpd reuses it for a
+// file in the same directory (regex sections included), and only walks
+// Files and Location again.
+func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 	v := Verdict{Certainty: Certain}
 	v.Notes = append(v.Notes, e.notes...)
 	uri, status, problem := apacheNormalizePath(req.Path)
@@ -156,27 +162,42 @@ func (e *ApacheEvaluator) Evaluate(req Request) Verdict {
 	if mapping.node != nil {
 		v.Notes = append(v.Notes, fmt.Sprintf("%s mapped to %s by %s at %s:%d", uri, filename, mapping.node.Name, mapping.node.File, mapping.node.Line))
 	}
-	walk := e.walk(srv, st, filename, req.Method)
+	var walk apacheWalk
+	if parent != nil && path.Dir(filename) == parent.dir {
+		walk = *parent
+		walk.base, walk.isDir = path.Base(filename), false
+	} else {
+		walk = e.walk(srv, st, filename, req.Method)
+	}
 	v.Notes = append(v.Notes, walk.notes...)
 	if walk.fail != nil {
 		return failVerdict(v, walk.fail)
 	}
 	st = walk.conf
+	// The Files sections that match are merged together first, then onto
+	// the directory's config; the same for Location. This matters for
+	// AuthMerging: the group carries its last section's operator.
+	var group []*apacheSection
 	for _, f := range walk.files {
 		if f.sec.matchesFile(walk.base) {
-			st = st.apply(apacheRef{node: f.sec.node, context: f.context}, f.sec.node.Children, "", req.Method)
+			group = append(group, f.sec)
 		}
 	}
-	for _, locs := range [][]*apacheSection{e.main.locs, srv.locs} {
-		for _, l := range locs {
+	st = st.applyGroup(group, req.Method)
+	group = nil
+	for _, l := range e.main.locs {
+		if l.matchesLocation(uri) {
+			group = append(group, l)
+		}
+	}
+	if srv != e.main {
+		for _, l := range srv.locs {
 			if l.matchesLocation(uri) {
-				st = st.apply(apacheRef{node: l.node, context: l.context}, l.node.Children, "", req.Method)
+				group = append(group, l)
 			}
 		}
-		if srv == e.main {
-			break
-		}
 	}
+	st = st.applyGroup(group, req.Method)
 	for _, ifs := range [][]*apacheSection{e.main.ifs, srv.ifs} {
 		for _, s := range ifs {
 			if apacheHasAccessDirectives(s.node.Children) {
@@ -233,7 +254,7 @@ func (e *ApacheEvaluator) Evaluate(req Request) Verdict {
 			}
 			sub := req
 			sub.Path = uri + name
-			sv := e.Evaluate(sub)
+			sv := e.evaluate(sub, &walk)
 			if sv.Status == 200 {
 				last = nil
 				break
@@ -333,8 +354,7 @@ func aliasMatch(alias, uri string) (string, bool) {
 
 // apacheFileSection is a <Files> section found on the way, in merge order.
 type apacheFileSection struct {
-	sec     *apacheSection
-	context string
+	sec *apacheSection
 }
 
 // apacheWalk is the result of the directory walk.
@@ -386,11 +406,11 @@ func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, me
 	}
 	sort.SliceStable(plain, func(i, j int) bool { return plain[i].components < plain[j].components })
 	for _, f := range e.main.files {
-		w.files = append(w.files, apacheFileSection{f, f.context})
+		w.files = append(w.files, apacheFileSection{f})
 	}
 	if srv != e.main {
 		for _, f := range srv.files {
-			w.files = append(w.files, apacheFileSection{f, f.context})
+			w.files = append(w.files, apacheFileSection{f})
 		}
 	}
 	accessFile := pick(srv.accessFile, e.main.accessFile, srv.accessFile != "")
@@ -474,7 +494,7 @@ func (w *apacheWalk) collectFiles(n *Node, context string) {
 				w.notes = append(w.notes, err.Error())
 				continue
 			}
-			w.files = append(w.files, apacheFileSection{sec, sec.context})
+			w.files = append(w.files, apacheFileSection{sec})
 		}
 	}
 }

@@ -20,10 +20,12 @@ import (
 // apacheRegressionSeeds are seeds that once found a difference between the
 // evaluator and the real server; they run every time.
 var apacheRegressionSeeds = []uint64{
-	17,  // per-directory rewrite rules skip a directory requested without its slash
-	52,  // the main server's RewriteRule was applied again per directory in a vhost
-	64,  // <DirectoryMatch> sees the file name, not the directory
-	148, // the same as 17, for /c
+	17,   // per-directory rewrite rules skip a directory requested without its slash
+	52,   // the main server's RewriteRule was applied again per directory in a vhost
+	64,   // <DirectoryMatch> sees the file name, not the directory
+	148,  // the same as 17, for /c
+	1162, // a directory's index subrequest reuses the directory walk, regex sections included
+	1173, // matching Location sections are merged together before the directory's config (AuthMerging)
 }
 
 // apacheTrickyTargets are requested on every generated config: encodings,
