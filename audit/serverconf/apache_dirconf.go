@@ -92,18 +92,20 @@ type apacheCompat struct {
 // apacheDirConf is the per-directory configuration a request has
 // collected so far, section by section.
 type apacheDirConf struct {
-	authType     string // lower case; "none" for AuthType None; "" unset
-	authTypeRef  apacheRef
-	authName     string
-	authNameRef  apacheRef
-	authz        authzConf
-	override     apacheOverride
-	noSymlinks   bool // Options without FollowSymLinks/SymLinksIfOwnerMatch
-	rewrite      *apacheRewrite
-	compat       *apacheCompat
-	dirIndex     []string
-	lastSection  apacheRef
-	uncertainIfs []string
+	authType    string // lower case; "none" for AuthType None; "" unset
+	authTypeRef apacheRef
+	authName    string
+	authNameRef apacheRef
+	authz       authzConf
+	override    apacheOverride
+	noSymlinks  bool // Options without FollowSymLinks/SymLinksIfOwnerMatch
+	rewrite     *apacheRewrite
+	compat      *apacheCompat
+	dirIndex    []string
+	lastSection apacheRef
+	// ifs are the <If>/<ElseIf>/<Else> sections nested in the sections
+	// applied so far, in merge order.
+	ifs []*apacheSection
 }
 
 // apply merges one section's directives (its own, not its nested Files,
@@ -122,6 +124,10 @@ func (c apacheDirConf) apply(sec apacheRef, children []*Node, dir string, method
 			switch name {
 			case "limit", "limitexcept":
 				walk(n.Children, limitMethods(n), true)
+			case "if", "elseif", "else":
+				if sec, err := newApacheSection(n, sec.context, 0); err == nil {
+					c.ifs = append(c.ifs[:len(c.ifs):len(c.ifs)], sec)
+				}
 			case "require", "requireall", "requireany", "requirenone":
 				next.set = true
 				if s := buildAuthz(n, methods, sec.context); s != nil {

@@ -198,21 +198,22 @@ func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 		}
 	}
 	st = st.applyGroup(group, req.Method)
-	for _, ifs := range [][]*apacheSection{e.main.ifs, srv.ifs} {
-		for _, s := range ifs {
-			if apacheHasAccessDirectives(s.node.Children) {
-				v.Certainty = Uncertain
-				v.Notes = append(v.Notes, fmt.Sprintf("%s:%d: <%s %s> is not evaluated; its access rules may change the answer", s.node.File, s.node.Line, s.node.Name, strings.Join(s.node.Args, " ")))
-			}
-		}
-		if srv == e.main {
-			break
-		}
+	// <If> sections last: the server's, then those nested in the sections
+	// applied, merged as a group.
+	ifs := append([]*apacheSection(nil), e.main.ifs...)
+	if srv != e.main {
+		ifs = append(ifs, srv.ifs...)
 	}
+	ifs = append(ifs, st.ifs...)
+	group, uaIfs := e.matchIfs(ifs, req, uri, &v)
+	st = st.applyGroup(group, req.Method)
 	if st.lastSection.node != nil {
 		v.Selected = &Selection{File: st.lastSection.node.File, Line: st.lastSection.node.Line, Context: st.lastSection.context}
 	}
 	v = e.decide(v, st, req, env, envByUA)
+	if v.Status == 403 && v.DecidedBy != nil && uaIfs[v.DecidedBy.Context] {
+		v.Mechanism = "ua-rule"
+	}
 	if v.Status != 200 {
 		return v
 	}
@@ -269,6 +270,45 @@ func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 		}
 	}
 	return v
+}
+
+// matchIfs runs the <If>/<ElseIf>/<Else> chains: an <ElseIf> or <Else>
+// is tried only when nothing before it in its chain held. A condition
+// that cannot be evaluated holds for nobody and makes the verdict
+// uncertain. uaIfs holds the contexts of the sections chosen by the
+// User-Agent.
+func (e *ApacheEvaluator) matchIfs(ifs []*apacheSection, req Request, uri string, v *Verdict) ([]*apacheSection, map[string]bool) {
+	var group []*apacheSection
+	uaIfs := map[string]bool{}
+	chainDone := false
+	for _, s := range ifs {
+		kind := strings.ToLower(s.node.Name)
+		if kind == "if" {
+			chainDone = false
+		} else if chainDone {
+			continue
+		}
+		holds, byUA := true, false
+		if kind != "else" {
+			var err error
+			holds, byUA, err = evalApacheExpr(strings.Join(s.node.Args, " "), req, uri)
+			if err != nil {
+				holds = false
+				if apacheHasAccessDirectives(s.node.Children) {
+					v.Certainty = Uncertain
+					v.Notes = append(v.Notes, fmt.Sprintf("%s:%d: <%s %s> is not evaluated (%v); its access rules may change the answer", s.node.File, s.node.Line, s.node.Name, strings.Join(s.node.Args, " "), err))
+				}
+			}
+		}
+		if holds {
+			chainDone = true
+			group = append(group, s)
+			if byUA {
+				uaIfs[s.context] = true
+			}
+		}
+	}
+	return group, uaIfs
 }
 
 // environment is what SetEnvIf/BrowserMatch set for the request at

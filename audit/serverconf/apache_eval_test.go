@@ -114,6 +114,10 @@ func TestApacheEvaluate(t *testing.T) {
 		{name: "htaccess rewrite without FollowSymLinks", conf: strings.Replace(apacheBase, "AllowOverride None\n    Require all granted", "AllowOverride All\n    Options None\n    Require all granted", 1) + "LoadModule rewrite_module mod_rewrite.so\n",
 			site: map[string]string{"a/.htaccess": "RewriteEngine On\nRewriteRule nomatch - [F]\n"}, path: "/a/page.html", status: 403, outcome: OutcomeDeny},
 		{name: "Redirect before auth", conf: apacheBase + "Redirect permanent /a /elsewhere\n<Location /a>\nRequire all denied\n</Location>\n", path: "/a/page.html", status: 301, outcome: OutcomeReturn, line: 10},
+		{name: "If on the User-Agent", conf: apacheBase + "<Location /a>\n<If \"%{HTTP_USER_AGENT} =~ /googlebot/i\">\nRequire all denied\n</If>\n</Location>\n", path: "/a/", status: 403, outcome: OutcomeDeny, mechanism: "ua-rule", line: 12},
+		{name: "If spares browsers", conf: apacheBase + "<If \"%{HTTP_USER_AGENT} =~ /googlebot/i\">\nRequire all denied\n</If>\n", path: "/a/", ua: browser, status: 200, outcome: OutcomeOpen},
+		{name: "Else", conf: apacheBase + "<If \"%{HTTP_HOST} == 'other'\">\nRequire all granted\n</If>\n<Else>\nRequire all denied\n</Else>\n", path: "/a/", status: 403, outcome: OutcomeDeny, line: 14},
+		{name: "If not evaluated", conf: apacheBase + "<If \"-R '10.0.0.0/8'\">\nRequire all denied\n</If>\n", path: "/a/", status: 200, outcome: OutcomeOpen},
 		{name: "dot segments above the root", conf: apacheBase, path: "/../a/", status: 400, outcome: OutcomeReturn},
 		{name: "encoded slash", conf: apacheBase, path: "/a%2Fb/", status: 404, outcome: OutcomeReturn},
 	}
@@ -288,4 +292,35 @@ func TestApacheVhostAddresses(t *testing.T) {
 	assert.Equal(t, 403, v.Status, "the address itself selects its vhost")
 	v = ev.Evaluate(Request{Host: "b.test", Port: 80, Path: "/old", UserAgent: googlebotUA})
 	assert.Equal(t, 302, v.Status, "vhosts inherit the main server's Redirect")
+}
+
+func TestApacheExpr(t *testing.T) {
+	req := Request{Host: "example.org", UserAgent: googlebotUA, Method: "HEAD"}
+	tests := []struct {
+		expr string
+		want bool
+		ua   bool
+		err  bool
+	}{
+		{`%{HTTP_USER_AGENT} =~ /googlebot/i`, true, true, false},
+		{`%{HTTP_USER_AGENT} =~ /googlebot/`, false, true, false},
+		{`%{HTTP_USER_AGENT} !~ m#Googlebot#`, false, true, false},
+		{`req('User-Agent') -strmatch '*Googlebot*'`, true, true, false},
+		{`%{HTTP_HOST} == 'example.org' && %{REQUEST_METHOD} == 'HEAD'`, true, false, false},
+		{`%{REQUEST_URI} =~ m#^/a/# || false`, true, false, false},
+		{`!(%{HTTP_HOST} != "example.org")`, true, false, false},
+		{`-R '10.0.0.0/8'`, false, false, true},
+		{`%{REMOTE_ADDR} == '1.2.3.4'`, false, false, true},
+		{`(true`, false, false, true},
+	}
+	for _, tt := range tests {
+		got, ua, err := evalApacheExpr(tt.expr, req, "/a/x")
+		if tt.err {
+			assert.Error(t, err, tt.expr)
+			continue
+		}
+		require.NoError(t, err, tt.expr)
+		assert.Equal(t, tt.want, got, tt.expr)
+		assert.Equal(t, tt.ua, ua, tt.expr)
+	}
 }

@@ -143,7 +143,11 @@ func genApacheSite(seed uint64) apacheGenSite {
 func genApacheAuthBody(rng *rand.Rand, indent string) string {
 	auth := []string{"AuthType Basic", `AuthName "Gen Realm"`, "AuthUserFile {{PREFIX}}/htpasswd"}
 	var lines []string
-	switch rng.IntN(16) {
+	switch rng.IntN(18) {
+	case 16:
+		lines = []string{`<If "%{HTTP_USER_AGENT} =~ /googlebot/i">`, "    Require all denied", "</If>"}
+	case 17:
+		lines = append(auth, `<If "%{REQUEST_URI} =~ m#^/a/# && !(%{HTTP_USER_AGENT} -strmatch '*Firefox*')">`, "    Require valid-user", "</If>", "<Else>", "    Require all granted", "</Else>")
 	case 11:
 		lines = append(auth, "<LimitExcept GET>", "    Require valid-user", "</LimitExcept>", "Require all granted")
 	case 12:
@@ -180,7 +184,9 @@ func genApacheAuthBody(rng *rand.Rand, indent string) string {
 
 // genApacheHtaccess is an .htaccess file.
 func genApacheHtaccess(rng *rand.Rand) string {
-	switch rng.IntN(10) {
+	switch rng.IntN(11) {
+	case 10:
+		return "<If \"%{HTTP_USER_AGENT} =~ /bot/\">\n    Require all denied\n</If>\n"
 	case 7:
 		return "RewriteEngine On\nRewriteRule ^ - [F]\n"
 	case 8:
