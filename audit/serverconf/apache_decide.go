@@ -124,38 +124,19 @@ func (e *ApacheEvaluator) access(st apacheDirConf, req Request, env map[string]b
 	}
 	// Denied until a user logs in: authentication runs.
 	res.by = by
-	switch st.authType {
-	case "", "none":
+	module := map[string]string{"basic": "auth_basic", "digest": "auth_digest", "form": "auth_form"}[st.authType]
+	switch {
+	case st.authType == "" || st.authType == "none":
 		res.status = 500
 		res.notes = append(res.notes, "Require needs a user but no AuthType applies: httpd answers 500")
-	case "basic":
-		if st.authName == "" {
-			res.status, res.by = 500, st.authTypeRef
-			res.notes = append(res.notes, "AuthType Basic without AuthName: httpd answers 500")
-			return res
-		}
-		res.status = 401
-	case "digest":
-		if !e.cfg.HasModule("auth_digest") {
-			res.status, res.by = 500, st.authTypeRef
-			res.notes = append(res.notes, "AuthType Digest without mod_auth_digest loaded: httpd answers 500")
-			return res
-		}
-		if st.authName == "" {
-			res.status, res.by = 500, st.authTypeRef
-			res.notes = append(res.notes, "AuthType Digest without AuthName: httpd answers 500")
-			return res
-		}
-		res.status = 401
-	case "form":
-		if !e.cfg.HasModule("auth_form") {
-			res.status, res.by = 500, st.authTypeRef
-			return res
-		}
-		res.status = 401
-	default:
+	case module == "" || !e.cfg.HasModule(module):
 		res.status, res.by = 500, st.authTypeRef
-		res.notes = append(res.notes, fmt.Sprintf("AuthType %s has no module to run it: httpd answers 500", st.authType))
+		res.notes = append(res.notes, fmt.Sprintf("AuthType %s has no loaded module to run it: httpd answers 500", st.authType))
+	case st.authName == "":
+		res.status, res.by = 500, st.authTypeRef
+		res.notes = append(res.notes, fmt.Sprintf("AuthType %s without AuthName: httpd answers 500", st.authType))
+	default:
+		res.status = 401
 	}
 	return res
 }

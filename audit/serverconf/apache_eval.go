@@ -18,6 +18,8 @@ type ApacheEvaluator struct {
 	notes  []string
 }
 
+var _ Evaluator = (*ApacheEvaluator)(nil)
+
 // NewApacheEvaluator prepares a parsed config for evaluation.
 func NewApacheEvaluator(cfg *ApacheConfig) *ApacheEvaluator {
 	e := &ApacheEvaluator{cfg: cfg}

@@ -118,6 +118,8 @@ func TestApacheEvaluate(t *testing.T) {
 		{name: "If spares browsers", conf: apacheBase + "<If \"%{HTTP_USER_AGENT} =~ /googlebot/i\">\nRequire all denied\n</If>\n", path: "/a/", ua: browser, status: 200, outcome: OutcomeOpen},
 		{name: "Else", conf: apacheBase + "<If \"%{HTTP_HOST} == 'other'\">\nRequire all granted\n</If>\n<Else>\nRequire all denied\n</Else>\n", path: "/a/", status: 403, outcome: OutcomeDeny, line: 14},
 		{name: "If not evaluated", conf: apacheBase + "<If \"-R '10.0.0.0/8'\">\nRequire all denied\n</If>\n", path: "/a/", status: 200, outcome: OutcomeOpen},
+		{name: "htaccess that does not parse", conf: strings.Replace(apacheBase, "AllowOverride None\n    Require all granted", "AllowOverride All\n    Require all granted", 1),
+			site: map[string]string{"a/.htaccess": "<Files x>\nRequire all denied\n"}, path: "/a/page.html", status: 500, outcome: OutcomeDeny},
 		{name: "dot segments above the root", conf: apacheBase, path: "/../a/", status: 400, outcome: OutcomeReturn},
 		{name: "encoded slash", conf: apacheBase, path: "/a%2Fb/", status: 404, outcome: OutcomeReturn},
 	}
@@ -323,4 +325,24 @@ func TestApacheExpr(t *testing.T) {
 		assert.Equal(t, tt.want, got, tt.expr)
 		assert.Equal(t, tt.ua, ua, tt.expr)
 	}
+}
+
+func FuzzApacheExpr(f *testing.F) {
+	f.Add(`%{HTTP_USER_AGENT} =~ /bot/i && !(req('Host') -strmatch '*.test')`)
+	f.Add(`(((`)
+	f.Add(`m#x# == '`)
+	f.Fuzz(func(t *testing.T, expr string) {
+		_, _, _ = evalApacheExpr(expr, Request{UserAgent: "Googlebot"}, "/")
+	})
+}
+
+func FuzzApacheNormalizePath(f *testing.F) {
+	f.Add("/a/%2e%2e//b/./c%20d?x")
+	f.Add("/..%2F")
+	f.Fuzz(func(t *testing.T, target string) {
+		uri, status, _ := apacheNormalizePath(target)
+		if status == 0 && !strings.HasPrefix(uri, "/") {
+			t.Fatalf("%q normalised to %q", target, uri)
+		}
+	})
 }
