@@ -10,7 +10,19 @@ import (
 )
 
 // ApacheEvaluator decides requests against an Apache httpd 2.4 config and
-// the .htaccess files of its document trees.
+// the .htaccess files of its document trees, in httpd's order: URL
+// normalisation, server-level mod_rewrite and Redirect, URL to file
+// (Alias, AliasMatch, DocumentRoot), the directory walk (<Directory>
+// shortest first with each directory's .htaccess, then the regex
+// sections), <Files>, <Location>, <If>, then the legacy host check,
+// Require and authentication, per-directory mod_rewrite and the index
+// subrequest. Without the document tree on disk every path segment but the
+// last is taken for a directory and no .htaccess is read.
+//
+// "depends" means a Require ip/host/local or Allow/Deny from an address
+// decides: the status is the one a client outside the lists gets. An <If>
+// on anything but request headers, a RewriteCond on other variables and a
+// rewrite to another URL leave the verdict uncertain, with a note.
 type ApacheEvaluator struct {
 	cfg    *ApacheConfig
 	main   *apacheServer
@@ -52,7 +64,7 @@ func (e *ApacheEvaluator) selectServer(req Request) (*apacheServer, string) {
 	var exact, wild, other []*apacheServer
 	for _, vh := range e.vhosts {
 		for _, a := range vh.addrs {
-			if a.port != 0 && a.port != req.Port {
+			if a.port != 0 && req.Port != 0 && a.port != req.Port {
 				continue
 			}
 			switch {
