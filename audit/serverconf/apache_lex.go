@@ -7,7 +7,8 @@ import (
 )
 
 // apacheLine is one logical line of an Apache config: continuation lines
-// joined, with the number of its first physical line.
+// joined, with the number of its last physical line, as httpd counts it
+// (its own error messages and DUMP_CONFIG name that line).
 type apacheLine struct {
 	text string
 	line int
@@ -22,13 +23,10 @@ func apacheLines(data []byte) []apacheLine {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 8*1024*1024)
 	var cur strings.Builder
-	start, n := 0, 0
+	n := 0
 	for sc.Scan() {
 		n++
 		raw := strings.TrimRight(sc.Text(), " \t\r\f\v")
-		if cur.Len() == 0 {
-			start = n
-		}
 		if strings.HasSuffix(raw, `\`) {
 			cur.WriteString(raw[:len(raw)-1])
 			continue
@@ -39,10 +37,10 @@ func apacheLines(data []byte) []apacheLine {
 		if text == "" || text[0] == '#' {
 			continue
 		}
-		out = append(out, apacheLine{text: text, line: start})
+		out = append(out, apacheLine{text: text, line: n})
 	}
 	if text := strings.TrimSpace(cur.String()); text != "" && text[0] != '#' {
-		out = append(out, apacheLine{text: text, line: start})
+		out = append(out, apacheLine{text: text, line: n})
 	}
 	return out
 }

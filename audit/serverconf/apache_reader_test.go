@@ -32,7 +32,7 @@ func TestApacheLines(t *testing.T) {
 	in := "# comment\n  # indented comment\n\nAuthName \\\n  \"Two Lines\"\nRequire all granted \t\nX a#b\n"
 	got := apacheLines([]byte(in))
 	require.Len(t, got, 3)
-	assert.Equal(t, apacheLine{text: `AuthName   "Two Lines"`, line: 4}, got[0])
+	assert.Equal(t, apacheLine{text: `AuthName   "Two Lines"`, line: 5}, got[0], "httpd names the last line")
 	assert.Equal(t, apacheLine{text: "Require all granted", line: 6}, got[1])
 	assert.Equal(t, apacheLine{text: "X a#b", line: 7}, got[2])
 }
