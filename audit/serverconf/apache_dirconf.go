@@ -98,7 +98,7 @@ type apacheDirConf struct {
 	authNameRef apacheRef
 	authz       authzConf
 	override    apacheOverride
-	noSymlinks  bool // Options without FollowSymLinks/SymLinksIfOwnerMatch
+	options     apacheOptions
 	rewrite     *apacheRewrite
 	compat      *apacheCompat
 	dirIndex    []string
@@ -160,7 +160,7 @@ func (c apacheDirConf) apply(sec apacheRef, children []*Node, dir string, method
 					c.override = parseOverride(n.Args)
 				}
 			case "options":
-				c.noSymlinks = optionsNoSymlinks(c.noSymlinks, n.Args)
+				c.options = c.options.merge(n.Args)
 			case "directoryindex":
 				c.dirIndex = append([]string(nil), n.Args...)
 			case "order", "allow", "deny", "satisfy":
@@ -355,28 +355,48 @@ func (a *apacheCompat) clientDependent() bool {
 	return false
 }
 
-// optionsNoSymlinks follows Options: an absolute list replaces, +/- edit.
-func optionsNoSymlinks(no bool, args []string) bool {
+// apacheOptions are the symlink bits of Options, the ones that change what
+// the walk and mod_rewrite do. The zero value is httpd's default
+// (FollowSymLinks on).
+type apacheOptions struct {
+	followSymlinks  bool
+	symlinksIfOwner bool
+	set             bool
+}
+
+func (o apacheOptions) resolved() apacheOptions {
+	if !o.set {
+		return apacheOptions{followSymlinks: true, set: true}
+	}
+	return o
+}
+
+// merge follows Options: an absolute list replaces, +/- edit.
+func (o apacheOptions) merge(args []string) apacheOptions {
+	o = o.resolved()
 	absolute := false
 	for _, a := range args {
 		l := strings.ToLower(a)
-		switch {
-		case strings.HasPrefix(l, "+"):
-			if l == "+followsymlinks" || l == "+symlinksifownermatch" {
-				no = false
-			}
-		case strings.HasPrefix(l, "-"):
-			if l == "-followsymlinks" {
-				no = true
-			}
-		default:
-			if !absolute {
-				absolute, no = true, true
-			}
-			if l == "all" || l == "followsymlinks" || l == "symlinksifownermatch" {
-				no = false
-			}
+		on := !strings.HasPrefix(l, "-")
+		name := strings.TrimLeft(l, "+-")
+		if l == name && !absolute {
+			absolute = true
+			o.followSymlinks, o.symlinksIfOwner = false, false
+		}
+		switch name {
+		case "all":
+			o.followSymlinks = on
+		case "followsymlinks":
+			o.followSymlinks = on
+		case "symlinksifownermatch":
+			o.symlinksIfOwner = on
 		}
 	}
-	return no
+	return o
+}
+
+// followsLinksBlindly is FollowSymLinks without SymLinksIfOwnerMatch.
+func (c apacheDirConf) followsLinksBlindly() bool {
+	o := c.options.resolved()
+	return o.followSymlinks && !o.symlinksIfOwner
 }

@@ -235,7 +235,7 @@ func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 	// It leaves a directory requested without its slash to mod_dir, and
 	// refuses to run at all without FollowSymLinks.
 	if rw := st.rewrite; rw != nil && rw.engine && rw.dir != "" && filename != rw.dir {
-		if st.noSymlinks {
+		if o := st.options.resolved(); !o.followSymlinks && !o.symlinksIfOwner {
 			v.Status, v.Outcome, v.Mechanism = 403, OutcomeDeny, ""
 			v.DecidedBy = rw.engineRef.ref()
 			v.Notes = append(v.Notes, "per-directory RewriteRule with Options FollowSymLinks off: every request there is forbidden")
@@ -473,14 +473,14 @@ func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, me
 	segs := strings.Split(strings.Trim(filename, "/"), "/")
 	dir := "/"
 	level := 0
-	apply := func(d string) {
+	apply := func(d string, htaccess bool) {
 		for _, sec := range plain {
 			if sec.components == level && sec.matchesDir(d) {
 				st = st.apply(apacheRef{node: sec.node, context: sec.context}, sec.node.Children, d, method)
 				w.collectFiles(sec.node, sec.context)
 			}
 		}
-		if st.override.set && st.override.none {
+		if !htaccess || (st.override.set && st.override.none) {
 			return
 		}
 		nodes, ref, fail := e.readHtaccess(fs, d, accessFile, st.override)
@@ -493,7 +493,7 @@ func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, me
 			w.collectFiles(&Node{Children: nodes}, ref.context)
 		}
 	}
-	apply(dir)
+	apply(dir, true)
 	w.isDir = true
 	last := ""
 	for i, seg := range segs {
@@ -508,11 +508,18 @@ func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, me
 		kind := fs.kind(next, i == len(segs)-1)
 		if kind != "dir" {
 			w.isDir = false
+			// httpd knows an existing file from its first stat and, with
+			// FollowSymLinks (and not SymLinksIfOwnerMatch), walks it as one
+			// more level: <Directory /x/*> applies to the files in /x.
+			if kind == "file" && st.followsLinksBlindly() {
+				level++
+				apply(next, false)
+			}
 			break
 		}
 		dir = next
 		level++
-		apply(dir)
+		apply(dir, true)
 	}
 	if w.fail != nil {
 		return w

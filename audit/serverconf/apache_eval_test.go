@@ -120,6 +120,9 @@ func TestApacheEvaluate(t *testing.T) {
 		{name: "If not evaluated", conf: apacheBase + "<If \"-R '10.0.0.0/8'\">\nRequire all denied\n</If>\n", path: "/a/", status: 200, outcome: OutcomeOpen},
 		{name: "htaccess that does not parse", conf: strings.Replace(apacheBase, "AllowOverride None\n    Require all granted", "AllowOverride All\n    Require all granted", 1),
 			site: map[string]string{"a/.htaccess": "<Files x>\nRequire all denied\n"}, path: "/a/page.html", status: 500, outcome: OutcomeDeny},
+		{name: "Directory wildcard covers the files in it", conf: apacheBase + "<Directory {{ROOT}}/site/a/b/*>\nRequire all denied\n</Directory>\n", path: "/a/b/secret.html", status: 403, outcome: OutcomeDeny},
+		{name: "but not a missing file", conf: apacheBase + "<Directory {{ROOT}}/site/a/b/*>\nRequire all denied\n</Directory>\n", path: "/a/b/missing.html", status: 200, outcome: OutcomeOpen},
+		{name: "nor without FollowSymLinks", conf: apacheBase + "<Directory {{ROOT}}/site/a>\nOptions None\n</Directory>\n<Directory {{ROOT}}/site/a/b/*>\nRequire all denied\n</Directory>\n", path: "/a/b/secret.html", status: 200, outcome: OutcomeOpen},
 		{name: "dot segments above the root", conf: apacheBase, path: "/../a/", status: 400, outcome: OutcomeReturn},
 		{name: "encoded slash", conf: apacheBase, path: "/a%2Fb/", status: 404, outcome: OutcomeReturn},
 	}
@@ -345,4 +348,11 @@ func FuzzApacheNormalizePath(f *testing.F) {
 			t.Fatalf("%q normalised to %q", target, uri)
 		}
 	})
+}
+
+func TestApacheGenSiteRoundTrip(t *testing.T) {
+	for seed := range uint64(50) {
+		site := genApacheSite(seed)
+		assert.Equal(t, site, parseApacheGenSite(site.describe()), "seed %d", seed)
+	}
 }

@@ -106,7 +106,7 @@ func genApacheSite(seed uint64) apacheGenSite {
 			if dir != "" {
 				p += "/" + dir
 			}
-			fmt.Fprintf(w, "<Directory %s%s>\n", p, pick("", "/"))
+			fmt.Fprintf(w, "<Directory %s%s>\n", p, pick("", "/", "/*", "/?"))
 			if rng.IntN(3) == 0 {
 				fmt.Fprintf(w, "    AllowOverride %s\n", pick("None", "AuthConfig", "All", "FileInfo", "AuthConfig FileInfo"))
 			}
@@ -114,9 +114,14 @@ func genApacheSite(seed uint64) apacheGenSite {
 				fmt.Fprintf(w, "    Options %s\n", pick("None", "FollowSymLinks", "-FollowSymLinks", "+Indexes"))
 			}
 			w.WriteString(genApacheAuthBody(rng, "    "))
+			if rng.IntN(4) == 0 {
+				fmt.Fprintf(w, "    <Files %s>\n", pick("secret.html", "index.html", `"*.html"`))
+				w.WriteString(genApacheAuthBody(rng, "        "))
+				w.WriteString("    </Files>\n")
+			}
 			w.WriteString("</Directory>\n")
 		case 1:
-			fmt.Fprintf(w, "<Location %s>\n", pick(`"/a"`, "/a/", "/a/b", "/c/x.html", "/files", "/A", "/a/b/secret.html", "/c"))
+			fmt.Fprintf(w, "<Location %s>\n", pick(`"/a"`, "/a/", "/a/b", "/c/x.html", "/files", "/A", "/a/b/secret.html", "/c", "/a/*", "/*/b", "/c/*.html"))
 			w.WriteString(genApacheAuthBody(rng, "    "))
 			w.WriteString("</Location>\n")
 		default:
@@ -143,7 +148,13 @@ func genApacheSite(seed uint64) apacheGenSite {
 func genApacheAuthBody(rng *rand.Rand, indent string) string {
 	auth := []string{"AuthType Basic", `AuthName "Gen Realm"`, "AuthUserFile {{PREFIX}}/htpasswd"}
 	var lines []string
-	switch rng.IntN(18) {
+	switch rng.IntN(21) {
+	case 18:
+		lines = append(auth, "Require valid-user", "Order deny,allow", "Deny from all", "Satisfy Any")
+	case 19:
+		lines = []string{"AuthType None", "Require all granted"}
+	case 20:
+		lines = append(auth, "<RequireAll>", "    Require valid-user", "    <RequireNone>", "        Require env isbot", "    </RequireNone>", "</RequireAll>")
 	case 16:
 		lines = []string{`<If "%{HTTP_USER_AGENT} =~ /googlebot/i">`, "    Require all denied", "</If>"}
 	case 17:
@@ -184,7 +195,11 @@ func genApacheAuthBody(rng *rand.Rand, indent string) string {
 
 // genApacheHtaccess is an .htaccess file.
 func genApacheHtaccess(rng *rand.Rand) string {
-	switch rng.IntN(11) {
+	switch rng.IntN(13) {
+	case 11:
+		return "<Files \"*.html\">\n    AuthType Basic\n    AuthName \"In Files\"\n    AuthUserFile htpasswd\n    Require valid-user\n</Files>\n"
+	case 12:
+		return "Satisfy Any\nOrder allow,deny\nAllow from all\n"
 	case 10:
 		return "<If \"%{HTTP_USER_AGENT} =~ /bot/\">\n    Require all denied\n</If>\n"
 	case 7:

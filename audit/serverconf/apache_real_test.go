@@ -17,16 +17,11 @@ import (
 	"authwall/internal/realserver"
 )
 
-// apacheRegressionSeeds are seeds that once found a difference between the
-// evaluator and the real server; they run every time.
-var apacheRegressionSeeds = []uint64{
-	17,   // per-directory rewrite rules skip a directory requested without its slash
-	52,   // the main server's RewriteRule was applied again per directory in a vhost
-	64,   // <DirectoryMatch> sees the file name, not the directory
-	148,  // the same as 17, for /c
-	1162, // a directory's index subrequest reuses the directory walk, regex sections included
-	1173, // matching Location sections are merged together before the directory's config (AuthMerging)
-}
+// apacheRegressionDir holds the generated setups that once found a
+// difference between the evaluator and the real server, as the failure
+// message prints them (a seed names a different setup once the generator
+// grows, so the setup itself is kept). Each runs every time.
+const apacheRegressionDir = "testdata/apache-diff"
 
 // apacheTrickyTargets are requested on every generated config: encodings,
 // doubled slashes, dot segments, case variants, trailing slashes, a
@@ -72,17 +67,40 @@ func TestApacheAgainstRealServer(t *testing.T) {
 		require.NoError(t, err, "AUTHWALL_APACHE_SEED")
 		first = n
 	}
-	seeds := append([]uint64(nil), apacheRegressionSeeds...)
-	for i := range count {
-		seeds = append(seeds, first+uint64(i))
+	saved, err := filepath.Glob(filepath.Join(apacheRegressionDir, "*.txt"))
+	require.NoError(t, err)
+	for _, file := range saved {
+		data, err := os.ReadFile(file)
+		require.NoError(t, err)
+		site := parseApacheGenSite(string(data))
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) { checkApacheSite(t, site, "regression "+file) })
 	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprintf("seed-%d", seed), func(t *testing.T) { checkApacheSeed(t, seed) })
+	for i := range count {
+		seed := first + uint64(i)
+		t.Run(fmt.Sprintf("seed-%d", seed), func(t *testing.T) {
+			checkApacheSite(t, genApacheSite(seed), fmt.Sprintf("seed %d (AUTHWALL_APACHE_SEED=%d AUTHWALL_APACHE_CONFIGS=1 reruns it; keep it in %s/ as it is printed below)", seed, seed, apacheRegressionDir))
+		})
 	}
 }
 
-func checkApacheSeed(t *testing.T, seed uint64) {
-	site := genApacheSite(seed)
+// parseApacheGenSite reads a setup back from its printed form.
+func parseApacheGenSite(text string) apacheGenSite {
+	site := apacheGenSite{htaccess: map[string]string{}}
+	parts := strings.Split(text, "\n--- site/")
+	for i := range parts[:len(parts)-1] {
+		parts[i] += "\n" // the separator took each piece's last newline
+	}
+	site.conf = parts[0]
+	for _, part := range parts[1:] {
+		head, body, _ := strings.Cut(part, "\n")
+		dir := strings.Trim(strings.TrimSuffix(head, ".htaccess"), "/")
+		site.htaccess[dir] = body
+	}
+	return site
+}
+
+func checkApacheSite(t *testing.T, site apacheGenSite, label string) {
 	conf, siteDir := writeApacheGenSite(t, site, t.TempDir())
 	srv := realserver.Apache(t, conf, siteDir)
 	u, err := url.Parse(srv.URL)
@@ -101,8 +119,10 @@ func checkApacheSeed(t *testing.T, seed uint64) {
 			require.NoError(t, err, "GET %s Host %s", target, host)
 			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, Method: "GET", UserAgent: googlebotUA})
 			if statusClass(real) != statusClass(v.Status) {
-				t.Errorf("seed %d: GET %s Host: %s: apache answered %d, the evaluator says %d (%s)\nnotes: %s\ndecided by: %+v\nconfig (AUTHWALL_APACHE_SEED=%d AUTHWALL_APACHE_CONFIGS=1 to rerun):\n%s",
-					seed, target, host, real, v.Status, v.Outcome, strings.Join(v.Notes, "; "), v.DecidedBy, seed, site.describe())
+				errorLog, _ := os.ReadFile(filepath.Join(srv.Prefix, "error.log"))
+				lines := strings.Split(strings.TrimSpace(string(errorLog)), "\n")
+				t.Errorf("%s: GET %s Host: %s: apache answered %d, the evaluator says %d (%s)\nnotes: %s\ndecided by: %+v\napache's error log ends with:\n%s\nthe setup:\n%s",
+					label, target, host, real, v.Status, v.Outcome, strings.Join(v.Notes, "; "), v.DecidedBy, strings.Join(lines[max(0, len(lines)-3):], "\n"), site.describe())
 				return
 			}
 		}
