@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -103,7 +104,17 @@ func (e *ApacheEvaluator) selectServer(req Request) (*apacheServer, string) {
 	return candidates[0], note
 }
 
-// serverValue is a vhost's own setting or else the main server's.
+// mainThenVhost lists the main server's items, then the vhost's own: the
+// order httpd merges sections and server-level rules in.
+func mainThenVhost[T any](e *ApacheEvaluator, srv *apacheServer, get func(*apacheServer) []T) []T {
+	out := append([]T(nil), get(e.main)...)
+	if srv != e.main {
+		out = append(out, get(srv)...)
+	}
+	return out
+}
+
+// pick is a vhost's own setting when it has one, else the main server's.
 func pick[T any](vh, main T, set bool) T {
 	if set {
 		return vh
@@ -199,26 +210,15 @@ func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 	}
 	st = st.applyGroup(group, req.Method)
 	group = nil
-	for _, l := range e.main.locs {
+	for _, l := range mainThenVhost(e, srv, func(s *apacheServer) []*apacheSection { return s.locs }) {
 		if l.matchesLocation(uri) {
 			group = append(group, l)
-		}
-	}
-	if srv != e.main {
-		for _, l := range srv.locs {
-			if l.matchesLocation(uri) {
-				group = append(group, l)
-			}
 		}
 	}
 	st = st.applyGroup(group, req.Method)
 	// <If> sections last: the server's, then those nested in the sections
 	// applied, merged as a group.
-	ifs := append([]*apacheSection(nil), e.main.ifs...)
-	if srv != e.main {
-		ifs = append(ifs, srv.ifs...)
-	}
-	ifs = append(ifs, st.ifs...)
+	ifs := append(mainThenVhost(e, srv, func(s *apacheServer) []*apacheSection { return s.ifs }), st.ifs...)
 	group, uaIfs := e.matchIfs(ifs, req, uri, &v)
 	st = st.applyGroup(group, req.Method)
 	if st.lastSection.node != nil {
@@ -330,24 +330,18 @@ func (e *ApacheEvaluator) matchIfs(ifs []*apacheSection, req Request, uri string
 func (e *ApacheEvaluator) environment(srv *apacheServer, req Request) (map[string]bool, map[string]*Node) {
 	env := map[string]bool{}
 	byUA := map[string]*Node{}
-	lists := [][]apacheSetEnv{e.main.setenv}
-	if srv != e.main {
-		lists = append(lists, srv.setenv)
-	}
-	for _, list := range lists {
-		for _, s := range list {
-			if s.other || !s.re.MatchString(req.UserAgent) {
+	for _, s := range mainThenVhost(e, srv, func(s *apacheServer) []apacheSetEnv { return s.setenv }) {
+		if s.other || !s.re.MatchString(req.UserAgent) {
+			continue
+		}
+		for _, v := range s.vars {
+			name := strings.SplitN(v, "=", 2)[0]
+			if strings.HasPrefix(name, "!") {
+				delete(env, name[1:])
 				continue
 			}
-			for _, v := range s.vars {
-				name := strings.SplitN(v, "=", 2)[0]
-				if strings.HasPrefix(name, "!") {
-					delete(env, name[1:])
-					continue
-				}
-				env[name] = true
-				byUA[name] = s.node
-			}
+			env[name] = true
+			byUA[name] = s.node
 		}
 	}
 	return env, byUA
@@ -362,7 +356,9 @@ func (e *ApacheEvaluator) mapToFile(srv *apacheServer, uri string) (string, apac
 	for _, a := range aliases {
 		if a.re != nil {
 			if m := a.re.FindStringSubmatchIndex(uri); m != nil {
-				return string(a.re.ExpandString(nil, strings.ReplaceAll(a.target, "$", "$"), uri, m)), a
+				// $1 is a group number even when letters follow, as in httpd.
+				target := apacheBackref.ReplaceAllString(a.target, "$${$1}")
+				return string(a.re.ExpandString(nil, target, uri, m)), a
 			}
 			continue
 		}
@@ -376,6 +372,8 @@ func (e *ApacheEvaluator) mapToFile(srv *apacheServer, uri string) (string, apac
 	}
 	return strings.TrimRight(root, "/") + uri, apacheAlias{}
 }
+
+var apacheBackref = regexp.MustCompile(`\$([0-9])`)
 
 // aliasMatch is mod_alias's prefix rule: the alias must end at a slash
 // boundary of the URL, and runs of slashes count as one.
@@ -442,30 +440,16 @@ func failVerdict(v Verdict, f *apacheFail) Verdict {
 func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, method string) apacheWalk {
 	w := apacheWalk{}
 	var plain, regex []*apacheSection
-	for _, d := range e.main.dirs {
+	for _, d := range mainThenVhost(e, srv, func(s *apacheServer) []*apacheSection { return s.dirs }) {
 		if d.re == nil {
 			plain = append(plain, d)
 		} else {
 			regex = append(regex, d)
 		}
 	}
-	if srv != e.main {
-		for _, d := range srv.dirs {
-			if d.re == nil {
-				plain = append(plain, d)
-			} else {
-				regex = append(regex, d)
-			}
-		}
-	}
 	sort.SliceStable(plain, func(i, j int) bool { return plain[i].components < plain[j].components })
-	for _, f := range e.main.files {
+	for _, f := range mainThenVhost(e, srv, func(s *apacheServer) []*apacheSection { return s.files }) {
 		w.files = append(w.files, apacheFileSection{f})
-	}
-	if srv != e.main {
-		for _, f := range srv.files {
-			w.files = append(w.files, apacheFileSection{f})
-		}
 	}
 	accessFile := pick(srv.accessFile, e.main.accessFile, srv.accessFile != "")
 

@@ -103,6 +103,7 @@ func TestApacheEvaluate(t *testing.T) {
 		{name: "Location after Directory", conf: apacheBase + "<Location /a>\nRequire all granted\n</Location>\n<Directory {{ROOT}}/site/a>\nRequire all denied\n</Directory>\n", path: "/a/", status: 200, outcome: OutcomeOpen},
 		{name: "index subrequest", conf: apacheBase + "<Files index.html>\nRequire all denied\n</Files>\n", path: "/a/", status: 403, outcome: OutcomeDeny},
 		{name: "alias maps into a walled directory", conf: apacheBase + "Alias /docs {{ROOT}}/site/a\n<Directory {{ROOT}}/site/a>\nRequire all denied\n</Directory>\n", path: "/docs/page.html", status: 403, outcome: OutcomeDeny},
+		{name: "AliasMatch with a group", conf: apacheBase + "AliasMatch ^/d(.)cs/(.*) {{ROOT}}/site/$1/$2\n<Directory {{ROOT}}/site/a>\nRequire all denied\n</Directory>\n", path: "/dacs/page.html", status: 403, outcome: OutcomeDeny},
 		{name: "alias ends at a slash", conf: apacheBase + "Alias /docs {{ROOT}}/site/a\n<Directory {{ROOT}}/site/a>\nRequire all denied\n</Directory>\n", path: "/docsx", status: 200, outcome: OutcomeOpen},
 		{name: "htaccess with AuthConfig", conf: strings.Replace(apacheBase, "AllowOverride None\n    Require all granted", "AllowOverride AuthConfig\n    Require all granted", 1),
 			site: map[string]string{"a/.htaccess": apacheAuth + "Require valid-user\n"}, path: "/a/page.html", status: 401, outcome: OutcomeAuth, mechanism: "basic"},

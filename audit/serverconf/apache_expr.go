@@ -3,6 +3,7 @@ package serverconf
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -95,24 +96,23 @@ func (p *apacheExpr) peek() string {
 	return ""
 }
 
-func (p *apacheExpr) or() (bool, error) {
-	v, err := p.and()
-	for err == nil && (p.peek() == "||" || p.peek() == "-or") {
-		p.i++
-		var r bool
-		r, err = p.and()
-		v = v || r
-	}
-	return v, err
-}
+func (p *apacheExpr) or() (bool, error) { return p.chain(p.and, true, "||", "-or") }
 
-func (p *apacheExpr) and() (bool, error) {
-	v, err := p.not()
-	for err == nil && (p.peek() == "&&" || p.peek() == "-and") {
+func (p *apacheExpr) and() (bool, error) { return p.chain(p.not, false, "&&", "-and") }
+
+// chain reads operands joined by one of ops, left to right; every operand
+// is read even when the answer is known, so that syntax errors show.
+func (p *apacheExpr) chain(next func() (bool, error), isOr bool, ops ...string) (bool, error) {
+	v, err := next()
+	for err == nil && slices.Contains(ops, p.peek()) {
 		p.i++
 		var r bool
-		r, err = p.not()
-		v = v && r
+		r, err = next()
+		if isOr {
+			v = v || r
+		} else {
+			v = v && r
+		}
 	}
 	return v, err
 }
