@@ -67,7 +67,7 @@ func (m methodSet) union(o methodSet) methodSet {
 // is either inside every ip/host list or outside all of them.
 type authzEnv struct {
 	method      string
-	env         map[string]bool
+	env         map[string]int // envSet or envClient
 	clientInIPs bool
 }
 
@@ -151,7 +151,7 @@ func (s *authzSection) check(e authzEnv) authzResult {
 		return authzDenied
 	case "env":
 		for _, a := range s.args {
-			if e.env[a] {
+			if v := e.env[a]; v == envSet || (v == envClient && e.clientInIPs) {
 				return authzGranted
 			}
 		}

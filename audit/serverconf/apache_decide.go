@@ -9,7 +9,7 @@ import (
 // check (mod_access_compat), then Require (mod_authz_core) without a user,
 // then authentication when a user could change the answer. A verdict that
 // differs for a client inside the ip/host lists is "depends".
-func (e *ApacheEvaluator) decide(v Verdict, st apacheDirConf, req Request, env map[string]bool, envByUA map[string]*Node) Verdict {
+func (e *ApacheEvaluator) decide(v Verdict, st apacheDirConf, req Request, env apacheEnv) Verdict {
 	outside := e.access(st, req, env, false)
 	inside := e.access(st, req, env, true)
 	v.Status = outside.status
@@ -32,7 +32,7 @@ func (e *ApacheEvaluator) decide(v Verdict, st apacheDirConf, req Request, env m
 		}
 		if len(args) > 1 && strings.EqualFold(args[0], "env") {
 			for _, name := range args[1:] {
-				if n := envByUA[name]; n != nil {
+				if n := env.byUA[name]; n != nil {
 					v.Mechanism = "ua-rule"
 					v.Notes = append(v.Notes, fmt.Sprintf("%s is set from the User-Agent at %s:%d (%s)", name, n.File, n.Line, apacheDirectiveText(n)))
 				}
@@ -63,7 +63,7 @@ type accessResult struct {
 	notes  []string
 }
 
-func (e *ApacheEvaluator) access(st apacheDirConf, req Request, env map[string]bool, clientInIPs bool) accessResult {
+func (e *ApacheEvaluator) access(st apacheDirConf, req Request, env apacheEnv, clientInIPs bool) accessResult {
 	method := methodKey(req.Method)
 	var res accessResult
 	if st.compat != nil && st.compat.clientDependent() {
@@ -105,7 +105,7 @@ func (e *ApacheEvaluator) access(st apacheDirConf, req Request, env map[string]b
 	if st.authz.section.clientDependent() && res.ipBy.node == nil {
 		res.ipBy = firstClientRule(st.authz.section)
 	}
-	out := st.authz.section.apply(authzEnv{method: method, env: env, clientInIPs: clientInIPs}, logicAnd)
+	out := st.authz.section.apply(authzEnv{method: method, env: env.vars, clientInIPs: clientInIPs}, logicAnd)
 	by := apacheRef{}
 	if out.by != nil {
 		by = apacheRef{node: out.by.node, context: out.by.context}

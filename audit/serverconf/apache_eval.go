@@ -147,7 +147,11 @@ func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 	if srv.node != nil {
 		v.Selected = &Selection{File: srv.node.File, Line: srv.node.Line, Context: srv.context}
 	}
-	env, envByUA := e.environment(srv, req)
+	env := e.environment(srv, req, uri)
+	if len(env.notes) > 0 {
+		v.Certainty = Uncertain
+		v.Notes = append(v.Notes, env.notes...)
+	}
 
 	// mod_rewrite at server level runs at URL translation, before access
 	// control; a vhost does not inherit the main server's rules.
@@ -224,7 +228,7 @@ func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 	if st.lastSection.node != nil {
 		v.Selected = &Selection{File: st.lastSection.node.File, Line: st.lastSection.node.Line, Context: st.lastSection.context}
 	}
-	v = e.decide(v, st, req, env, envByUA)
+	v = e.decide(v, st, req, env)
 	if v.Status == 403 && v.DecidedBy != nil && uaIfs[v.DecidedBy.Context] {
 		v.Mechanism = "ua-rule"
 	}
@@ -325,26 +329,58 @@ func (e *ApacheEvaluator) matchIfs(ifs []*apacheSection, req Request, uri string
 	return group, uaIfs
 }
 
-// environment is what SetEnvIf/BrowserMatch set for the request at
-// server level (the main server's lines, then the vhost's).
-func (e *ApacheEvaluator) environment(srv *apacheServer, req Request) (map[string]bool, map[string]*Node) {
-	env := map[string]bool{}
-	byUA := map[string]*Node{}
+// Values of apacheEnv.vars: set for every client, or only for one inside
+// the address lists of a SetEnvIf Remote_Addr/Remote_Host.
+const (
+	envSet    = 1
+	envClient = 2
+)
+
+// apacheEnv is what SetEnvIf/BrowserMatch set at server level (the main
+// server's lines, then the vhost's), and which line set each variable
+// from the User-Agent.
+type apacheEnv struct {
+	vars  map[string]int
+	byUA  map[string]*Node
+	notes []string
+}
+
+func (e *ApacheEvaluator) environment(srv *apacheServer, req Request, uri string) apacheEnv {
+	env := apacheEnv{vars: map[string]int{}, byUA: map[string]*Node{}}
 	for _, s := range mainThenVhost(e, srv, func(s *apacheServer) []apacheSetEnv { return s.setenv }) {
-		if s.other || !s.re.MatchString(req.UserAgent) {
+		state := envSet
+		switch s.attr {
+		case "user-agent":
+		case "remote_addr", "remote_host":
+			state = envClient
+		case "request_uri":
+		case "host", "server_name":
+		case "request_method":
+		default:
+			env.notes = append(env.notes, fmt.Sprintf("%s:%d: %s on %s is not evaluated", s.node.File, s.node.Line, s.node.Name, s.attr))
+			continue
+		}
+		method := strings.ToUpper(req.Method)
+		if method == "" {
+			method = "GET"
+		}
+		value := map[string]string{"user-agent": req.UserAgent, "request_uri": uri, "host": req.Host, "server_name": req.Host, "request_method": method}[s.attr]
+		if state == envSet && !s.re.MatchString(value) {
 			continue
 		}
 		for _, v := range s.vars {
 			name := strings.SplitN(v, "=", 2)[0]
 			if strings.HasPrefix(name, "!") {
-				delete(env, name[1:])
+				delete(env.vars, name[1:])
 				continue
 			}
-			env[name] = true
-			byUA[name] = s.node
+			env.vars[name] = state
+			if s.attr == "user-agent" {
+				env.byUA[name] = s.node
+			}
 		}
 	}
-	return env, byUA
+	return env
 }
 
 // mapToFile is mod_alias then DocumentRoot.

@@ -98,6 +98,8 @@ func TestApacheEvaluate(t *testing.T) {
 		{name: "rewrite beats auth", conf: apacheBase + "RewriteEngine On\nRewriteRule ^/a/ - [F]\n<Location /a>\n" + apacheAuth + "Require valid-user\n</Location>\n", path: "/a/", status: 403, outcome: OutcomeDeny, line: 11},
 		{name: "BrowserMatch and Require not env", conf: apacheBase + "BrowserMatchNoCase bot badbot\n<Location /a>\n<RequireAll>\nRequire all granted\nRequire not env badbot\n</RequireAll>\n</Location>\n",
 			path: "/a/", status: 403, outcome: OutcomeDeny, mechanism: "ua-rule", line: 14},
+		{name: "SetEnvIf Remote_Addr depends", conf: apacheBase + "SetEnvIf Remote_Addr ^10\\. office\n<Location /a>\nRequire env office\n</Location>\n", path: "/a/", status: 403, outcome: OutcomeDepends, mechanism: "ip-rule", line: 12},
+		{name: "SetEnvIf Request_URI", conf: apacheBase + "SetEnvIf Request_URI ^/a/ blocked\n<Location />\n<RequireAll>\nRequire all granted\nRequire not env blocked\n</RequireAll>\n</Location>\n", path: "/a/page.html", status: 403, outcome: OutcomeDeny, line: 14},
 		{name: "Files", conf: apacheBase + "<Files secret.html>\nRequire all denied\n</Files>\n", path: "/a/b/secret.html", status: 403, outcome: OutcomeDeny},
 		{name: "Files in a Directory", conf: apacheBase + "<Directory {{ROOT}}/site/a>\n<Files *.html>\nRequire all denied\n</Files>\n</Directory>\n", path: "/a/b/secret.html", status: 403, outcome: OutcomeDeny},
 		{name: "Location after Directory", conf: apacheBase + "<Location /a>\nRequire all granted\n</Location>\n<Directory {{ROOT}}/site/a>\nRequire all denied\n</Directory>\n", path: "/a/", status: 200, outcome: OutcomeOpen},

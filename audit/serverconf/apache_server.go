@@ -55,11 +55,10 @@ type apacheSection struct {
 
 // apacheSetEnv is a SetEnvIf User-Agent / BrowserMatch line.
 type apacheSetEnv struct {
-	node  *Node
-	re    *regexp.Regexp
-	vars  []string
-	byUA  bool
-	other bool // tests something other than the User-Agent
+	node *Node
+	re   *regexp.Regexp
+	vars []string
+	attr string // what it tests, lower case: "user-agent", "remote_addr", "request_uri"...
 }
 
 // newApacheServer collects a server's sections from its nodes.
@@ -236,17 +235,13 @@ func newApacheSetEnv(n *Node) (apacheSetEnv, bool) {
 		if len(args) < 3 {
 			return e, false
 		}
-		if strings.EqualFold(args[0], "User-Agent") {
-			e.byUA = true
-		} else {
-			e.other = true
-		}
+		e.attr = strings.ToLower(args[0])
 		args = args[1:]
 	} else {
 		if len(args) < 2 {
 			return e, false
 		}
-		e.byUA = true
+		e.attr = "user-agent"
 	}
 	pat := args[0]
 	if strings.HasSuffix(name, "nocase") {
