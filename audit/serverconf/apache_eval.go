@@ -528,10 +528,12 @@ func (e *ApacheEvaluator) walk(srv *apacheServer, st apacheDirConf, filename, me
 		kind := fs.kind(next, i == len(segs)-1)
 		if kind != "dir" {
 			w.isDir = false
-			// httpd knows an existing file from its first stat and, with
-			// FollowSymLinks (and not SymLinksIfOwnerMatch), walks it as one
-			// more level: <Directory /x/*> applies to the files in /x.
-			if kind == "file" && st.followsLinksBlindly() {
+			// httpd knows an existing file from its first stat of the whole
+			// name (so not with path info after it, nor a trailing slash)
+			// and, with FollowSymLinks (and not SymLinksIfOwnerMatch), walks
+			// it as one more level: <Directory /x/*> applies to the files in /x.
+			whole := i == len(segs)-1 && !strings.HasSuffix(filename, "/")
+			if kind == "file" && whole && st.followsLinksBlindly() {
 				level++
 				apply(next, false)
 			}

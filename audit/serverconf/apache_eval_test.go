@@ -125,6 +125,7 @@ func TestApacheEvaluate(t *testing.T) {
 			site: map[string]string{"a/.htaccess": "<Files x>\nRequire all denied\n"}, path: "/a/page.html", status: 500, outcome: OutcomeDeny},
 		{name: "Directory wildcard covers the files in it", conf: apacheBase + "<Directory {{ROOT}}/site/a/b/*>\nRequire all denied\n</Directory>\n", path: "/a/b/secret.html", status: 403, outcome: OutcomeDeny},
 		{name: "but not a missing file", conf: apacheBase + "<Directory {{ROOT}}/site/a/b/*>\nRequire all denied\n</Directory>\n", path: "/a/b/missing.html", status: 200, outcome: OutcomeOpen},
+		{name: "nor with path info after it", conf: apacheBase + "<Directory {{ROOT}}/site/a/b/*>\nRequire all denied\n</Directory>\n", path: "/a/b/secret.html/x", status: 200, outcome: OutcomeOpen},
 		{name: "nor without FollowSymLinks", conf: apacheBase + "<Directory {{ROOT}}/site/a>\nOptions None\n</Directory>\n<Directory {{ROOT}}/site/a/b/*>\nRequire all denied\n</Directory>\n", path: "/a/b/secret.html", status: 200, outcome: OutcomeOpen},
 		{name: "dot segments above the root", conf: apacheBase, path: "/../a/", status: 400, outcome: OutcomeReturn},
 		{name: "encoded slash", conf: apacheBase, path: "/a%2Fb/", status: 404, outcome: OutcomeReturn},

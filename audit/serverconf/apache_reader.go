@@ -138,7 +138,7 @@ func ReadApache(file string, opts ApacheOptions) (*ApacheConfig, error) {
 	return &ApacheConfig{File: file, Nodes: nodes, ServerRoot: r.serverRoot, Root: r.root, modules: r.modules, Warnings: r.warnings}, nil
 }
 
-// ParseApacheHtaccess parses an .htaccess file (no Include, no
+// ParseHtaccess parses an .htaccess file (no Include, no
 // ServerRoot); conditional sections are resolved with the config's modules.
 func (c *ApacheConfig) ParseHtaccess(file string, data []byte) ([]*Node, error) {
 	r := &apacheReader{root: c.Root, serverRoot: c.ServerRoot, modules: c.modules, defines: map[string]string{}}

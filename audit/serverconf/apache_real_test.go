@@ -31,7 +31,8 @@ var apacheTrickyTargets = []string{
 	"/A/", "/a/B/secret.html", "/a//b/secret.html", "//a/page.html", "/a/./b/", "/a/b/../page.html",
 	"/%61/page.html", "/a/%62/secret.html", "/a/b/secret%2Ehtml", "/c/x.html", "/c", "/c/", "/C/x.html",
 	"/files", "/files/", "/files/f.html", "/files//f.html", "/nope/", "/a/nope.html", "/a/b/secret.html?x=1",
-	"/a/../../a/", "/a%2Fb/",
+	"/a/../../a/", "/a%2Fb/", "/a/b/secret.html/", "/a/page.html/extra", "/index.html", "/a/b/%73ecret.html",
+	"/files/../a/page.html", "/c/x.html;v=1",
 }
 
 var apacheTestHosts = []string{"one.test", "two.test", "www.two.test", "other.test"}
