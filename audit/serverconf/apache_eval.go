@@ -128,7 +128,12 @@ func (e *ApacheEvaluator) Evaluate(req Request) Verdict { return e.evaluate(req,
 // Files and Location again.
 func (e *ApacheEvaluator) evaluate(req Request, parent *apacheWalk) Verdict {
 	v := Verdict{Certainty: Certain}
-	v.Notes = append(v.Notes, e.notes...)
+	if len(e.notes) > 0 {
+		// A section whose pattern Go cannot read (PCRE-only syntax) was
+		// left out: any verdict may miss it.
+		v.Certainty = Uncertain
+		v.Notes = append(v.Notes, e.notes...)
+	}
 	uri, status, problem := apacheNormalizePath(req.Path)
 	if status != 0 {
 		v.Status, v.Outcome = status, OutcomeReturn

@@ -360,3 +360,11 @@ func TestApacheGenSiteRoundTrip(t *testing.T) {
 		assert.Equal(t, site, parseApacheGenSite(site.describe()), "seed %d", seed)
 	}
 }
+
+func TestApachePCREOnlyPatternIsUncertain(t *testing.T) {
+	ev, _ := apacheFixture(t, apacheBase+"<LocationMatch \"^/(?!public)\">\nRequire all denied\n</LocationMatch>\n", nil)
+	v := ev.Evaluate(Request{Host: "example.org", Port: 80, Path: "/a/", UserAgent: googlebotUA})
+	assert.Equal(t, Uncertain, v.Certainty)
+	require.NotEmpty(t, v.Notes)
+	assert.Contains(t, v.Notes[0], "LocationMatch")
+}
