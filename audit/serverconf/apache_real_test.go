@@ -114,32 +114,42 @@ func checkApacheSite(t *testing.T, site apacheGenSite, label string) {
 	require.NoError(t, err)
 	ev := NewApacheEvaluator(cfg)
 
+	type probe struct{ method, target string }
+	var probes []probe
+	for _, target := range apacheTrickyTargets {
+		probes = append(probes, probe{"GET", target})
+	}
+	// <Limit> and <LimitExcept> are per method: HEAD counts as GET.
+	for _, target := range []string{"/a/page.html", "/a/b/secret.html", "/c/x.html"} {
+		probes = append(probes, probe{"POST", target}, probe{"HEAD", target})
+	}
 	for _, host := range apacheTestHosts {
-		for _, target := range apacheTrickyTargets {
-			real, err := rawGet(u.Host, host, target, googlebotUA)
-			require.NoError(t, err, "GET %s Host %s", target, host)
-			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, Method: "GET", UserAgent: googlebotUA})
+		for _, pr := range probes {
+			method, target := pr.method, pr.target
+			real, err := rawRequest(u.Host, method, host, target, googlebotUA)
+			require.NoError(t, err, "%s %s Host %s", method, target, host)
+			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, Method: method, UserAgent: googlebotUA})
 			if statusClass(real) != statusClass(v.Status) {
 				errorLog, _ := os.ReadFile(filepath.Join(srv.Prefix, "error.log"))
 				lines := strings.Split(strings.TrimSpace(string(errorLog)), "\n")
-				t.Errorf("%s: GET %s Host: %s: apache answered %d, the evaluator says %d (%s)\nnotes: %s\ndecided by: %+v\napache's error log ends with:\n%s\nthe setup:\n%s",
-					label, target, host, real, v.Status, v.Outcome, strings.Join(v.Notes, "; "), v.DecidedBy, strings.Join(lines[max(0, len(lines)-3):], "\n"), site.describe())
+				t.Errorf("%s: %s %s Host: %s: apache answered %d, the evaluator says %d (%s)\nnotes: %s\ndecided by: %+v\napache's error log ends with:\n%s\nthe setup:\n%s",
+					label, method, target, host, real, v.Status, v.Outcome, strings.Join(v.Notes, "; "), v.DecidedBy, strings.Join(lines[max(0, len(lines)-3):], "\n"), site.describe())
 				return
 			}
 		}
 	}
 }
 
-// rawGet sends the target exactly as written (no client-side cleaning)
-// and returns the status code.
-func rawGet(addr, host, target, ua string) (int, error) {
+// rawRequest sends the target exactly as written (no client-side
+// cleaning) and returns the status code.
+func rawRequest(addr, method, host, target, ua string) (int, error) {
 	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nConnection: close\r\n\r\n", target, host, ua); err != nil {
+	if _, err := fmt.Fprintf(c, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", method, target, host, ua); err != nil {
 		return 0, err
 	}
 	line, err := bufio.NewReader(c).ReadString('\n')
