@@ -65,7 +65,13 @@ func genApacheSite(seed uint64) apacheGenSite {
 	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
 	var b strings.Builder
 	b.WriteString(apacheGenModules)
-	b.WriteString("DocumentRoot {{PREFIX}}/site\n\n<Directory />\n    AllowOverride None\n    Require all denied\n</Directory>\n\n")
+	// Without AllowOverride anywhere httpd still reads .htaccess files and
+	// refuses what is in them; only an explicit None skips them.
+	b.WriteString("DocumentRoot {{PREFIX}}/site\n\n<Directory />\n")
+	if rng.IntN(3) != 0 {
+		b.WriteString("    AllowOverride None\n")
+	}
+	b.WriteString("    Require all denied\n</Directory>\n\n")
 	b.WriteString("<Directory {{PREFIX}}/site>\n")
 	if ov := pick("None", "AuthConfig", "", "All", "AuthConfig Limit"); ov != "" {
 		b.WriteString("    AllowOverride " + ov + "\n")
@@ -108,7 +114,7 @@ func genApacheSite(seed uint64) apacheGenSite {
 			}
 			fmt.Fprintf(w, "<Directory %s%s>\n", p, pick("", "/", "/*", "/?"))
 			if rng.IntN(3) == 0 {
-				fmt.Fprintf(w, "    AllowOverride %s\n", pick("None", "AuthConfig", "All", "FileInfo", "AuthConfig FileInfo"))
+				fmt.Fprintf(w, "    AllowOverride %s\n", pick("None", "AuthConfig", "All", "FileInfo", "AuthConfig FileInfo", "AuthConfig Nonfatal=All", "Options Indexes"))
 			}
 			if rng.IntN(4) == 0 {
 				fmt.Fprintf(w, "    Options %s\n", pick("None", "FollowSymLinks", "-FollowSymLinks", "+Indexes"))
@@ -203,7 +209,15 @@ func genApacheAuthBody(rng *rand.Rand, indent string) string {
 
 // genApacheHtaccess is an .htaccess file.
 func genApacheHtaccess(rng *rand.Rand) string {
-	switch rng.IntN(13) {
+	switch rng.IntN(17) {
+	case 13:
+		return "Options -Indexes\n"
+	case 14:
+		return "ErrorDocument 404 /index.html\n"
+	case 15:
+		return "Header set X-Robots-Tag noindex\n"
+	case 16:
+		return "<Limit GET>\n    Require all denied\n</Limit>\n"
 	case 11:
 		return "<Files \"*.html\">\n    AuthType Basic\n    AuthName \"In Files\"\n    AuthUserFile htpasswd\n    Require valid-user\n</Files>\n"
 	case 12:
