@@ -24,7 +24,7 @@ type ApacheOptions struct {
 	Root string
 	// Modules are the loaded modules that <IfModule> sees, by either of
 	// their names ("rewrite_module" or "mod_rewrite.c"); nil means
-	// DebianApacheModules. LoadModule lines in the config add to them.
+	// DebianApacheModules(). LoadModule lines in the config add to them.
 	Modules []string
 	// Defines are the names given with -D on the command line.
 	Defines []string
@@ -36,15 +36,22 @@ type ApacheOptions struct {
 // DebianApacheModules are the modules Debian's apache2 package enables by
 // default, plus the authentication and authorisation modules a protected
 // site loads.
-var DebianApacheModules = []string{
-	"mpm_event", "access_compat", "alias", "auth_basic", "authn_core", "authn_file",
-	"authz_core", "authz_host", "authz_user", "autoindex", "deflate", "dir", "env",
-	"filter", "mime", "negotiation", "reqtimeout", "setenvif", "status",
-	"auth_digest", "authz_groupfile", "core", "http", "so", "unixd", "log_config", "logio", "version",
+func DebianApacheModules() []string {
+	return []string{
+		"mpm_event", "access_compat", "alias", "auth_basic", "authn_core", "authn_file",
+		"authz_core", "authz_host", "authz_user", "autoindex", "deflate", "dir", "env",
+		"filter", "mime", "negotiation", "reqtimeout", "setenvif", "status",
+		"auth_digest", "authz_groupfile", "core", "http", "so", "unixd", "log_config", "logio", "version",
+	}
 }
 
-// apacheVersion is the httpd version <IfVersion> is evaluated against.
-var apacheVersion = [3]int{2, 4, 71}
+// The httpd version <IfVersion> is evaluated against: the Debian build the
+// evaluator was checked against.
+const (
+	apacheMajor = 2
+	apacheMinor = 4
+	apachePatch = 71
+)
 
 // ApacheConfig is a parsed httpd configuration: the main file with its
 // includes inlined in place and the conditional sections resolved.
@@ -119,7 +126,7 @@ func ReadApache(file string, opts ApacheOptions) (*ApacheConfig, error) {
 	}
 	mods := opts.Modules
 	if mods == nil {
-		mods = DebianApacheModules
+		mods = DebianApacheModules()
 	}
 	for _, m := range mods {
 		r.modules[apacheModuleKey(m)] = true
@@ -322,7 +329,8 @@ func apacheVersionHolds(args []string) (bool, error) {
 	}
 	negate := strings.HasPrefix(op, "!")
 	op = strings.TrimPrefix(op, "!")
-	have := fmt.Sprintf("%d.%d.%d", apacheVersion[0], apacheVersion[1], apacheVersion[2])
+	version := [3]int{apacheMajor, apacheMinor, apachePatch}
+	have := fmt.Sprintf("%d.%d.%d", apacheMajor, apacheMinor, apachePatch)
 	if op == "~" || (op == "=" && strings.HasPrefix(v, "/") && strings.HasSuffix(v, "/") && len(v) > 1) {
 		re, err := regexp.Compile(strings.Trim(v, "/"))
 		if err != nil {
@@ -342,9 +350,9 @@ func apacheVersionHolds(args []string) (bool, error) {
 	parts := len(strings.Split(v, "."))
 	for i := 0; i < parts && i < 3 && cmp == 0; i++ {
 		switch {
-		case apacheVersion[i] < want[i]:
+		case version[i] < want[i]:
 			cmp = -1
-		case apacheVersion[i] > want[i]:
+		case version[i] > want[i]:
 			cmp = 1
 		}
 	}
