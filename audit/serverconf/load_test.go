@@ -1,0 +1,81 @@
+package serverconf
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const loadSite = "server {\n    listen 8080;\n    location /blog/ {\n        auth_basic \"Staging\";\n        auth_basic_user_file htpasswd;\n    }\n}\n"
+
+func TestLoad(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"etc/nginx/nginx.conf":                  "events {}\nhttp {\n    include sites-enabled/*;\n}\n",
+		"etc/nginx/sites-enabled/site":          loadSite,
+		"fragment.conf":                         "# a sites-enabled file\n" + loadSite,
+		"site.txt":                              loadSite,
+		"commented.conf":                        "# server {\n# }\n",
+		"apache.conf":                           "<VirtualHost *:80>\n    DocumentRoot /srv\n</VirtualHost>\n",
+		"empty/readme":                          "",
+		"bad/nginx.conf":                        "http {\n    server {\n        location ~ ( { }\n    }\n}\n",
+		"unbalanced.conf":                       "http {\n    server {\n",
+		"etc/nginx/sites-enabled/.hidden-notes": "not a config",
+	})
+	at := func(p string) string { return filepath.Join(dir, p) }
+	tests := []struct {
+		name, path string
+		server     string // "" when an error is expected
+		line       int    // the DecidedBy line for /blog/ on port 8080
+		err        string
+	}{
+		{name: "a config directory", path: "etc/nginx", server: "nginx", line: 4},
+		{name: "the main file", path: "etc/nginx/nginx.conf", server: "nginx", line: 4},
+		{name: "a fragment by its content", path: "fragment.conf", server: "nginx", line: 5},
+		{name: "any name, nginx content", path: "site.txt", server: "nginx", line: 4},
+		{name: "comments only", path: "commented.conf", err: "commented.conf: not a config of a server authwall reads (supported: nginx)"},
+		{name: "another server", path: "apache.conf", err: "apache.conf: not a config of a server authwall reads (supported: nginx)"},
+		{name: "a directory without a main config", path: "empty", err: "looked for nginx.conf; supported: nginx"},
+		{name: "missing", path: "nowhere.conf", err: "nowhere.conf: no such file"},
+		{name: "a bad regex names file and line", path: "bad/nginx.conf", err: filepath.Join("bad", "nginx.conf") + ":3: location regex"},
+		{name: "unbalanced braces name the file", path: "unbalanced.conf", err: "unbalanced.conf:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev, err := Load(at(tt.path))
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.server, ev.Server())
+			v := ev.Evaluate(Request{Host: "example.org", Port: 8080, Path: "/blog/x"})
+			assert.Equal(t, 401, v.Status)
+			require.NotNil(t, v.DecidedBy)
+			assert.Equal(t, tt.line, v.DecidedBy.Line)
+		})
+	}
+}
+
+func TestSniffNginx(t *testing.T) {
+	tests := []struct {
+		head string
+		want bool
+	}{
+		{"http {\n}", true},
+		{"server{ listen 80; }", true},
+		{"  location = /x {\n  }", true},
+		{"upstream app {\n server 127.0.0.1:9000;\n}", true},
+		{"listen 80;\nserver_name example.org;", true},
+		{"# server {\n", false},
+		{"<VirtualHost *:80>\n</VirtualHost>", false},
+		{"Listen 80\nServerName example.org\n", false},
+		{"example.org {\n  basic_auth\n}", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, sniffNginx("x.conf", []byte(tt.head)), "%q", tt.head)
+	}
+}
