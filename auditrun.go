@@ -14,6 +14,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"authwall/audit"
+	"authwall/audit/serverconf"
 	"authwall/crawler"
 	"authwall/report"
 )
@@ -96,11 +97,29 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 	if err != nil {
 		return nil, inputErr(err) // the start URL or a scope glob
 	}
-	a.auditor, err = audit.NewAuditor(audit.Options{Paths: paths, FailOn: failOn, Baseline: o.Baseline, Prior: prior, Version: version})
+	configs, err := loadServerConfigs(o.ServerConfig)
+	if err != nil {
+		return nil, err
+	}
+	a.auditor, err = audit.NewAuditor(audit.Options{Paths: paths, FailOn: failOn, Baseline: o.Baseline, Prior: prior, Version: version, ServerConfigs: configs})
 	if err != nil {
 		return nil, &runError{err: err}
 	}
 	return a, nil
+}
+
+// loadServerConfigs reads each --server-config once, before anything is
+// fetched: a config that cannot be read is a bad input file.
+func loadServerConfigs(paths []string) ([]serverconf.Evaluator, error) {
+	var out []serverconf.Evaluator
+	for _, p := range paths {
+		ev, err := serverconf.Load(p)
+		if err != nil {
+			return nil, &FieldError{Field: "server-config", Err: err}
+		}
+		out = append(out, ev)
+	}
+	return out, nil
 }
 
 // loadPaths gathers the declared patterns in the order they win in (the

@@ -158,9 +158,6 @@ func (o auditOptions) validate() error {
 		return usageErr("try: authwall audit --public public.txt https://example.org/", "no URL to audit")
 	case !strings.Contains(o.URL, "://"):
 		return usageErr("try: https://"+o.URL, "URL %q has no scheme", o.URL)
-	case len(o.ServerConfig) > 0:
-		return &FieldError{Field: "server-config", Problem: "is not available yet",
-			Hint: "attribution from the HTTP answers still runs without it"}
 	case o.Concurrency < 1:
 		return &FieldError{Field: "concurrency", Problem: fmt.Sprintf("must be at least 1, got %d", o.Concurrency)}
 	case o.Rate < 0:
