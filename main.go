@@ -117,6 +117,7 @@ answered 401, 403 or bounced to a login page, and every private page that answer
 		demoCommand(stdout, stderr),
 		robotsCommand(stdout, stderr),
 		explainCommand(stdout),
+		lintCommand(stdout),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print the version",

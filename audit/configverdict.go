@@ -162,7 +162,7 @@ func (c configVerdict) protectFix() string {
 // attribute.
 func (c configVerdict) attribution() Attribution {
 	conf := "high"
-	if c.v.Certainty != serverconf.Certain || c.v.Status == 0 {
+	if c.v.Certainty != serverconf.Certain || c.v.Status == 0 || c.v.Outcome == serverconf.OutcomeDepends {
 		conf = "medium"
 	}
 	att := Attribution{
@@ -171,6 +171,20 @@ func (c configVerdict) attribution() Attribution {
 	}
 	att.Evidence = append(att.Evidence, c.v.Notes...)
 	return att
+}
+
+// exposedAttribution names the block that served a private path without
+// access control as the place that should have had it.
+func (c configVerdict) exposedAttribution() Attribution {
+	conf := "high"
+	if c.v.Certainty != serverconf.Certain {
+		conf = "medium"
+	}
+	return Attribution{
+		Source: c.server, Directive: lastLabel(c.v.Selected.Context), Confidence: conf,
+		Evidence: append([]string{c.openEvidence()}, c.v.Notes...),
+		Location: c.selectedAt(), Fix: c.protectFix(),
+	}
 }
 
 // configFix writes fixes in one server's own syntax.

@@ -3,7 +3,6 @@ package audit
 import (
 	"fmt"
 
-	"authwall/audit/serverconf"
 	"authwall/crawler"
 )
 
@@ -100,14 +99,6 @@ func (a *Auditor) configExposed(f *Finding, userAgent string) {
 		f.Attribution = &att
 		return
 	}
-	conf := "high"
-	if cv.v.Certainty != serverconf.Certain {
-		conf = "medium"
-	}
-	att := &Attribution{
-		Source: cv.server, Directive: lastLabel(cv.v.Selected.Context), Confidence: conf,
-		Evidence: append([]string{cv.openEvidence()}, cv.v.Notes...),
-		Location: cv.selectedAt(), Fix: cv.protectFix(),
-	}
-	f.Attribution = att
+	att := cv.exposedAttribution()
+	f.Attribution = &att
 }

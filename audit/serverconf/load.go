@@ -125,5 +125,5 @@ func loadNginxConfig(path string) (Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return n, nil
+	return withSamples{Evaluator: n, paths: nginxLocationPaths(nodes)}, nil
 }

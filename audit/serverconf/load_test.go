@@ -79,3 +79,11 @@ func TestSniffNginx(t *testing.T) {
 		assert.Equal(t, tt.want, sniffNginx("x.conf", []byte(tt.head)), "%q", tt.head)
 	}
 }
+
+func TestSamplePaths(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"nginx.conf": "http { server {\n location / {}\n location = /login {}\n location ^~ /static/ {}\n location ~ \\.php$ {}\n location @named {}\n location /blog/ { location /blog/drafts/ {} }\n location / {}\n} }\n"})
+	ev, err := Load(filepath.Join(dir, "nginx.conf"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/", "/login", "/static/", "/blog/", "/blog/drafts/"}, SamplePaths(ev))
+	assert.Nil(t, SamplePaths(&Nginx{}))
+}
