@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -128,4 +129,21 @@ func TestLintErrors(t *testing.T) {
 			assert.Contains(t, errOut, tt.want)
 		})
 	}
+}
+
+// TestLintExample keeps the README's lint example true: the shipped
+// example config walls the public blog, and nothing else.
+func TestLintExample(t *testing.T) {
+	code, out, errOut := cli(t, "lint", "--server-config", "examples/nginx/site.conf", "-p", "examples/public.txt", "-f", "json", "https://example.org/")
+	require.Equal(t, 1, code, errOut)
+	var rep struct{ Findings []jsonFinding }
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	var got []string
+	for _, f := range rep.Findings {
+		got = append(got, fmt.Sprintf("%s %s %s:%d", f.Kind, f.Path, f.Attribution.Location.File, f.Attribution.Location.Line))
+	}
+	assert.Equal(t, []string{
+		"public-401 /blog/ examples/nginx/site.conf:10",
+		"public-401 /blog/authwall-lint-sample.html examples/nginx/site.conf:10",
+	}, got)
 }

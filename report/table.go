@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/olekukonko/tablewriter/renderer"
 	"github.com/olekukonko/tablewriter/tw"
 
@@ -132,7 +133,7 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 		if browser {
 			row = append(row, visibleCell(statusText(f, controlAgent), maxCellWidth))
 		}
-		row = append(row, visibleCell(sourceText(f.Attribution), maxSourceWidth))
+		row = append(row, sourceCell(f.Attribution))
 		if realm {
 			row = append(row, visibleCell(realmCell(f.Attribution), maxCellWidth))
 		}
@@ -192,6 +193,22 @@ func upperASCII(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// minSourceName is what a long config path leaves of the source and
+// directive: "nginx auth_basic" and the like fit.
+const minSourceName = 20
+
+// sourceCell is sourceText for the table: the source and directive are cut
+// to fit, the config file:line after them never is, since it is the place
+// to fix.
+func sourceCell(a *audit.Attribution) string {
+	if a == nil || a.Location == nil || a.Location.File == "" {
+		return visibleCell(sourceText(a), maxSourceWidth)
+	}
+	loc := visibleText(fmt.Sprintf(" (%s:%d)", a.Location.File, a.Location.Line))
+	name := sourceText(&audit.Attribution{Source: a.Source, Mechanism: a.Mechanism, Directive: a.Directive})
+	return visibleCell(name, max(maxSourceWidth-twwidth.Width(loc), minSourceName)) + loc
 }
 
 // realmCell quotes the realm as the challenge sends it, so an empty or
