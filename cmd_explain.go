@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"net/url"
-	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -44,9 +42,9 @@ serves.`,
 			}
 			var reqs []serverconf.Request
 			for _, raw := range args {
-				req, err := configRequest(raw, agents[0].UserAgent)
+				req, err := serverconf.RequestFor(raw, agents[0].UserAgent)
 				if err != nil {
-					return err
+					return usageErr("give full URLs, such as https://example.org/blog/", "URL %q: %v", raw, err)
 				}
 				reqs = append(reqs, req)
 			}
@@ -68,27 +66,4 @@ serves.`,
 	cmd.Flags().StringVar(&agent, "agent", "googlebot", "decide as this agent: googlebot, googlebot-desktop, bingbot, bingbot-mobile or name=User-Agent")
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "table or json (an array, one object per URL)")
 	return cmd
-}
-
-// configRequest is the anonymous request for rawURL that a config is asked
-// about: host, port (the scheme's when the URL has none) and the request
-// target as sent, query included.
-func configRequest(rawURL, userAgent string) (serverconf.Request, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return serverconf.Request{}, usageErr("give full URLs, such as https://example.org/blog/", "URL %q: %v", rawURL, err)
-	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		return serverconf.Request{}, usageErr("give full URLs, such as https://example.org/blog/", "URL %q: want http:// or https:// and a host", rawURL)
-	}
-	port := 80
-	if u.Scheme == "https" {
-		port = 443
-	}
-	if p := u.Port(); p != "" {
-		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
-			return serverconf.Request{}, usageErr("", "URL %q: bad port %q", rawURL, p)
-		}
-	}
-	return serverconf.Request{Host: u.Hostname(), Port: port, Path: u.RequestURI(), UserAgent: userAgent}, nil
 }

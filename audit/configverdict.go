@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -21,8 +20,8 @@ type configVerdict struct {
 // given User-Agent; the first config with a server block for the URL's
 // host and port answers. ok is false when none serves it.
 func askConfigs(configs []serverconf.Evaluator, rawURL, userAgent string) (configVerdict, bool) {
-	req, ok := configRequest(rawURL, userAgent)
-	if !ok {
+	req, err := serverconf.RequestFor(rawURL, userAgent)
+	if err != nil {
 		return configVerdict{}, false
 	}
 	for _, ev := range configs {
@@ -32,25 +31,6 @@ func askConfigs(configs []serverconf.Evaluator, rawURL, userAgent string) (confi
 		}
 	}
 	return configVerdict{}, false
-}
-
-// configRequest is the anonymous GET for rawURL: host, port (the scheme's
-// when the URL names none) and the request target, query included.
-func configRequest(rawURL, userAgent string) (serverconf.Request, bool) {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Hostname() == "" {
-		return serverconf.Request{}, false
-	}
-	port := 80
-	if u.Scheme == "https" {
-		port = 443
-	}
-	if p := u.Port(); p != "" {
-		if port, err = strconv.Atoi(p); err != nil {
-			return serverconf.Request{}, false
-		}
-	}
-	return serverconf.Request{Host: u.Hostname(), Port: port, Path: u.RequestURI(), UserAgent: userAgent}, true
 }
 
 // walls reports whether a rule of the config decides the request (auth,

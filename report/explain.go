@@ -6,11 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"authwall/audit/serverconf"
 )
@@ -113,20 +108,7 @@ const maxExplainCell = 48
 // safe for a terminal first.
 func WriteExplainTable(w io.Writer, es []Explanation) error {
 	var out bytes.Buffer
-	tbl := tablewriter.NewTable(&out,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders:  tw.BorderNone,
-			Symbols:  tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{Lines: tw.LinesNone, Separators: tw.SeparatorsNone},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
-	)
+	tbl := newPlainTable(&out)
 	tbl.Header("URL", "STATUS", "OUTCOME", "DECIDED BY", "SELECTED")
 	for _, e := range es {
 		v := e.Verdict
@@ -145,10 +127,7 @@ func WriteExplainTable(w io.Writer, es []Explanation) error {
 		return fmt.Errorf("write explain table: %w", err)
 	}
 	var buf bytes.Buffer
-	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
-		buf.WriteString(strings.TrimRight(line, " "))
-		buf.WriteByte('\n')
-	}
+	writeTrimmed(&buf, out.String())
 	for _, e := range es {
 		u := visibleText(e.URL)
 		for _, r := range e.Verdict.Redirects {

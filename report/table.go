@@ -7,12 +7,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/pkg/twwidth"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"authwall/audit"
 )
@@ -97,20 +93,7 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	header = append(header, "CONFIDENCE")
 
 	var out bytes.Buffer
-	tbl := tablewriter.NewTable(&out,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders:  tw.BorderNone,
-			Symbols:  tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{Lines: tw.LinesNone, Separators: tw.SeparatorsNone},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
-	)
+	tbl := newPlainTable(&out)
 	tbl.Header(header...)
 	for _, f := range findings {
 		var row []string
@@ -145,12 +128,7 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	if err := tbl.Render(); err != nil {
 		return fmt.Errorf("render table: %w", err)
 	}
-	// The last column is padded like the others; trailing blanks are noise
-	// in logs and golden files.
-	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
-		buf.WriteString(strings.TrimRight(line, " "))
-		buf.WriteByte('\n')
-	}
+	writeTrimmed(buf, out.String())
 	return nil
 }
 
