@@ -85,7 +85,9 @@ func (o *auditOptions) applyConfig(c *config.Config, flagGiven func(flag string)
 	fromConfig(&o.Sitemaps, c.Sitemaps, flagGiven("sitemaps"))
 	fromConfigList(&o.Include, c.Include, flagGiven("include"))
 	fromConfigList(&o.Exclude, c.Exclude, flagGiven("exclude"))
-	fromConfigList(&o.ServerConfig, c.ServerConfig, flagGiven("server-config"))
+	if len(c.ServerConfig) > 0 && !flagGiven("server-config") {
+		o.ServerConfig = relativeTo(dir, c.ServerConfig)
+	}
 	fromConfigList(&o.Reports, c.Reports, flagGiven("report"))
 	if c.Format != "" && !flagGiven("format") {
 		o.Format = c.Format

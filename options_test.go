@@ -76,7 +76,7 @@ func TestApplyConfig(t *testing.T) {
 		Agents: []string{"bingbot"}, Control: &no, Concurrency: &four, Rate: &rate, MaxPages: &five, MaxDepth: &four,
 		Timeout: &timeout, MaxBody: &size, Robots: &no, Sitemaps: &no, Include: []string{"/blog/**"},
 		Reports: []string{"json=r.json"}, Format: "json", FailOn: []string{"never"}, Baseline: "old.json",
-		Quiet: &yes, Progress: &no, Verbose: &yes,
+		Quiet: &yes, Progress: &no, Verbose: &yes, ServerConfig: []string{"nginx/site.conf", "/etc/nginx"},
 	}
 
 	o := defaultOptions()
@@ -87,6 +87,7 @@ func TestApplyConfig(t *testing.T) {
 		MaxDepth: 4, Timeout: 5 * time.Second, MaxBody: 2 << 20, Robots: false, Sitemaps: false,
 		Include: []string{"/blog/**"}, Reports: []string{"json=r.json"}, Format: "json", FailOn: []string{"never"},
 		Baseline: filepath.Join(dir, "old.json"), Quiet: true, Progress: false, Verbose: true, ConfigFile: cfg.File,
+		ServerConfig: []string{filepath.Join(dir, "nginx/site.conf"), "/etc/nginx"},
 	}
 	assert.Equal(t, want, o, "every key the config sets, input files beside the config")
 
