@@ -37,10 +37,16 @@ func (a *Auditor) attributeFromConfigs(findings []Finding, agents []crawler.Agen
 }
 
 // wallTarget is the URL that answered with the wall and its status: the
-// last hop for a 401/403/5xx reached through redirects, the first hop for
-// a login redirect.
+// hop that redirected to the login page for a login redirect, else the
+// last hop (a 401/403/5xx reached through redirects).
 func wallTarget(f *Finding) (string, int) {
-	if f.Kind != PublicLoginRedirect && len(f.Redirects) > 0 {
+	if f.Kind == PublicLoginRedirect {
+		for _, h := range f.Redirects {
+			if _, login := loginRedirect(h.Location); login {
+				return h.URL, h.Status
+			}
+		}
+	} else if len(f.Redirects) > 0 {
 		last := f.Redirects[len(f.Redirects)-1]
 		return last.URL, last.Status
 	}

@@ -117,3 +117,23 @@ func TestWhiteBoxNoServerForThePort(t *testing.T) {
 	assert.Nil(t, f.Attribution.Location)
 	assert.Contains(t, strings.Join(f.Attribution.Evidence, "\n"), "no server block of the given server configs serves http://127.0.0.1:9999/blog/")
 }
+
+func TestWallTarget(t *testing.T) {
+	chain := []Redirect{
+		{URL: site + "/app", Status: 301, Location: site + "/app/"},
+		{URL: site + "/app/", Status: 302, Location: site + "/login?next=/app/"},
+		{URL: site + "/login?next=/app/", Status: 200},
+	}
+	u, st := wallTarget(&Finding{Kind: PublicLoginRedirect, URL: site + "/app", Redirects: chain, Agents: []string{"googlebot"}})
+	assert.Equal(t, site+"/app/", u, "the hop that sent the crawler to the login page")
+	assert.Equal(t, 302, st)
+
+	walled := []Redirect{{URL: site + "/blog", Status: 301, Location: site + "/blog/"}, {URL: site + "/blog/", Status: 401}}
+	u, st = wallTarget(&Finding{Kind: PublicUnauthorized, URL: site + "/blog", Redirects: walled, Agents: []string{"googlebot"}})
+	assert.Equal(t, site+"/blog/", u, "the hop that answered 401")
+	assert.Equal(t, 401, st)
+
+	u, st = wallTarget(&Finding{Kind: PublicForbidden, URL: site + "/x", Statuses: map[string]int{"googlebot": 403}, Agents: []string{"googlebot"}})
+	assert.Equal(t, site+"/x", u)
+	assert.Equal(t, 403, st)
+}
