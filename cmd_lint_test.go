@@ -132,7 +132,8 @@ func TestLintErrors(t *testing.T) {
 }
 
 // TestLintExample keeps the README's lint example true: the shipped
-// example config walls the public blog, and nothing else.
+// example config walls the public blog, and its regex location for static
+// files serves them under every private prefix.
 func TestLintExample(t *testing.T) {
 	code, out, errOut := cli(t, "lint", "--server-config", "examples/nginx/site.conf", "-p", "examples/public.txt", "-f", "json", "https://example.org/")
 	require.Equal(t, 1, code, errOut)
@@ -145,5 +146,44 @@ func TestLintExample(t *testing.T) {
 	assert.Equal(t, []string{
 		"public-401 /blog/ examples/nginx/site.conf:10",
 		"public-401 /blog/authwall-lint-sample.html examples/nginx/site.conf:10",
+		"private-exposed /account/authwall-lint-sample.pdf examples/nginx/site.conf:34",
+		"private-exposed /admin/authwall-lint-sample.pdf examples/nginx/site.conf:34",
+		"private-exposed /api/authwall-lint-sample.pdf examples/nginx/site.conf:34",
+		"private-exposed /billing/authwall-lint-sample.pdf examples/nginx/site.conf:34",
+		"private-exposed /blog/drafts/authwall-lint-sample.pdf examples/nginx/site.conf:34",
+		"private-exposed /docs/internal/authwall-lint-sample.pdf examples/nginx/site.conf:34",
 	}, got)
+}
+
+// TestLintMisconfigSite runs lint on the config of the real-server
+// misconfiguration test: with no request made it finds what the crawl
+// found there, by the same lines: the unanchored regex location ~ /admin
+// that walls public paths, the static-files regex that serves private
+// ones, the IP and User-Agent rules; auth_request is left to the notes.
+func TestLintMisconfigSite(t *testing.T) {
+	dir := t.TempDir()
+	conf := renderConfig(t, "testdata/nginx/misconfig/site.conf", dir)
+	code, out, errOut := cli(t, "lint", "--server-config", filepath.Join(dir, conf), "-p", "testdata/nginx/misconfig/public.txt", "-f", "json", "http://localhost:8080/")
+	require.Equal(t, 1, code, errOut)
+	var rep struct {
+		Findings []jsonFinding
+		Notes    []string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	got := map[string]int{}
+	for _, f := range rep.Findings {
+		got[f.Kind+" "+f.Path] = f.Attribution.Location.Line
+	}
+	for key, line := range map[string]int{
+		"public-401 /docs/admin":                            41,
+		"public-403 /downloads/":                            62,
+		"public-403 /pricing/":                              70,
+		"private-exposed /members/authwall-lint-sample.css": 54,
+	} {
+		assert.Equal(t, line, got[key], key)
+	}
+	assert.NotContains(t, got, "public-401 /docs/", "the /docs/ prefix itself is open")
+	notes := strings.Join(rep.Notes, "\n")
+	assert.Contains(t, notes, "http://localhost:8080/help/: `auth_request /_auth` at ")
+	assert.Contains(t, notes, "site.conf:84")
 }

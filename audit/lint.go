@@ -59,11 +59,13 @@ func Lint(o LintOptions) (*Report, error) {
 	for _, ag := range o.Agents {
 		rep.Agents = append(rep.Agents, AgentInfo{Name: ag.Name, UserAgent: ag.UserAgent, RobotsToken: ag.RobotsToken})
 	}
-	var locationPaths []string
+	var samples serverconf.Samples
 	for _, c := range o.Configs {
-		locationPaths = append(locationPaths, serverconf.SamplePaths(c)...)
+		s := serverconf.SamplesOf(c)
+		samples.Paths = append(samples.Paths, s.Paths...)
+		samples.Suffixes = append(samples.Suffixes, s.Suffixes...)
 	}
-	for _, s := range lintSamples(o.Paths, o.Sitemap, origin, locationPaths) {
+	for _, s := range lintSamples(o.Paths, o.Sitemap, origin, samples) {
 		decl, _ := o.Paths.Match(s.path)
 		if decl == Undeclared && s.foundVia == "sitemap" {
 			decl = Public
@@ -83,8 +85,11 @@ func Lint(o LintOptions) (*Report, error) {
 }
 
 // lintSamples lists the paths to check, each once, in the order found:
-// the declared patterns' paths, then the sitemap's.
-func lintSamples(p *Paths, sitemap []string, origin *url.URL, locations []string) []lintSample {
+// the declared patterns' paths, then the sitemap's. A pattern with a
+// wildcard stands for its literal prefix, a page under it, the configs'
+// own paths under it, and the prefix completed by each example of the
+// configs' unanchored regexes.
+func lintSamples(p *Paths, sitemap []string, origin *url.URL, config serverconf.Samples) []lintSample {
 	var out []lintSample
 	seen := map[string]bool{}
 	add := func(path, by, via string) {
@@ -100,11 +105,17 @@ func lintSamples(p *Paths, sitemap []string, origin *url.URL, locations []string
 		}
 		prefix := globPrefix(r.Pattern)
 		add(prefix, r.String(), "sample")
-		add(prefix+"authwall-lint-sample.html", r.String(), "sample")
-		for _, l := range locations {
+		if !strings.HasSuffix(prefix, "/") {
+			continue
+		}
+		add(prefix+serverconf.SamplePage+".html", r.String(), "sample")
+		for _, l := range config.Paths {
 			if strings.HasPrefix(l, prefix) {
 				add(l, r.String(), "sample")
 			}
+		}
+		for _, suffix := range config.Suffixes {
+			add(prefix+suffix, r.String(), "sample")
 		}
 	}
 	for _, raw := range sitemap {

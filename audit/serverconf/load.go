@@ -125,5 +125,5 @@ func loadNginxConfig(path string) (Evaluator, error) {
 	if err != nil {
 		return nil, err
 	}
-	return withSamples{Evaluator: n, paths: nginxLocationPaths(nodes)}, nil
+	return withSamples{Evaluator: n, samples: nginxSamples(nodes)}, nil
 }

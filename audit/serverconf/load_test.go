@@ -80,10 +80,54 @@ func TestSniffNginx(t *testing.T) {
 	}
 }
 
-func TestSamplePaths(t *testing.T) {
-	dir := writeFiles(t, map[string]string{"nginx.conf": "http { server {\n location / {}\n location = /login {}\n location ^~ /static/ {}\n location ~ \\.php$ {}\n location @named {}\n location /blog/ { location /blog/drafts/ {} }\n location / {}\n} }\n"})
+func TestSamples(t *testing.T) {
+	conf := "http { server {\n" +
+		" location / {}\n location = /login {}\n location ^~ /static/ {}\n" +
+		" location ~* \\.(pdf|zip)$ {}\n location ~ /admin {}\n location ~ ^/api/v[0-9]+/ {}\n" +
+		" location ~ (?<=x)y {}\n location @named {}\n" +
+		" location /blog/ { location /blog/drafts/ {} }\n location / {}\n} }\n"
+	dir := writeFiles(t, map[string]string{"nginx.conf": conf})
 	ev, err := Load(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
-	assert.Equal(t, []string{"/", "/login", "/static/", "/blog/", "/blog/drafts/"}, SamplePaths(ev))
-	assert.Nil(t, SamplePaths(&Nginx{}))
+	assert.Equal(t, Samples{
+		Paths:    []string{"/", "/login", "/static/", "/api/v0/", "/blog/", "/blog/drafts/"},
+		Suffixes: []string{"authwall-lint-sample.pdf", "admin"},
+	}, SamplesOf(ev))
+	assert.Equal(t, Samples{}, SamplesOf(&Nginx{}))
+}
+
+func TestRegexExample(t *testing.T) {
+	tests := []struct {
+		pattern, example string
+		anchored, ok     bool
+	}{
+		{`\.(css|js)$`, ".css", false, true},
+		{`^/docs/.+\.html$`, "/docs/x.html", true, true},
+		{`/admin`, "/admin", false, true},
+		{`^/u/[a-z]{2,3}/?$`, "/u/aa", true, true},
+		{`(?i)\.PDF$`, ".PDF", false, true},
+		{`(?<=a)b`, "", false, false},
+		{`^$`, "", false, false},
+		{`\?x`, "", false, false},
+	}
+	for _, tt := range tests {
+		ex, anchored, ok := regexExample(tt.pattern)
+		assert.Equal(t, tt.ok, ok, tt.pattern)
+		if tt.ok {
+			assert.Equal(t, tt.example, ex, tt.pattern)
+			assert.Equal(t, tt.anchored, anchored, tt.pattern)
+		}
+	}
+}
+
+func FuzzRegexExample(f *testing.F) {
+	for _, s := range []string{`\.(css|js)$`, `^/a{2,5}b*`, `(?i)x|y`, `[^/]+`, `a{1000}{1000}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pattern string) {
+		ex, _, ok := regexExample(pattern)
+		if ok && len(ex) > maxExample {
+			t.Fatalf("%q: example of %d bytes", pattern, len(ex))
+		}
+	})
 }
