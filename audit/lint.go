@@ -31,7 +31,7 @@ type LintOptions struct {
 // lintSample is one path the lint asks the configs about and why.
 type lintSample struct {
 	path       string
-	declaredBy string
+	declaredBy string // the line that declares it, or "sitemap"
 	foundVia   string // "declared", "sitemap" or "sample"
 }
 
@@ -66,11 +66,13 @@ func Lint(o LintOptions) (*Report, error) {
 		samples.Suffixes = append(samples.Suffixes, s.Suffixes...)
 	}
 	for _, s := range lintSamples(o.Paths, o.Sitemap, origin, samples) {
-		decl, _ := o.Paths.Match(s.path)
-		if decl == Undeclared && s.foundVia == "sitemap" {
-			decl = Public
-		}
-		if decl == Undeclared {
+		decl, rule := o.Paths.Match(s.path)
+		switch {
+		case rule != nil:
+			s.declaredBy = rule.String() // the last matching line, maybe not the pattern sampled
+		case s.foundVia == "sitemap":
+			decl, s.declaredBy = Public, "sitemap"
+		default:
 			continue
 		}
 		rep.URLs++
@@ -92,30 +94,30 @@ func Lint(o LintOptions) (*Report, error) {
 func lintSamples(p *Paths, sitemap []string, origin *url.URL, config serverconf.Samples) []lintSample {
 	var out []lintSample
 	seen := map[string]bool{}
-	add := func(path, by, via string) {
+	add := func(path, via string) {
 		if path != "" && !seen[path] {
 			seen[path] = true
-			out = append(out, lintSample{path: path, declaredBy: by, foundVia: via})
+			out = append(out, lintSample{path: path, foundVia: via})
 		}
 	}
 	for _, r := range p.rules {
 		if lit, ok := literalPattern(r.Pattern); ok {
-			add(lit, r.String(), "declared")
+			add(lit, "declared")
 			continue
 		}
 		prefix := globPrefix(r.Pattern)
-		add(prefix, r.String(), "sample")
+		add(prefix, "sample")
 		if !strings.HasSuffix(prefix, "/") {
 			continue
 		}
-		add(prefix+serverconf.SamplePage+".html", r.String(), "sample")
+		add(prefix+serverconf.SamplePage+".html", "sample")
 		for _, l := range config.Paths {
 			if strings.HasPrefix(l, prefix) {
-				add(l, r.String(), "sample")
+				add(l, "sample")
 			}
 		}
 		for _, suffix := range config.Suffixes {
-			add(prefix+suffix, r.String(), "sample")
+			add(prefix+suffix, "sample")
 		}
 	}
 	for _, raw := range sitemap {
@@ -123,7 +125,7 @@ func lintSamples(p *Paths, sitemap []string, origin *url.URL, config serverconf.
 		if err != nil || !strings.EqualFold(u.Host, origin.Host) {
 			continue
 		}
-		add(u.RequestURI(), "sitemap", "sitemap")
+		add(u.RequestURI(), "sitemap")
 	}
 	return out
 }
