@@ -118,3 +118,13 @@ func TestGlobPrefix(t *testing.T) {
 		assert.Equal(t, want, globPrefix(pattern), pattern)
 	}
 }
+
+func TestLintDeclaredByIsTheDecidingLine(t *testing.T) {
+	conf := "http { server { listen 8080;\n location / {}\n location /blog/drafts/ {}\n } }\n"
+	rep := lint(t, conf, "/blog/**\n!/blog/drafts/**\n")
+	require.NotEmpty(t, rep.Findings)
+	for _, f := range rep.Findings {
+		assert.Equal(t, PrivateExposed, f.Kind, f.Path)
+		assert.Equal(t, "!/blog/drafts/**", f.DeclaredBy, f.Path)
+	}
+}
