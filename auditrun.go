@@ -1,19 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/mattn/go-isatty"
 
 	"authwall/audit"
+	"authwall/audit/serverconf"
 	"authwall/crawler"
 	"authwall/report"
 )
@@ -22,16 +20,9 @@ import (
 type auditRun struct {
 	crawler  *crawler.Crawler
 	auditor  *audit.Auditor
-	stdout   report.Writer // nil: nothing on stdout
-	reports  []reportTarget
+	outputs  reportOutputs
 	progress bool
-	out, err io.Writer
-}
-
-type reportTarget struct {
-	format string
-	file   string
-	writer report.Writer
+	err      io.Writer
 }
 
 // newAudit validates o, reads the files it names and builds the audit.
@@ -49,20 +40,9 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 	if err != nil {
 		return nil, &FieldError{Field: "fail-on", Err: err}
 	}
-	a := &auditRun{progress: o.Progress && !o.Quiet, out: stdout, err: stderr}
-	if !o.Quiet {
-		format := cmp.Or(o.Format, "table")
-		if a.stdout, err = report.New(format, report.Options{Color: isTerminalWriter(stdout)}); err != nil {
-			return nil, &FieldError{Field: "format", Err: err}
-		}
-	}
-	for _, spec := range o.Reports {
-		format, file, _ := reportSpec(spec) // validate checked the form
-		w, err := report.New(format, report.Options{})
-		if err != nil {
-			return nil, &FieldError{Field: "report", Problem: spec + ": " + err.Error()}
-		}
-		a.reports = append(a.reports, reportTarget{format: format, file: file, writer: w})
+	a := &auditRun{progress: o.Progress && !o.Quiet, err: stderr}
+	if a.outputs, err = newReportOutputs(stdout, o.Format, o.Quiet, o.Reports); err != nil {
+		return nil, err
 	}
 
 	paths, err := loadPaths(o, declared)
@@ -96,11 +76,29 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 	if err != nil {
 		return nil, inputErr(err) // the start URL or a scope glob
 	}
-	a.auditor, err = audit.NewAuditor(audit.Options{Paths: paths, FailOn: failOn, Baseline: o.Baseline, Prior: prior, Version: version})
+	configs, err := loadServerConfigs(o.ServerConfig)
+	if err != nil {
+		return nil, err
+	}
+	a.auditor, err = audit.NewAuditor(audit.Options{Paths: paths, FailOn: failOn, Baseline: o.Baseline, Prior: prior, Version: version, ServerConfigs: configs})
 	if err != nil {
 		return nil, &runError{err: err}
 	}
 	return a, nil
+}
+
+// loadServerConfigs reads each --server-config once, before anything is
+// fetched: a config that cannot be read is a bad input file.
+func loadServerConfigs(paths []string) ([]serverconf.Evaluator, error) {
+	var out []serverconf.Evaluator
+	for _, p := range paths {
+		ev, err := serverconf.Load(p)
+		if err != nil {
+			return nil, &FieldError{Field: "server-config", Err: err}
+		}
+		out = append(out, ev)
+	}
+	return out, nil
 }
 
 // loadPaths gathers the declared patterns in the order they win in (the
@@ -154,7 +152,7 @@ func (a *auditRun) run(ctx context.Context) error {
 	})
 	prog.done()
 	rep := a.auditor.Finish(res) // an interrupted crawl's Result is marked incomplete
-	writeErr := a.writeReports(rep)
+	writeErr := a.outputs.write(rep)
 
 	switch {
 	case crawlErr != nil:
@@ -165,39 +163,6 @@ func (a *auditRun) run(ctx context.Context) error {
 		return errFindings
 	case rep.Incomplete:
 		return &runError{err: errors.New("the audit was interrupted; the reports cover what was crawled")}
-	}
-	return nil
-}
-
-func (a *auditRun) writeReports(rep *audit.Report) error {
-	var errs []error
-	if a.stdout != nil {
-		if err := a.stdout.Write(a.out, rep); err != nil {
-			errs = append(errs, fmt.Errorf("write report to stdout: %w", err))
-		}
-	}
-	for _, t := range a.reports {
-		if err := writeReportFile(t, rep); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// writeReportFile renders into memory first, so a failing writer never
-// leaves half a file behind.
-func writeReportFile(t reportTarget, rep *audit.Report) error {
-	var buf bytes.Buffer
-	if err := t.writer.Write(&buf, rep); err != nil {
-		return fmt.Errorf("render %s report: %w", t.format, err)
-	}
-	if dir := filepath.Dir(t.file); dir != "." {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("write %s report: %w", t.format, err)
-		}
-	}
-	if err := os.WriteFile(t.file, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write %s report: %w", t.format, err)
 	}
 	return nil
 }

@@ -21,7 +21,14 @@ type jsonFinding struct {
 	Kind, Severity, URL, Path, Message string
 	DeclaredBy                         string `json:"declared_by"`
 	Statuses                           map[string]int
-	Attribution                        *struct{ Source, Mechanism, Directive, Realm, Signature string }
+	Attribution                        *struct {
+		Source, Mechanism, Directive, Realm, Signature, Confidence, Fix string
+		Evidence                                                        []string
+		Location                                                        *struct {
+			File, Context string
+			Line          int
+		}
+	}
 }
 
 type jsonReport struct {

@@ -116,6 +116,8 @@ answered 401, 403 or bounced to a login page, and every private page that answer
 		auditCommand(stdout, stderr),
 		demoCommand(stdout, stderr),
 		robotsCommand(stdout, stderr),
+		explainCommand(stdout),
+		lintCommand(stdout),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print the version",

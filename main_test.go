@@ -192,13 +192,20 @@ func TestHelp(t *testing.T) {
 // the public /blog/ location inherits, on Debian's real nginx.
 func TestNginxInheritedAuth(t *testing.T) {
 	srv := realserver.Nginx(t, "testdata/nginx/inherited-auth.conf", "testdata/nginx/site")
-	ra := auditReal(t, srv.URL, "testdata/nginx/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/nginx/public.txt", "--server-config", filepath.Join(srv.Prefix, "inherited-auth.conf"))
 	assert.Equal(t, 1, ra.code)
 	all := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
+	// Both walls point at the server-level auth_basic (line 25) that
+	// location /blog/ (line 33) inherits.
 	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
-		{Kind: "public-401", Path: "/blog/", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all},
-		{Kind: "public-401", Path: "/blog/first-post.html", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all},
+		{Kind: "public-401", Path: "/blog/", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all, ConfigFile: "inherited-auth.conf", ConfigLine: 25},
+		{Kind: "public-401", Path: "/blog/first-post.html", Source: "nginx", Mechanism: "basic", Directive: "auth_basic", Realm: "Staging Area", Statuses: all, ConfigFile: "inherited-auth.conf", ConfigLine: 25},
 	})
+	for _, f := range ra.findings {
+		assert.Equal(t, "high", f.Attribution.Confidence, f.Path)
+		assert.Contains(t, f.Attribution.Fix, "Add `auth_basic off;` to location /blog/ (", f.Path)
+		assert.Contains(t, f.Attribution.Fix, "inherited-auth.conf:33)", f.Path)
+	}
 }
 
 // TestRobotsReferenceThroughCLI runs the reference parser's published

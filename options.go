@@ -85,7 +85,9 @@ func (o *auditOptions) applyConfig(c *config.Config, flagGiven func(flag string)
 	fromConfig(&o.Sitemaps, c.Sitemaps, flagGiven("sitemaps"))
 	fromConfigList(&o.Include, c.Include, flagGiven("include"))
 	fromConfigList(&o.Exclude, c.Exclude, flagGiven("exclude"))
-	fromConfigList(&o.ServerConfig, c.ServerConfig, flagGiven("server-config"))
+	if len(c.ServerConfig) > 0 && !flagGiven("server-config") {
+		o.ServerConfig = relativeTo(dir, c.ServerConfig)
+	}
 	fromConfigList(&o.Reports, c.Reports, flagGiven("report"))
 	if c.Format != "" && !flagGiven("format") {
 		o.Format = c.Format
@@ -158,9 +160,6 @@ func (o auditOptions) validate() error {
 		return usageErr("try: authwall audit --public public.txt https://example.org/", "no URL to audit")
 	case !strings.Contains(o.URL, "://"):
 		return usageErr("try: https://"+o.URL, "URL %q has no scheme", o.URL)
-	case len(o.ServerConfig) > 0:
-		return &FieldError{Field: "server-config", Problem: "is not available yet",
-			Hint: "attribution from the HTTP answers still runs without it"}
 	case o.Concurrency < 1:
 		return &FieldError{Field: "concurrency", Problem: fmt.Sprintf("must be at least 1, got %d", o.Concurrency)}
 	case o.Rate < 0:

@@ -29,7 +29,6 @@ func TestValidate(t *testing.T) {
 	}{
 		{"no URL", func(o *auditOptions) { o.URL = "" }, "", "no URL to audit", "try: authwall audit --public public.txt https://example.org/"},
 		{"no scheme", func(o *auditOptions) { o.URL = "example.org" }, "", `URL "example.org" has no scheme`, "try: https://example.org"},
-		{"server config", func(o *auditOptions) { o.ServerConfig = []string{"nginx.conf"} }, "server-config", "--server-config is not available yet", "attribution from the HTTP answers still runs without it"},
 		{"concurrency", func(o *auditOptions) { o.Concurrency = 0 }, "concurrency", "--concurrency must be at least 1, got 0", ""},
 		{"rate", func(o *auditOptions) { o.Rate = -0.5 }, "rate", "--rate must not be negative, got -0.5", ""},
 		{"max pages", func(o *auditOptions) { o.MaxPages = 0 }, "max-pages", "--max-pages must be at least 1, got 0", ""},
@@ -77,7 +76,7 @@ func TestApplyConfig(t *testing.T) {
 		Agents: []string{"bingbot"}, Control: &no, Concurrency: &four, Rate: &rate, MaxPages: &five, MaxDepth: &four,
 		Timeout: &timeout, MaxBody: &size, Robots: &no, Sitemaps: &no, Include: []string{"/blog/**"},
 		Reports: []string{"json=r.json"}, Format: "json", FailOn: []string{"never"}, Baseline: "old.json",
-		Quiet: &yes, Progress: &no, Verbose: &yes,
+		Quiet: &yes, Progress: &no, Verbose: &yes, ServerConfig: []string{"nginx/site.conf", "/etc/nginx"},
 	}
 
 	o := defaultOptions()
@@ -88,6 +87,7 @@ func TestApplyConfig(t *testing.T) {
 		MaxDepth: 4, Timeout: 5 * time.Second, MaxBody: 2 << 20, Robots: false, Sitemaps: false,
 		Include: []string{"/blog/**"}, Reports: []string{"json=r.json"}, Format: "json", FailOn: []string{"never"},
 		Baseline: filepath.Join(dir, "old.json"), Quiet: true, Progress: false, Verbose: true, ConfigFile: cfg.File,
+		ServerConfig: []string{filepath.Join(dir, "nginx/site.conf"), "/etc/nginx"},
 	}
 	assert.Equal(t, want, o, "every key the config sets, input files beside the config")
 
@@ -137,7 +137,8 @@ func TestMessages(t *testing.T) {
 		{[]string{"audit", "--agents", "yandexbot", "http://127.0.0.1:1/"}, `authwall: --agents: unknown agent "yandexbot" (known: googlebot, googlebot-desktop, bingbot, bingbot-mobile, or name=User-Agent)` + "\n"},
 		{[]string{"audit", "--format", "pdf", "http://127.0.0.1:1/"}, `authwall: --format: unknown report format "pdf" (known: ` + formats + ")\n"},
 		{[]string{"audit", "--report", "pdf=x.pdf", "http://127.0.0.1:1/"}, `authwall: --report pdf=x.pdf: unknown report format "pdf" (known: ` + formats + ")\n"},
-		{[]string{"audit", "--server-config", "nginx.conf", "http://127.0.0.1:1/"}, "authwall: --server-config is not available yet\n  attribution from the HTTP answers still runs without it\n"},
+		{[]string{"audit", "--server-config", "nginx.conf", "http://127.0.0.1:1/"}, "authwall: --server-config: read server config: stat nginx.conf: no such file or directory\n"},
+		{[]string{"audit", "--server-config", "testdata/nginx/public.txt", "http://127.0.0.1:1/"}, "authwall: --server-config: testdata/nginx/public.txt: not a config of a server authwall reads (supported: nginx)\n"},
 		{[]string{"audit", "--bogus"}, "authwall: unknown flag: --bogus\n  run 'authwall audit --help' for usage\n"},
 		{[]string{"audit", "a", "b"}, "authwall: audit takes one URL, got 2\n  give one start URL\n"},
 		{[]string{"frobnicate"}, "authwall: unknown command \"frobnicate\" for \"authwall\"\n  run 'authwall --help' for usage\n"},

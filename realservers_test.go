@@ -17,6 +17,10 @@ type realFinding struct {
 	Kind, Path                          string
 	Source, Mechanism, Directive, Realm string
 	Statuses                            map[string]int // nil: not checked
+	// With --server-config: the base name of the config file and the line
+	// the attribution points at; "" and 0 when the finding has no location.
+	ConfigFile string
+	ConfigLine int
 }
 
 // realAudit is one audit of a real server: the exit code, the findings,
@@ -84,6 +88,13 @@ func assertRealFindings(t *testing.T, baseURL string, got []jsonFinding, want []
 		f := byKey[key(w.Kind, w.Path)]
 		if w.Statuses != nil {
 			assert.Equal(t, w.Statuses, f.Statuses, "%s %s statuses", w.Kind, w.Path)
+		}
+		if w.ConfigFile != "" {
+			if assert.NotNil(t, f.Attribution, "%s %s has an attribution", w.Kind, w.Path) &&
+				assert.NotNil(t, f.Attribution.Location, "%s %s has a location", w.Kind, w.Path) {
+				assert.Equal(t, w.ConfigFile, filepath.Base(f.Attribution.Location.File), "%s %s config file", w.Kind, w.Path)
+				assert.Equal(t, w.ConfigLine, f.Attribution.Location.Line, "%s %s config line", w.Kind, w.Path)
+			}
 		}
 		if w.Source == "" {
 			continue

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 
+	"authwall/audit/serverconf"
 	"authwall/crawler"
 )
 
@@ -21,6 +22,9 @@ type Options struct {
 	Prior    []Finding
 	Tool     string
 	Version  string
+	// ServerConfigs are the site's own server configs (--server-config):
+	// each wall is then attributed to the file and line that decide it.
+	ServerConfigs []serverconf.Evaluator
 }
 
 // Auditor turns a stream of observations into findings. It keeps a small
@@ -170,6 +174,7 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 		rep.Pages = append(rep.Pages, reportPage(pf.page, pf.declared))
 		rep.Findings = append(rep.Findings, a.classify(pf)...)
 	}
+	a.attributeFromConfigs(rep.Findings, res.Agents)
 	SortFindings(rep.Findings)
 	decide(rep, a.opts.FailOn, a.opts.Baseline, a.opts.Prior)
 	return rep

@@ -7,11 +7,8 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 
 	"authwall/audit"
 )
@@ -96,20 +93,7 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	header = append(header, "CONFIDENCE")
 
 	var out bytes.Buffer
-	tbl := tablewriter.NewTable(&out,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders:  tw.BorderNone,
-			Symbols:  tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{Lines: tw.LinesNone, Separators: tw.SeparatorsNone},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-		tablewriter.WithTrimSpace(tw.Off),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: "  ", Overwrite: true}),
-	)
+	tbl := newPlainTable(&out)
 	tbl.Header(header...)
 	for _, f := range findings {
 		var row []string
@@ -132,7 +116,7 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 		if browser {
 			row = append(row, visibleCell(statusText(f, controlAgent), maxCellWidth))
 		}
-		row = append(row, visibleCell(sourceText(f.Attribution), maxSourceWidth))
+		row = append(row, sourceCell(f.Attribution))
 		if realm {
 			row = append(row, visibleCell(realmCell(f.Attribution), maxCellWidth))
 		}
@@ -144,12 +128,7 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	if err := tbl.Render(); err != nil {
 		return fmt.Errorf("render table: %w", err)
 	}
-	// The last column is padded like the others; trailing blanks are noise
-	// in logs and golden files.
-	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
-		buf.WriteString(strings.TrimRight(line, " "))
-		buf.WriteByte('\n')
-	}
+	writeTrimmed(buf, out.String())
 	return nil
 }
 
@@ -192,6 +171,22 @@ func upperASCII(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// minSourceName is what a long config path leaves of the source and
+// directive: "nginx auth_basic" and the like fit.
+const minSourceName = 20
+
+// sourceCell is sourceText for the table: the source and directive are cut
+// to fit, the config file:line after them never is, since it is the place
+// to fix.
+func sourceCell(a *audit.Attribution) string {
+	if a == nil || a.Location == nil || a.Location.File == "" {
+		return visibleCell(sourceText(a), maxSourceWidth)
+	}
+	loc := visibleText(fmt.Sprintf(" (%s:%d)", a.Location.File, a.Location.Line))
+	name := sourceText(&audit.Attribution{Source: a.Source, Mechanism: a.Mechanism, Directive: a.Directive})
+	return visibleCell(name, max(maxSourceWidth-twwidth.Width(loc), minSourceName)) + loc
 }
 
 // realmCell quotes the realm as the challenge sends it, so an empty or
