@@ -26,6 +26,11 @@ func askConfigs(configs []serverconf.Evaluator, rawURL, userAgent string) (confi
 	}
 	for _, ev := range configs {
 		v := ev.Evaluate(req)
+		// A rule decided before any block was chosen (an Apache server-level
+		// rewrite) still means this config serves the request.
+		if v.Selected == nil && v.DecidedBy != nil {
+			v.Selected = &serverconf.Selection{File: v.DecidedBy.File, Line: v.DecidedBy.Line, Context: v.DecidedBy.Context}
+		}
 		if v.Selected != nil {
 			return configVerdict{server: ev.Server(), path: req.Path, v: v}, true
 		}
@@ -55,6 +60,9 @@ func (c configVerdict) decidedAt() *Location {
 // selectedAt is the place of the block the config chose for the request.
 func (c configVerdict) selectedAt() *Location {
 	s := c.v.Selected
+	if s == nil {
+		return nil
+	}
 	return &Location{File: s.File, Line: s.Line, Context: s.Context}
 }
 
@@ -176,7 +184,8 @@ type configFix struct {
 // configFixes: one row per server whose syntax the fixes speak; a server
 // without a row gets a fix that names the line in general terms.
 var configFixes = map[string]configFix{
-	"nginx": {open: nginxOpenFix, protect: nginxProtectFix},
+	"nginx":  {open: nginxOpenFix, protect: nginxProtectFix},
+	"apache": {open: apacheOpenFix, protect: apacheProtectFix},
 }
 
 // nginxOff is the directive that turns an inherited access rule off in an
@@ -202,6 +211,23 @@ func nginxOpenFix(c configVerdict) string {
 func nginxProtectFix(c configVerdict) string {
 	s := c.v.Selected
 	return fmt.Sprintf("Add `auth_basic \"Restricted\"; auth_basic_user_file /etc/nginx/htpasswd;` (or `deny all;`) to %s (%s:%d), or give the private paths a location of their own that wins over it.", lastLabel(s.Context), s.File, s.Line)
+}
+
+// apacheOpenFix: with the default AuthMerging Off, a section that has its
+// own authorization replaces what it would inherit, so a public subtree
+// under a protected one needs a section of its own that grants access.
+func apacheOpenFix(c configVerdict) string {
+	d := c.v.DecidedBy
+	at := fmt.Sprintf("%s:%d", d.File, d.Line)
+	if c.v.Outcome == serverconf.OutcomeAuth || c.v.Outcome == serverconf.OutcomeDeny {
+		return fmt.Sprintf("Remove `%s` at %s (%s), or give %s a section of its own with `Require all granted` (with AuthMerging Off it replaces the inherited rule).", d.Directive, at, lastLabel(d.Context), c.path)
+	}
+	return fmt.Sprintf("Change `%s` at %s (%s) so that it no longer covers %s.", d.Directive, at, lastLabel(d.Context), c.path)
+}
+
+func apacheProtectFix(c configVerdict) string {
+	s := c.v.Selected
+	return fmt.Sprintf("Add `AuthType Basic`, `AuthName \"Restricted\"`, `AuthUserFile /etc/apache2/htpasswd` and `Require valid-user` (or `Require all denied`) to %s (%s:%d), or give the private paths a <Location> of their own.", lastLabel(s.Context), s.File, s.Line)
 }
 
 // lastLabel is the innermost block of a context: "location /blog/" of

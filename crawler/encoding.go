@@ -28,7 +28,7 @@ import (
 //     servers send) are decoded, up to two of them listed ("gzip, gzip");
 //   - identity or no Content-Encoding: the body is the content, even a
 //     gzip file (a sitemap.xml.gz is inflated, with its own cap, by
-//     parseSitemap);
+//     ParseSitemap);
 //   - anything else (br, zstd, compress, longer lists) was not asked for
 //     and cannot be decoded here. Googlebot asks for br and would read such
 //     a page, so it is no fetch error: the status and headers are the

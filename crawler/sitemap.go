@@ -25,7 +25,7 @@ type Sitemap struct {
 	Sitemaps []string // <sitemapindex><sitemap><loc>
 }
 
-// parseSitemap reads a sitemap or a sitemap index: XML, or plain text with
+// ParseSitemap reads a sitemap or a sitemap index: XML, or plain text with
 // one URL per line, as sitemaps.org allows; either one may be gzipped (once,
 // or twice over), which is told by the magic bytes, not by a name or a
 // Content-Type. It reads at
@@ -34,7 +34,7 @@ type Sitemap struct {
 // says so. Errors say what is wrong: "sitemap: not a urlset or sitemapindex:
 // <html>", "sitemap: gzip: unexpected EOF", XML syntax errors with their
 // line. On an error, the Sitemap holds the entries read before it.
-func parseSitemap(r io.Reader, maxBytes int64) (Sitemap, error) {
+func ParseSitemap(r io.Reader, maxBytes int64) (Sitemap, error) {
 	if maxBytes <= 0 {
 		maxBytes = sitemapDefaultMaxBytes
 	}

@@ -68,7 +68,7 @@ func TestParseSitemapFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			got, err := parseSitemap(bytes.NewReader(readFixture(t, tt.file)), 0)
+			got, err := ParseSitemap(bytes.NewReader(readFixture(t, tt.file)), 0)
 			if tt.wantErr != "" {
 				assert.EqualError(t, err, tt.wantErr)
 				return
@@ -122,7 +122,7 @@ func TestParseSitemap(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseSitemap(strings.NewReader(tt.doc), tt.maxBytes)
+			got, err := ParseSitemap(strings.NewReader(tt.doc), tt.maxBytes)
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)
@@ -139,32 +139,32 @@ func TestParseSitemapGzip(t *testing.T) {
 	gz := readFixture(t, "urlset.xml.gz")
 
 	t.Run("gzipped index, detected by magic", func(t *testing.T) {
-		got, err := parseSitemap(bytes.NewReader(gzipBytes(t, index)), 0)
+		got, err := ParseSitemap(bytes.NewReader(gzipBytes(t, index)), 0)
 		require.NoError(t, err)
 		assert.Len(t, got.Sitemaps, 2)
 	})
 	t.Run("gzipped twice", func(t *testing.T) {
-		got, err := parseSitemap(bytes.NewReader(gzipBytes(t, gz)), 0)
+		got, err := ParseSitemap(bytes.NewReader(gzipBytes(t, gz)), 0)
 		require.NoError(t, err)
 		assert.Len(t, got.URLs, 4)
 	})
 	t.Run("gzipped plain text", func(t *testing.T) {
-		got, err := parseSitemap(bytes.NewReader(gzipBytes(t, []byte("https://a.example/x\n"))), 0)
+		got, err := ParseSitemap(bytes.NewReader(gzipBytes(t, []byte("https://a.example/x\n"))), 0)
 		require.NoError(t, err)
 		assert.Equal(t, []string{"https://a.example/x"}, got.URLs)
 	})
 	t.Run("truncated", func(t *testing.T) {
-		_, err := parseSitemap(bytes.NewReader(gz[:len(gz)/2]), 0)
+		_, err := ParseSitemap(bytes.NewReader(gz[:len(gz)/2]), 0)
 		assert.EqualError(t, err, "sitemap: gzip: unexpected EOF")
 	})
 	t.Run("cut inside the header", func(t *testing.T) {
-		_, err := parseSitemap(bytes.NewReader(gz[:5]), 0)
+		_, err := ParseSitemap(bytes.NewReader(gz[:5]), 0)
 		assert.EqualError(t, err, "sitemap: gzip: unexpected EOF")
 	})
 	t.Run("bad checksum", func(t *testing.T) {
 		bad := bytes.Clone(gz)
 		bad[len(bad)-6] ^= 0xff // CRC-32 in the trailer
-		_, err := parseSitemap(bytes.NewReader(bad), 0)
+		_, err := ParseSitemap(bytes.NewReader(bad), 0)
 		assert.EqualError(t, err, "sitemap: gzip: invalid checksum")
 	})
 	t.Run("corrupt stream", func(t *testing.T) {
@@ -172,13 +172,13 @@ func TestParseSitemapGzip(t *testing.T) {
 		for i := 12; i < 40; i++ {
 			bad[i] = 0xff
 		}
-		_, err := parseSitemap(bytes.NewReader(bad), 0)
+		_, err := ParseSitemap(bytes.NewReader(bad), 0)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "sitemap: gzip: flate: corrupt input")
 	})
 	t.Run("bomb stops at the decompressed cap", func(t *testing.T) {
 		doc := "<urlset>" + strings.Repeat(" ", 10<<20) + "</urlset>"
-		_, err := parseSitemap(bytes.NewReader(gzipBytes(t, []byte(doc))), 1<<20)
+		_, err := ParseSitemap(bytes.NewReader(gzipBytes(t, []byte(doc))), 1<<20)
 		assert.EqualError(t, err, "sitemap: larger than 1048576 bytes decompressed")
 	})
 }
@@ -203,11 +203,11 @@ func TestParseSitemapEntryCap(t *testing.T) {
 	}
 	for _, xml := range []bool{true, false} {
 		t.Run(fmt.Sprintf("xml=%v", xml), func(t *testing.T) {
-			got, err := parseSitemap(strings.NewReader(build(50000, xml)), 0)
+			got, err := ParseSitemap(strings.NewReader(build(50000, xml)), 0)
 			require.NoError(t, err)
 			assert.Len(t, got.URLs, 50000)
 
-			got, err = parseSitemap(strings.NewReader(build(50001, xml)), 0)
+			got, err = ParseSitemap(strings.NewReader(build(50001, xml)), 0)
 			assert.EqualError(t, err, "sitemap: more than 50000 entries (the sitemaps.org limit)")
 			assert.Len(t, got.URLs, 50000, "what was read before the cap is kept")
 		})
@@ -217,7 +217,7 @@ func TestParseSitemapEntryCap(t *testing.T) {
 func TestParseSitemapReadError(t *testing.T) {
 	boom := errors.New("connection reset")
 	r := io.MultiReader(strings.NewReader("<urlset><url><loc>https://a.example/</loc></url>"), iotest.ErrReader(boom))
-	got, err := parseSitemap(r, 0)
+	got, err := ParseSitemap(r, 0)
 	assert.ErrorIs(t, err, boom)
 	assert.EqualError(t, err, "sitemap: connection reset")
 	assert.Equal(t, []string{"https://a.example/"}, got.URLs)
@@ -233,7 +233,7 @@ func FuzzParseSitemap(f *testing.F) {
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		const maxBytes = 1 << 16
-		sm, err := parseSitemap(bytes.NewReader(data), maxBytes)
+		sm, err := ParseSitemap(bytes.NewReader(data), maxBytes)
 		for _, list := range [][]string{sm.URLs, sm.Sitemaps} {
 			if len(list) > sitemapMaxEntries {
 				t.Fatalf("%d entries, over the cap", len(list))
@@ -258,7 +258,7 @@ func FuzzParseSitemap(f *testing.F) {
 		zw := gzip.NewWriter(&buf)
 		_, _ = zw.Write(data)
 		_ = zw.Close()
-		smz, errz := parseSitemap(&buf, maxBytes)
+		smz, errz := ParseSitemap(&buf, maxBytes)
 		if errz != nil {
 			t.Fatalf("plain document parses, gzipped one fails: %v", errz)
 		}

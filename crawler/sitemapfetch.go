@@ -50,7 +50,7 @@ func (r *run) readSitemaps(ctx context.Context) {
 			}
 			continue
 		}
-		sm, err := parseSitemap(bytes.NewReader(a.body), maxSitemapBytes)
+		sm, err := ParseSitemap(bytes.NewReader(a.body), maxSitemapBytes)
 		if err != nil {
 			// What was read before the error (the first 50,000 URLs, say) still counts.
 			r.note(fmt.Sprintf("sitemap %s: %v", s, err))

@@ -28,7 +28,7 @@ type serverKind struct {
 
 var serverKinds = []serverKind{
 	{name: "nginx", mainFiles: []string{"nginx.conf"}, sniff: sniffNginx, load: loadNginxConfig},
-	// apache: its row (apache2.conf, httpd.conf, .htaccess) lands with the Apache reader.
+	{name: "apache", mainFiles: []string{"apache2.conf", "httpd.conf"}, sniff: sniffApache, load: loadApacheConfig},
 }
 
 // sniffBytes is how much of a file the recognisers look at.
@@ -110,6 +110,29 @@ func sniffNginx(_ string, head []byte) bool {
 		}
 	}
 	return nginxBlock.Match(bytes.Join(kept, []byte("\n")))
+}
+
+// apacheSniff matches a section or a directive only Apache writes this way
+// (nginx's directives end in ';' and its blocks in '{').
+var apacheSniff = regexp.MustCompile(`(?mi)^\s*(?:<(?:VirtualHost|Directory|DirectoryMatch|Location|LocationMatch|Files|FilesMatch|IfModule|IfDefine|RequireAll|RequireAny|Limit|LimitExcept)\b[^>]*>|(?:ServerRoot|DocumentRoot|LoadModule|AuthType|AuthName|AuthUserFile|Require|AllowOverride|Alias|ServerName|IncludeOptional)\s+[^;{\n]*$)`)
+
+// sniffApache: Apache's <Section> lines and bare `Directive args` lines.
+func sniffApache(base string, head []byte) bool {
+	return base == ".htaccess" || apacheSniff.Match(head)
+}
+
+// loadApacheConfig reads an httpd config; its .htaccess files are read
+// from the DocumentRoot tree at evaluation time, where AllowOverride lets
+// them count.
+func loadApacheConfig(path string) (Evaluator, error) {
+	if filepath.Base(path) == ".htaccess" {
+		return nil, fmt.Errorf("%s: an .htaccess file counts only under the Apache config whose AllowOverride allows it: give that config (apache2.conf or the site's file); its .htaccess files are read from the DocumentRoot", path)
+	}
+	cfg, err := ReadApache(path, ApacheOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return withSamples{Evaluator: NewApacheEvaluator(cfg), samples: apacheSamples(cfg.Nodes)}, nil
 }
 
 func loadNginxConfig(path string) (Evaluator, error) {

@@ -49,7 +49,7 @@ func nginxSamples(nodes []*Node) Samples {
 			*list = append(*list, v)
 		}
 	}
-	walkNodes(nodes, func(n *Node) {
+	walkNginxNodes(nodes, func(n *Node) {
 		if n.Name != "location" {
 			return
 		}
@@ -142,4 +142,30 @@ func regexExample(pattern string) (example string, anchored, ok bool) {
 		return "", false, false
 	}
 	return example, anchored, true
+}
+
+// apacheSamples lists, in file order and without repeats, the URL paths
+// Apache's <Location> sections and Alias lines name.
+func apacheSamples(nodes []*Node) Samples {
+	var s Samples
+	seen := map[string]bool{}
+	var walk func([]*Node)
+	walk = func(ns []*Node) {
+		for _, n := range ns {
+			var p string
+			switch {
+			case strings.EqualFold(n.Name, "Location") && len(n.Args) == 1:
+				p = n.Args[0]
+			case strings.EqualFold(n.Name, "Alias") && len(n.Args) == 2:
+				p = n.Args[0]
+			}
+			if strings.HasPrefix(p, "/") && !strings.ContainsAny(p, "*?[") && !seen[p] {
+				seen[p] = true
+				s.Paths = append(s.Paths, p)
+			}
+			walk(n.Children)
+		}
+	}
+	walk(nodes)
+	return s
 }
