@@ -1,0 +1,291 @@
+package serverconf
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hapHead is the start of every test config: line 1 is "defaults base",
+// the frontend starts at line 3 and its first rule is line 5.
+const hapHead = "defaults base\n    mode http\nfrontend www from base\n    bind :80\n"
+
+func loadHAProxy(t testing.TB, conf string) *HAProxy {
+	t.Helper()
+	dir := writeFiles(t, map[string]string{"haproxy.cfg": conf})
+	nodes, err := ReadHAProxy(filepath.Join(dir, "haproxy.cfg"))
+	require.NoError(t, err)
+	h, err := NewHAProxy(nodes)
+	require.NoError(t, err)
+	return h
+}
+
+type haproxyCase struct {
+	name    string
+	conf    string // after hapHead
+	path    string
+	method  string
+	agent   string
+	port    int
+	status  int
+	outcome Outcome
+	mech    string
+	realm   string
+	line    int    // DecidedBy line; 0: no DecidedBy
+	ctx     string // DecidedBy context; "" to skip
+	sel     string // Selected context; "" to skip
+	note    string // a note containing this
+	unsure  bool   // Certainty uncertain
+}
+
+func runHAProxyCases(t *testing.T, cases []haproxyCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			h := loadHAProxy(t, hapHead+tt.conf)
+			agent := tt.agent
+			if agent == "" {
+				agent = googlebot
+			}
+			port := tt.port
+			if port == 0 {
+				port = 80
+			}
+			v := h.Evaluate(Request{Host: "example.org", Port: port, Path: tt.path, Method: tt.method, UserAgent: agent})
+			assert.Equal(t, tt.status, v.Status, "status; notes %q", v.Notes)
+			assert.Equal(t, tt.outcome, v.Outcome, "outcome")
+			assert.Equal(t, tt.mech, v.Mechanism, "mechanism")
+			assert.Equal(t, tt.realm, v.Realm, "realm")
+			if tt.line == 0 {
+				assert.Nil(t, v.DecidedBy)
+			} else if assert.NotNil(t, v.DecidedBy) {
+				assert.Equal(t, tt.line, v.DecidedBy.Line, "decided by %s", v.DecidedBy.Directive)
+				if tt.ctx != "" {
+					assert.Equal(t, tt.ctx, v.DecidedBy.Context)
+				}
+			}
+			if tt.sel != "" && assert.NotNil(t, v.Selected) {
+				assert.Equal(t, tt.sel, v.Selected.Context)
+			}
+			if tt.note != "" {
+				assert.Contains(t, strings.Join(v.Notes, "\n"), tt.note)
+			}
+			assert.Equal(t, tt.unsure, v.Certainty == Uncertain, "certainty; notes %q", v.Notes)
+		})
+	}
+}
+
+func TestHAProxyFinalActions(t *testing.T) {
+	runHAProxyCases(t, []haproxyCase{
+		{name: "no rule", conf: "", path: "/", status: 200, outcome: OutcomeOpen, sel: "frontend www", note: "picks no backend"},
+		{name: "auth realm defaults to the proxy's name", conf: "    http-request auth\n", path: "/", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "www", line: 5, ctx: "frontend www"},
+		{name: "auth realm", conf: "    http-request auth realm \"Press Kit\" if { path_beg /press/ }\n", path: "/press/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "Press Kit", line: 5},
+		{name: "deny", conf: "    http-request deny if { path /careers.html }\n", path: "/careers.html", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 5},
+		{name: "deny_status", conf: "    http-request deny deny_status 404\n", path: "/x", status: 404, outcome: OutcomeDeny, mech: "unknown", line: 5},
+		{name: "tarpit", conf: "    http-request tarpit\n", path: "/x", status: 500, outcome: OutcomeDeny, mech: "unknown", line: 5},
+		{name: "return", conf: "    http-request return status 418 if { path / }\n", path: "/", status: 418, outcome: OutcomeReturn, mech: "return", line: 5},
+		{name: "return defaults to 200", conf: "    http-request return string ok\n", path: "/", status: 200, outcome: OutcomeReturn, mech: "return", line: 5},
+		{name: "http-request redirect", conf: "    http-request redirect location /x code 301\n", path: "/", status: 301, outcome: OutcomeReturn, mech: "redirect", line: 5},
+		{name: "redirect rule defaults to 302", conf: "    redirect prefix https://example.org\n", path: "/", status: 302, outcome: OutcomeReturn, mech: "redirect", line: 5},
+		{name: "first final rule wins", conf: "    http-request deny if { path_beg /a }\n    http-request auth if { path_beg /a/b }\n", path: "/a/b", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 5},
+		{name: "allow ends the frontend's rules", conf: "    http-request allow if { path_beg /pub/ }\n    http-request deny\n", path: "/pub/x", status: 200, outcome: OutcomeOpen},
+		{name: "redirect rules run after http-request", conf: "    redirect location /r\n    http-request deny\n", path: "/", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 6},
+		{name: "redirect rules run after allow", conf: "    http-request allow\n    redirect location /r code 307\n", path: "/", status: 307, outcome: OutcomeReturn, mech: "redirect", line: 6},
+		{name: "use-service", conf: "    http-request use-service prometheus-exporter if { path /metrics }\n", path: "/metrics", status: 0, outcome: OutcomeUnsupported, mech: "use-service", line: 5},
+		{name: "lua action", conf: "    http-request lua.check\n", path: "/", status: 200, outcome: OutcomeOpen, note: "runs Lua", unsure: true},
+		{name: "set-path", conf: "    http-request set-path /x\n    http-request deny if { path /x }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "rewrites the request", unsure: true},
+		{name: "harmless action", conf: "    http-request set-var(txn.x) str(1)\n    http-request set-header X-Y 1\n", path: "/", status: 200, outcome: OutcomeOpen},
+		{name: "unknown action", conf: "    http-request frobnicate\n", path: "/", status: 200, outcome: OutcomeOpen, note: "not modelled", unsure: true},
+		{name: "unless", conf: "    http-request deny unless { path_beg /pub/ }\n", path: "/priv", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 5},
+		{name: "other port", conf: "    http-request deny\n", path: "/", port: 8080, status: 200, outcome: OutcomeOpen, note: "no frontend or listen section binds port 8080", unsure: true},
+	})
+}
+
+func TestHAProxyOrder(t *testing.T) {
+	conf := "    http-request auth if { path_beg /d/ }\n" + // 5 (a second defaults follows)
+		"    acl late path_beg /late/\n" + // 6
+		"    http-request deny if late\n" + // 7
+		"    acl late path_beg /late2/\n" + // 8
+		"    use_backend be if { path_beg /be/ } || { path_beg /allow/ }\n" + // 9
+		"defaults plain\n" + // 10
+		"    mode http\n" + // 11
+		"    http-request auth realm Plain if { path_beg /be/p }\n" + // 12
+		"backend be from plain\n" + // 13
+		"    http-request auth if { path_beg /be/b }\n" + // 14
+		"    http-request deny if { path_beg /allow/x }\n" + // 15
+		"frontend other\n" + // 16
+		"    bind :81\n" + // 17
+		"    default_backend be\n" // 18
+	runHAProxyCases(t, []haproxyCase{
+		{name: "named acl", conf: conf, path: "/late/x", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 7, note: "acl late path_beg /late/ at"},
+		{name: "a later line of the same acl counts", conf: conf, path: "/late2/x", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 7, note: "haproxy.cfg:8 matched"},
+		{name: "backend rules run after the switch", conf: conf, path: "/be/b", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "be", line: 14, ctx: "backend be", sel: "frontend www > backend be"},
+		{name: "the backend's defaults run first", conf: conf, path: "/be/p", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "Plain", line: 12, ctx: "defaults plain, run by backend be"},
+		{name: "or", conf: conf, path: "/allow/x", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 15},
+		{name: "no backend", conf: conf, path: "/nothing", status: 200, outcome: OutcomeOpen, sel: "frontend www"},
+		{name: "default_backend", conf: conf, port: 81, path: "/be/b", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "be", line: 14, sel: "frontend other > backend be"},
+	})
+	// A named defaults' rules run first, with the proxy's name as realm.
+	h := loadHAProxy(t, "defaults base\n    mode http\n    http-request auth if { path_beg /d/ }\nfrontend www from base\n    bind :80\n    http-request deny\n")
+	v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: "/d/x", UserAgent: googlebot})
+	assert.Equal(t, 401, v.Status)
+	assert.Equal(t, "www", v.Realm)
+	assert.Equal(t, 3, v.DecidedBy.Line)
+	assert.Equal(t, "defaults base, run by frontend www", v.DecidedBy.Context)
+}
+
+func TestHAProxyListen(t *testing.T) {
+	h := loadHAProxy(t, "defaults d\n    mode http\nlisten site 127.0.0.1:8080\n    http-request auth if { path_beg /a/ }\n    use_backend be if { path_beg /b/ }\nbackend be\n    http-request deny\n")
+	v := h.Evaluate(Request{Host: "example.org", Port: 8080, Path: "/a/", UserAgent: googlebot})
+	assert.Equal(t, 401, v.Status)
+	assert.Equal(t, "site", v.Realm)
+	v = h.Evaluate(Request{Host: "example.org", Port: 8080, Path: "/x", UserAgent: googlebot})
+	assert.Equal(t, 200, v.Status, "a listen is its own backend")
+	assert.Equal(t, "listen site", v.Selected.Context)
+	v = h.Evaluate(Request{Host: "example.org", Port: 8080, Path: "/b/", UserAgent: googlebot})
+	assert.Equal(t, 403, v.Status)
+}
+
+func TestHAProxyTCPMode(t *testing.T) {
+	h := loadHAProxy(t, "frontend f\n    bind :80\n    http-request deny\n")
+	v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: "/", UserAgent: googlebot})
+	assert.Equal(t, OutcomeOpen, v.Outcome)
+	assert.Contains(t, strings.Join(v.Notes, "\n"), "tcp mode")
+}
+
+func TestHAProxyFetches(t *testing.T) {
+	const bing = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
+	const chromeBot = "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Googlebot/2.1; +http://www.google.com/bot.html) Chrome/120.0 Safari/537.36"
+	deny := func(cond string) string { return "    http-request deny if " + cond + "\n" }
+	cases := []struct {
+		cond  string
+		path  string
+		agent string
+		want  bool
+	}{
+		{"{ path /a }", "/a", "", true},
+		{"{ path /a }", "/a?x=1", "", true},
+		{"{ path /a }", "/A", "", false},
+		{"{ path -i /a }", "/A", "", true},
+		{"{ path_beg /a/ }", "/a//b", "", true},
+		{"{ path_beg /a/ }", "/%61/", "", false},
+		{"{ path,url_dec -m beg /a/ }", "/%61/", "", true},
+		{"{ path,lower -m beg /a/ }", "/A/", "", true},
+		{"{ path_beg /admin }", "/x/../admin", "", false},
+		{"{ path_end .html }", "/x.html?y", "", true},
+		{"{ path_sub priv }", "/a/private/", "", true},
+		{"{ path_dir admin }", "/x/admin/y", "", true},
+		{"{ path_dir admin }", "/x/administrator/", "", false},
+		{"{ path_dir /a/b/ }", "/x/a/b", "", true},
+		{"{ path_dom example }", "/www.example.org", "", true},
+		{"{ path_reg ^/blog/.*\\.html$ }", "/blog/x.html", "", true},
+		{"{ path_reg -i ^/BLOG/ }", "/blog/x", "", true},
+		{"{ path_reg ^/(?!pub/) }", "/pub/x", "", false},
+		{"{ path_reg ^/(?!pub/) }", "/priv/x", "", true},
+		{"{ path_len 3 }", "/ab", "", true},
+		{"{ path -m len 10: }", "/ab", "", false},
+		{"{ url /a?x=1 }", "/a?x=1", "", true},
+		{"{ url_beg /a? }", "/a?x=1", "", true},
+		{"{ pathq /a?x=1 }", "/a?x=1", "", true},
+		{"{ query x=1 }", "/a?x=1", "", true},
+		{"{ query -m found }", "/a", "", false},
+		{"{ base example.org/a }", "/a?q", "", true},
+		{"{ base_beg example.org/ }", "/", "", true},
+		{"{ hdr(host) example.org }", "/", "", true},
+		{"{ hdr(Host) -i EXAMPLE.ORG }", "/", "", true},
+		{"{ hdr_end(host) .org }", "/", "", true},
+		{"{ hdr_dom(host) example }", "/", "", true},
+		{"{ req.hdr(host),lower -m str example.org }", "/", "", true},
+		{"{ hdr(user-agent) -m sub Googlebot }", "/", "", true},
+		{"{ hdr(user-agent) -m sub Googlebot }", "/", bing, false},
+		{"{ req.hdr(User-Agent) -m sub -i bot }", "/", bing, true},
+		{"{ hdr_sub(user-agent) -i bot }", "/", "", true},
+		{"{ hdr_reg(user-agent) (?i)googlebot|bingbot }", "/", bing, true},
+		{"{ hdr(user-agent) -m beg Mozilla/5.0 }", "/", "", true},
+		{"{ hdr(user-agent) -m beg like }", "/", chromeBot, true},
+		{"{ req.fhdr(user-agent) -m beg like }", "/", chromeBot, false},
+		{"{ hdr(user-agent) -m found }", "/", "", true},
+		{"{ hdr(authorization) -m found }", "/", "", false},
+		{"!{ hdr(authorization) -m found }", "/", "", true},
+		{"{ req.cook(session) -m found }", "/", "", false},
+		{"{ method GET }", "/", "", true},
+		{"METH_GET", "/", "", true},
+		{"METH_POST", "/", "", false},
+		{"TRUE", "/", "", true},
+		{"! TRUE", "/", "", false},
+		{"FALSE or TRUE", "/", "", true},
+		{"FALSE || TRUE", "/", "", true},
+		{"TRUE FALSE", "/", "", false},
+		{"HTTP_URL_SLASH", "/", "", true},
+		{"{ http_auth(users) }", "/", "", false},
+		{"!{ http_auth(users) }", "/", "", true},
+		{"{ path_end -- -x }", "/a-x", "", true},
+		{"{ path /a /b }", "/b", "", true},
+	}
+	for _, tt := range cases {
+		h := loadHAProxy(t, hapHead+deny(tt.cond))
+		agent := tt.agent
+		if agent == "" {
+			agent = googlebot
+		}
+		v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: tt.path, UserAgent: agent})
+		assert.Equal(t, tt.want, v.Status == 403, "%s on %s (%s); notes %q", tt.cond, tt.path, agent, v.Notes)
+		assert.Equal(t, Certain, v.Certainty, "%s: notes %q", tt.cond, v.Notes)
+	}
+	// The Host header carries the port when it is not the default one.
+	h := loadHAProxy(t, "defaults d\n    mode http\nfrontend f from d\n    bind :8080\n"+deny("{ hdr(host) example.org:8080 }"))
+	assert.Equal(t, 403, h.Evaluate(Request{Host: "example.org", Port: 8080, Path: "/"}).Status)
+}
+
+func TestHAProxyMechanisms(t *testing.T) {
+	runHAProxyCases(t, []haproxyCase{
+		{name: "ua deny", conf: "    http-request deny if { req.hdr(user-agent) -m sub -i bot } { path_beg /docs/ }\n", path: "/docs/", status: 403, outcome: OutcomeDeny, mech: "ua-rule", line: 5},
+		{name: "ua deny other agent", conf: "    http-request deny if { req.hdr(user-agent) -m sub -i bot } { path_beg /docs/ }\n", path: "/docs/", agent: "Mozilla/5.0 Firefox", status: 200, outcome: OutcomeOpen},
+		{name: "ua acl named", conf: "    acl bots hdr_sub(user-agent) -i googlebot\n    acl bots hdr_sub(user-agent) -i bingbot\n    http-request return status 403 if bots\n", path: "/", status: 403, outcome: OutcomeReturn, mech: "ua-rule", line: 7, note: "acl bots hdr_sub(user-agent) -i googlebot at"},
+		{name: "negated named acl", conf: "    acl authenticated http_auth(editors)\n    http-request auth realm Beta if { path_beg /beta/ } !authenticated\n", path: "/beta/", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "Beta", line: 6, note: "acl authenticated (" },
+		{name: "src deny depends", conf: "    http-request deny unless { src 10.0.0.0/8 }\n", path: "/", status: 403, outcome: OutcomeDepends, mech: "ip-rule", line: 5, note: "tests the client's address"},
+		{name: "src allow list depends", conf: "    http-request deny if { src 192.0.2.1 }\n", path: "/", status: 200, outcome: OutcomeDepends, mech: "ip-rule", line: 5},
+		{name: "src then auth", conf: "    http-request allow if { src 192.0.2.0/24 }\n    http-request auth\n", path: "/", status: 401, outcome: OutcomeDepends, mech: "basic", realm: "www", line: 6},
+		{name: "LOCALHOST depends", conf: "    http-request deny if !LOCALHOST\n", path: "/", status: 403, outcome: OutcomeDepends, mech: "ip-rule", line: 5},
+		{name: "src that does not decide", conf: "    http-request deny if { src 192.0.2.1 } { path_beg /admin/ }\n", path: "/blog/", status: 200, outcome: OutcomeOpen},
+		{name: "unknown fetch is uncertain", conf: "    http-request deny if { ssl_fc }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "ssl_fc is not modelled", unsure: true},
+		{name: "other header is uncertain", conf: "    http-request deny if { hdr(x-forwarded-for) -m found }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "hdr(x-forwarded-for)", unsure: true},
+		{name: "patterns from a file", conf: "    http-request deny if { path -f /etc/haproxy/blocked.lst }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "patterns are read from", unsure: true},
+		{name: "unknown term that does not decide", conf: "    http-request deny if { ssl_fc } { path /x }\n", path: "/y", status: 200, outcome: OutcomeOpen},
+	})
+}
+
+func TestNewHAProxyErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		conf string
+		line int
+		want string
+	}{
+		{"acl used before its declaration", "frontend f\n    http-request deny if late\n    acl late path /x\n", 2, "no such ACL"},
+		{"rules in an anonymous defaults", "defaults\n    http-request deny\n", 2, "anonymous defaults"},
+		{"missing defaults", "frontend f from nope\n", 1, "not found"},
+		{"missing backend", "frontend f\n    use_backend nope if TRUE\n", 2, "unable to find the backend"},
+		{"missing default backend", "frontend f\n    default_backend nope\n", 2, "unable to find the backend"},
+		{"unclosed brace", "frontend f\n    http-request deny if { path /x\n", 2, "missing closing '}'"},
+		{"bad match method", "frontend f\n    acl a path -m nope x\n", 2, "unknown match method"},
+		{"bad regex", "frontend f\n    acl a path_reg (\n", 2, "regex"},
+		{"bad bind", "frontend f\n    bind :http\n", 2, "bad port"},
+		{"lone or", "frontend f\n    http-request deny if or TRUE\n", 2, "no term before"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"haproxy.cfg": tt.conf})
+			nodes, err := ReadHAProxy(filepath.Join(dir, "haproxy.cfg"))
+			require.NoError(t, err)
+			_, err = NewHAProxy(nodes)
+			var perr *ParseError
+			require.ErrorAs(t, err, &perr)
+			assert.Equal(t, tt.line, perr.Line)
+			assert.Contains(t, perr.Error(), tt.want)
+		})
+	}
+}
