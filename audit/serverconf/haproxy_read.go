@@ -220,9 +220,9 @@ func haproxyUncommented(line string) string {
 // blanks separate words; '…' keeps everything literal; "…" expands $NAME
 // and ${NAME} from the environment (empty when unset; haproxy 2.6 leaves
 // them alone outside double quotes); "…" and bare text honour backslash
-// escapes (\ , \#, \\, \', \", \r, \n, \t, \xHH); a
-// quoted part and its neighbours form one word; # outside quotes starts
-// a comment.
+// escapes (\ , \#, \\, \', \", \$, \r, \n, \t, \xHH; any other
+// backslash is kept with the byte after it); a quoted part and its
+// neighbours form one word; # outside quotes starts a comment.
 func haproxyWords(line string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
@@ -265,7 +265,11 @@ func haproxyWords(line string) ([]string, error) {
 				}
 				cur.WriteByte(unhex(line[i+1])<<4 | unhex(line[i+2]))
 				i += 2
+			case ' ', '\\', '#', '\'', '"', '$':
+				cur.WriteByte(e)
 			default:
+				// Any other backslash stays, as regexes need it (\.html$).
+				cur.WriteByte('\\')
 				cur.WriteByte(e)
 			}
 		case c == '"':

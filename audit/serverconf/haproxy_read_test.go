@@ -28,6 +28,7 @@ func TestHAProxyWords(t *testing.T) {
 		{`"${HAP_TEST_NAME}!"`, []string{"from env!"}},
 		{`x "$HAP_TEST_UNSET_VAR"`, []string{"x", ""}},
 		{`\x41\t`, []string{"A\t"}},
+		{`^/(?!pub/)\w+\.html$ \$x`, []string{`^/(?!pub/)\w+\.html$`, "$x"}},
 		{`a"b c"d`, []string{"ab cd"}},
 		{"", nil},
 		{"# only a comment", nil},
