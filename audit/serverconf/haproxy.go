@@ -80,6 +80,7 @@ func NewHAProxy(nodes []*Node) (*HAProxy, error) {
 	h := &HAProxy{byName: map[string]*hapProxy{}}
 	defaults := map[string]*Node{}
 	var lastDefaults *Node
+	inherits := hapInheritance{}
 	for _, n := range nodes {
 		switch n.Name {
 		case "defaults":
@@ -102,6 +103,9 @@ func NewHAProxy(nodes []*Node) (*HAProxy, error) {
 					}
 					def = d
 				}
+			}
+			if err := inherits.check(n, def); err != nil {
+				return nil, err
 			}
 			p, err := newHAProxyProxy(n, def)
 			if err != nil {
@@ -132,6 +136,29 @@ func NewHAProxy(nodes []*Node) (*HAProxy, error) {
 		}
 	}
 	return h, nil
+}
+
+// hapInheritance remembers which kinds of sections inherit each defaults
+// section, for haproxy's rule that a defaults section with http-request
+// rules serves frontends or backends, never both, and never a listen.
+type hapInheritance map[*Node]string
+
+func (in hapInheritance) check(n, def *Node) error {
+	if def == nil || hapFirstChild(def, "http-request") == nil {
+		return nil
+	}
+	side := "frontend"
+	switch n.Name {
+	case "listen":
+		return &ParseError{File: n.File, Line: n.Line, Problem: "a listen section cannot inherit from a defaults section defining http-request rules"}
+	case "backend":
+		side = "backend"
+	}
+	if prev, ok := in[def]; ok && prev != side {
+		return &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("frontends and backends cannot inherit from the same defaults section if it defines http-request rules (defaults at %s)", def.Pos())}
+	}
+	in[def] = side
+	return nil
 }
 
 // checkBackend refuses a backend name that no section has, as haproxy

@@ -23,12 +23,20 @@ func generateHAProxyConfig(seed uint64) string {
 	g := &haproxyGen{rnd: rand.New(rand.NewPCG(seed, 0x2545f4914f6cdd1d))}
 	g.line("global")
 	g.line("    log stderr format raw local0 emerg")
-	g.defaults("fe_defaults")
-	g.defaults("be_defaults")
+	// A listen section may not inherit rules from its defaults.
+	listen := g.chance(3)
+	g.defaults("fe_defaults", !listen)
+	g.defaults("be_defaults", true)
 	g.line("userlist editors")
 	g.line("    user editor insecure-password not-a-real-secret")
 	g.line("")
-	g.line("frontend www from fe_defaults")
+	// A listen section is its own backend when no use_backend or
+	// default_backend sends the request elsewhere.
+	if listen {
+		g.line("listen www from fe_defaults")
+	} else {
+		g.line("frontend www from fe_defaults")
+	}
 	g.line("    bind 127.0.0.1:{{PORT}}")
 	g.line("    acl authenticated http_auth(editors)")
 	g.acls = append(g.acls, "authenticated")
@@ -48,6 +56,17 @@ func generateHAProxyConfig(seed uint64) string {
 	}
 	for range g.rnd.IntN(6) {
 		g.line("    http-request " + g.action(true) + " " + g.cond())
+	}
+	if len(g.acls) > 1 && g.chance(2) {
+		// A later line adds to an ACL that rules above already use.
+		g.line("    acl " + g.acls[1+g.rnd.IntN(len(g.acls)-1)] + " " + g.term())
+	}
+	if g.chance(3) {
+		g.line(".if defined(AUTHWALL_UNSET_VARIABLE) || streq(a,b)")
+		g.line("    http-request deny")
+		g.line(`.elif !version_before(2.6) && feature(PCRE2)`)
+		g.line("    http-request " + g.action(true) + " " + g.cond())
+		g.line(".endif")
 	}
 	if g.chance(3) {
 		g.line("    redirect location /moved code " + g.pick("301", "302", "303", "307", "308") + " " + g.cond())
@@ -80,13 +99,13 @@ func (g *haproxyGen) chance(n int) bool { return g.rnd.IntN(n) == 0 }
 
 func (g *haproxyGen) pick(options ...string) string { return options[g.rnd.IntN(len(options))] }
 
-func (g *haproxyGen) defaults(name string) {
+func (g *haproxyGen) defaults(name string, rules bool) {
 	g.line("defaults " + name)
 	g.line("    mode http")
 	g.line("    timeout connect 5s")
 	g.line("    timeout client 10s")
 	g.line("    timeout server 10s")
-	if g.chance(2) {
+	if rules && g.chance(2) {
 		g.line("    http-request " + g.action(false) + " " + g.anonCond())
 	}
 	g.line("")
@@ -143,6 +162,12 @@ func (g *haproxyGen) anonCond() string {
 }
 
 var haproxyGenTerms = []string{
+	"path_beg '/a/'", `path "/admin/"`, `path_reg '^/blog/.*\.html$'`, "path_end '.html'",
+	`hdr(user-agent) -m sub "Googlebot/2.1; +http"`, "path_dom example", "url_dir admin", "hdr_dom(host) example",
+	`base_reg ^other\.example(:[0-9]+)?/`, "path_end -i .PNG", `url_reg \?x=`, "path_reg (?i)^/admin",
+	"hdr(user-agent) -m reg -i googlebot|bingbot", "hdr(user-agent),lower -m sub bot", "hdr(user-agent) -m beg like",
+	"req.fhdr(user-agent) -m beg like", "hdr(user-agent) -m end .html)", "path -m len 1:4", "path -m found",
+	"url_beg //", "path_beg /a//", "path_sub ..", "path_sub %2", "path,url_dec -m sub ../",
 	"path /", "path /admin/", "path -i /admin/", "path_beg /a/", "path_beg /admin", "path_beg -i /admin",
 	"path_beg /blog/", "path_beg /b", "path_end .html", "path_end -i .png", "path_sub priv", "path_dir admin",
 	"path_dir blog", `path_reg ^/blog/.*\.html$`, "path_reg -i ^/BLOG/", `path_reg ^/(?!pub/)\w+/x`,
@@ -150,6 +175,7 @@ var haproxyGenTerms = []string{
 	"hdr(user-agent) -m sub Googlebot", "req.hdr(User-Agent) -m sub -i bingbot", "hdr_sub(user-agent) -i bot",
 	"path,url_dec -m beg /a/", "path,lower -m beg /admin", "method GET", "method POST", "query -m found",
 	"src 192.0.2.0/24", "src 198.51.100.7", "path /docs/ /press/", "path_len 1", "path -m beg -i /pub/ /press",
+	"method HEAD", "path_dir a/b", "path_dom a",
 }
 
 func (g *haproxyGen) term() string { return haproxyGenTerms[g.rnd.IntN(len(haproxyGenTerms))] }
@@ -167,4 +193,6 @@ var haproxyGenURLs = []string{
 var haproxyGenAgents = []string{
 	googlebot,
 	"Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+	// Googlebot Smartphone: the comma in it splits the value hdr() sees.
+	"Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
 }

@@ -282,7 +282,10 @@ func haproxyWords(line string) ([]string, error) {
 		case c == '\'' && quote == 0:
 			inWord = true
 			quote = '\''
-		case c == '$' && quote == '"' && i+1 < len(line) && (line[i+1] == '{' || haproxyEnvByte(line[i+1], true)):
+		case c == '$' && quote == '"':
+			if i+1 >= len(line) || line[i+1] != '{' && !haproxyEnvByte(line[i+1], true) {
+				return nil, fmt.Errorf(`forbidden first character after "$" inside double quotes (write \$ for a dollar)`)
+			}
 			name, n, err := haproxyEnvName(line[i+1:])
 			if err != nil {
 				return nil, err

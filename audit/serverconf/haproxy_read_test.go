@@ -38,7 +38,7 @@ func TestHAProxyWords(t *testing.T) {
 		require.NoError(t, err, tt.line)
 		assert.Equal(t, tt.want, got, tt.line)
 	}
-	for _, bad := range []string{`a "b`, `a 'b`, `a \`, `\xZZ`, `"${NAME"`} {
+	for _, bad := range []string{`a "b`, `a 'b`, `a \`, `\xZZ`, `"${NAME"`, `"a$"`, `"^/x$"`} {
 		_, err := haproxyWords(bad)
 		assert.Error(t, err, bad)
 	}

@@ -116,9 +116,11 @@ func TestHAProxyOrder(t *testing.T) {
 		"backend be from plain\n" + // 13
 		"    http-request auth if { path_beg /be/b }\n" + // 14
 		"    http-request deny if { path_beg /allow/x }\n" + // 15
-		"frontend other\n" + // 16
-		"    bind :81\n" + // 17
-		"    default_backend be\n" // 18
+		"defaults none\n" + // 16
+		"    mode http\n" + // 17
+		"frontend other\n" + // 18: implicitly from "none", which has no rules
+		"    bind :81\n" + // 19
+		"    default_backend be\n" // 20
 	runHAProxyCases(t, []haproxyCase{
 		{name: "named acl", conf: conf, path: "/late/x", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 7, note: "acl late path_beg /late/ at"},
 		{name: "a later line of the same acl counts", conf: conf, path: "/late2/x", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 7, note: "haproxy.cfg:8 matched"},
@@ -274,6 +276,8 @@ func TestNewHAProxyErrors(t *testing.T) {
 		{"bad match method", "frontend f\n    acl a path -m nope x\n", 2, "unknown match method"},
 		{"bad regex", "frontend f\n    acl a path_reg (\n", 2, "regex"},
 		{"bad bind", "frontend f\n    bind :http\n", 2, "bad port"},
+		{"listen inheriting rules", "defaults d\n    http-request deny\nlisten l from d\n", 3, "listen section cannot inherit"},
+		{"frontend and backend sharing rules", "defaults d\n    http-request deny\nfrontend f from d\nbackend b from d\n", 4, "frontends and backends cannot inherit"},
 		{"lone or", "frontend f\n    http-request deny if or TRUE\n", 2, "no term before"},
 	}
 	for _, tt := range tests {
