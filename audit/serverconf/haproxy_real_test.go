@@ -18,10 +18,29 @@ import (
 )
 
 // haproxyRegressionSeeds are seeds whose configs once made the evaluator
-// disagree with the real haproxy; each runs on every test run:
+// disagree with the real haproxy; each runs on every test run. The config
+// a seed gave when it failed is also kept, whole, as
+// testdata/haproxy/regress-*.cfg (the generator changes; the file does
+// not), and TestHAProxyRegressionConfigs runs those:
 //   - 13: a backslash before a byte with no escape meaning stays (\w in a
 //     path_reg).
 var haproxyRegressionSeeds = []uint64{13}
+
+// TestHAProxyRegressionConfigs runs every config that once made the
+// evaluator disagree with haproxy through the same comparison as the
+// generated ones.
+func TestHAProxyRegressionConfigs(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "haproxy", "regress-*.cfg"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			require.NoError(t, err)
+			checkHAProxyConfig(t, filepath.Base(f), string(data))
+		})
+	}
+}
 
 // TestHAProxyMatchesRealServer is the differential test: random valid
 // configs (generateHAProxyConfig) run by Debian's haproxy on 127.0.0.1
@@ -55,7 +74,12 @@ func TestHAProxyMatchesRealServer(t *testing.T) {
 }
 
 func checkHAProxySeed(t *testing.T, seed uint64) {
-	conf := generateHAProxyConfig(seed)
+	checkHAProxyConfig(t, fmt.Sprintf("seed %d", seed), generateHAProxyConfig(seed))
+}
+
+// checkHAProxyConfig runs conf (a template with {{PORT}}) in haproxy and
+// compares every answer with the evaluator's.
+func checkHAProxyConfig(t *testing.T, name, conf string) {
 	tmpl := filepath.Join(t.TempDir(), "haproxy.cfg")
 	require.NoError(t, os.WriteFile(tmpl, []byte(conf), 0o644))
 	srv := realserver.HAProxy(t, tmpl)
@@ -69,14 +93,14 @@ func checkHAProxySeed(t *testing.T, seed uint64) {
 				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
 				if !sameAnswer(v, real) {
 					if failed++; failed <= 8 {
-						t.Errorf("seed %d: Host %s:%d GET %s as %q: haproxy answered %d, the evaluator said %s", seed, host, port, target, agent, real, describeVerdict(v))
+						t.Errorf("%s: Host %s:%d GET %s as %q: haproxy answered %d, the evaluator said %s", name, host, port, target, agent, real, describeVerdict(v))
 					}
 				}
 			}
 		}
 	}
 	if failed > 0 {
-		t.Logf("seed %d: %d answers differ; config:\n%s", seed, failed, conf)
+		t.Logf("%s: %d answers differ; config:\n%s", name, failed, conf)
 	}
 }
 
