@@ -271,6 +271,9 @@ func (a *hapACL) values(f hapFacts) (vals []string, ok bool) {
 		var v string
 		switch a.header {
 		case "host":
+			if f.host == "" {
+				return nil, true
+			}
 			v = f.host
 		case "user-agent":
 			if f.agent == "" {

@@ -89,7 +89,7 @@ func (e *hapEval) finish(st *hapStop) Verdict {
 }
 
 func (r *hapRule) ref() *Ref {
-	return &Ref{File: r.node.File, Line: r.node.Line, Directive: directiveText(r.node), Context: r.context}
+	return &Ref{File: r.node.File, Line: r.node.Line, Directive: haproxyText(r.node), Context: r.context}
 }
 
 // selectFrontend picks the frontend or listen section bound to the port;
@@ -131,14 +131,14 @@ func (h *HAProxy) pickBackend(e *hapEval, fe *hapProxy) *hapProxy {
 			continue
 		}
 		if strings.Contains(sw.action, "%[") {
-			e.uncertain(fmt.Sprintf("%s at %s names its backend with a sample expression", directiveText(sw.node), sw.node.Pos()))
+			e.uncertain(fmt.Sprintf("%s at %s names its backend with a sample expression", haproxyText(sw.node), sw.node.Pos()))
 			return nil
 		}
 		return h.byName[sw.action]
 	}
 	if fe.defBack != nil && len(fe.defBack.Args) > 0 {
 		if strings.Contains(fe.defBack.Args[0], "%[") {
-			e.uncertain(fmt.Sprintf("%s at %s names its backend with a sample expression", directiveText(fe.defBack), fe.defBack.Pos()))
+			e.uncertain(fmt.Sprintf("%s at %s names its backend with a sample expression", haproxyText(fe.defBack), fe.defBack.Pos()))
 			return nil
 		}
 		return h.byName[fe.defBack.Args[0]]
@@ -193,7 +193,7 @@ rules:
 			}
 			return &hapStop{status: status, outcome: OutcomeDeny, mech: c.mech("unknown"), rule: r, notes: c.notes}
 		case r.action == "reject" || r.action == "silent-drop":
-			e.note(fmt.Sprintf("%s at %s closes the connection without an answer", directiveText(r.node), r.node.Pos()))
+			e.note(fmt.Sprintf("%s at %s closes the connection without an answer", haproxyText(r.node), r.node.Pos()))
 			return &hapStop{status: 0, outcome: OutcomeDeny, mech: c.mech("unknown"), rule: r, notes: c.notes}
 		case r.action == "auth":
 			realm := p.name
@@ -210,19 +210,19 @@ rules:
 		case r.action == "redirect":
 			return e.redirect(r, c)
 		case r.action == "use-service":
-			e.note(fmt.Sprintf("%s at %s answers from a service the config does not show", directiveText(r.node), r.node.Pos()))
+			e.note(fmt.Sprintf("%s at %s answers from a service the config does not show", haproxyText(r.node), r.node.Pos()))
 			return &hapStop{status: 0, outcome: OutcomeUnsupported, mech: "use-service", rule: r, notes: c.notes}
 		case strings.HasPrefix(r.action, "lua."):
-			e.uncertain(fmt.Sprintf("%s at %s runs Lua, which may answer the request itself", directiveText(r.node), r.node.Pos()))
+			e.uncertain(fmt.Sprintf("%s at %s runs Lua, which may answer the request itself", haproxyText(r.node), r.node.Pos()))
 		case hapRewrites[action]:
-			e.uncertain(fmt.Sprintf("%s at %s rewrites the request; later rules were matched against the original", directiveText(r.node), r.node.Pos()))
+			e.uncertain(fmt.Sprintf("%s at %s rewrites the request; later rules were matched against the original", haproxyText(r.node), r.node.Pos()))
 		case r.action == "set-header" || r.action == "add-header" || r.action == "del-header" || r.action == "replace-header" || r.action == "replace-value":
 			if len(r.args) > 0 && (strings.EqualFold(r.args[0], "host") || strings.EqualFold(r.args[0], "user-agent")) {
-				e.uncertain(fmt.Sprintf("%s at %s changes a header later rules may test; they were matched against the original", directiveText(r.node), r.node.Pos()))
+				e.uncertain(fmt.Sprintf("%s at %s changes a header later rules may test; they were matched against the original", haproxyText(r.node), r.node.Pos()))
 			}
 		case hapHarmless[action]:
 		default:
-			e.uncertain(fmt.Sprintf("the action of %s at %s is not modelled", directiveText(r.node), r.node.Pos()))
+			e.uncertain(fmt.Sprintf("the action of %s at %s is not modelled", haproxyText(r.node), r.node.Pos()))
 		}
 	}
 	for _, r := range p.redirects {

@@ -331,3 +331,16 @@ func haproxyEnvName(s string) (string, int, error) {
 func haproxyEnvByte(c byte, first bool) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || !first && c >= '0' && c <= '9'
 }
+
+// haproxyText writes a line back as HAProxy reads it: words that need it
+// in double quotes (with ", \ and $ escaped), braces and the rest bare.
+func haproxyText(n *Node) string {
+	parts := []string{n.Name}
+	for _, a := range n.Args {
+		if a == "" || strings.ContainsAny(a, " \t#'\"\\$") {
+			a = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`).Replace(a) + `"`
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
+}

@@ -44,6 +44,16 @@ func TestHAProxyWords(t *testing.T) {
 	}
 }
 
+func TestHAProxyText(t *testing.T) {
+	words, err := haproxyWords(`http-request auth realm "Press Kit" if { path_reg '^/a\.b$' } !{ path "" }`)
+	require.NoError(t, err)
+	text := haproxyText(&Node{Name: words[0], Args: words[1:]})
+	assert.Equal(t, `http-request auth realm "Press Kit" if { path_reg "^/a\\.b\$" } !{ path "" }`, text)
+	again, err := haproxyWords(text)
+	require.NoError(t, err)
+	assert.Equal(t, words, again, "reads back the same")
+}
+
 func TestReadHAProxySections(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"haproxy.cfg": "global\n    log stderr local0\n\ndefaults base\n    mode http\nfrontend www from base\n    bind :80\n    http-request deny if { path /x }\n"})
 	nodes, err := ReadHAProxy(filepath.Join(dir, "haproxy.cfg"))
