@@ -212,6 +212,13 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 		}
 		p.binds = append(p.binds, binds...)
 	}
+	addRule := func(list *[]*hapRule, c *Node, words []string) error {
+		r, err := newHAProxyRule(c, p.label, words, acls)
+		if err == nil {
+			*list = append(*list, r)
+		}
+		return err
+	}
 	for _, c := range n.Children {
 		var err error
 		switch c.Name {
@@ -241,23 +248,11 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 				named.lines = append(named.lines, a)
 			}
 		case "http-request":
-			var r *hapRule
-			r, err = newHAProxyRule(c, p.label, c.Args, acls)
-			if r != nil {
-				p.rules = append(p.rules, r)
-			}
+			err = addRule(&p.rules, c, c.Args)
 		case "redirect":
-			var r *hapRule
-			r, err = newHAProxyRule(c, p.label, append([]string{"redirect"}, c.Args...), acls)
-			if r != nil {
-				p.redirects = append(p.redirects, r)
-			}
+			err = addRule(&p.redirects, c, append([]string{"redirect"}, c.Args...))
 		case "use_backend":
-			var r *hapRule
-			r, err = newHAProxyRule(c, p.label, c.Args, acls)
-			if r != nil {
-				p.switches = append(p.switches, r)
-			}
+			err = addRule(&p.switches, c, c.Args)
 		case "default_backend":
 			p.defBack = c
 		}

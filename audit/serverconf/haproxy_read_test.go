@@ -130,13 +130,17 @@ func TestReadHAProxyConditionalBlocks(t *testing.T) {
 	assert.Equal(t, []string{"a1", "a3", "a6", "a7"}, names)
 }
 
+// haproxyErrorCase is a config that must fail at line with a problem
+// containing want.
+type haproxyErrorCase struct {
+	name string
+	conf string
+	line int
+	want string
+}
+
 func TestReadHAProxyErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		conf string
-		line int
-		want string
-	}{
+	tests := []haproxyErrorCase{
 		{"outside a section", "\nbind :80\n", 2, "out of section"},
 		{"unmatched quote", "frontend a\n  acl x path \"/a\n", 2, "unmatched quote"},
 		{"missing endif", "frontend a\n.if 1\n", 2, "without a matching .endif"},
@@ -150,13 +154,10 @@ func TestReadHAProxyErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeFiles(t, map[string]string{"haproxy.cfg": tt.conf})
-			_, err := ReadHAProxy(filepath.Join(dir, "haproxy.cfg"))
-			var perr *ParseError
-			require.ErrorAs(t, err, &perr)
-			assert.Equal(t, filepath.Join(dir, "haproxy.cfg"), perr.File)
-			assert.Equal(t, tt.line, perr.Line)
-			assert.Contains(t, perr.Error(), tt.want)
+			assertHAProxyParseError(t, tt.conf, tt.line, tt.want, func(path string) error {
+				_, err := ReadHAProxy(path)
+				return err
+			})
 		})
 	}
 	_, err := ReadHAProxy(filepath.Join(t.TempDir(), "missing.cfg"))
@@ -164,6 +165,18 @@ func TestReadHAProxyErrors(t *testing.T) {
 	assert.ErrorAs(t, err, &perr)
 	_, err = ReadHAProxy(t.TempDir())
 	assert.ErrorContains(t, err, "no *.cfg file")
+}
+
+// assertHAProxyParseError writes conf as haproxy.cfg, runs load on it and
+// requires a ParseError naming that file, line and problem.
+func assertHAProxyParseError(t *testing.T, conf string, line int, problem string, load func(path string) error) {
+	t.Helper()
+	path := filepath.Join(writeFiles(t, map[string]string{"haproxy.cfg": conf}), "haproxy.cfg")
+	var perr *ParseError
+	require.ErrorAs(t, load(path), &perr)
+	assert.Equal(t, path, perr.File)
+	assert.Equal(t, line, perr.Line)
+	assert.Contains(t, perr.Error(), problem)
 }
 
 func FuzzReadHAProxy(f *testing.F) {

@@ -261,12 +261,7 @@ func TestHAProxyMechanisms(t *testing.T) {
 }
 
 func TestNewHAProxyErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		conf string
-		line int
-		want string
-	}{
+	tests := []haproxyErrorCase{
 		{"acl used before its declaration", "frontend f\n    http-request deny if late\n    acl late path /x\n", 2, "no such ACL"},
 		{"rules in an anonymous defaults", "defaults\n    http-request deny\n", 2, "anonymous defaults"},
 		{"missing defaults", "frontend f from nope\n", 1, "not found"},
@@ -282,14 +277,12 @@ func TestNewHAProxyErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeFiles(t, map[string]string{"haproxy.cfg": tt.conf})
-			nodes, err := ReadHAProxy(filepath.Join(dir, "haproxy.cfg"))
-			require.NoError(t, err)
-			_, err = NewHAProxy(nodes)
-			var perr *ParseError
-			require.ErrorAs(t, err, &perr)
-			assert.Equal(t, tt.line, perr.Line)
-			assert.Contains(t, perr.Error(), tt.want)
+			assertHAProxyParseError(t, tt.conf, tt.line, tt.want, func(path string) error {
+				nodes, err := ReadHAProxy(path)
+				require.NoError(t, err)
+				_, err = NewHAProxy(nodes)
+				return err
+			})
 		})
 	}
 }
