@@ -2,6 +2,7 @@ package serverconf
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -42,6 +43,7 @@ type hapProxy struct {
 type hapBind struct {
 	addr     string // "" for any address
 	from, to int    // port range
+	ssl      bool   // the bind terminates TLS (ssl_fc is true there)
 }
 
 // hapRule is one rule: an http-request action, a redirect or a
@@ -232,6 +234,9 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 			}
 			var binds []hapBind
 			binds, err = parseHAProxyBind(c, c.Args[0])
+			for i := range binds {
+				binds[i].ssl = slices.Contains(c.Args[1:], "ssl")
+			}
 			p.binds = append(p.binds, binds...)
 		case "acl":
 			if len(c.Args) < 2 {

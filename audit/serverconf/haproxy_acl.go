@@ -32,6 +32,7 @@ var hapFetches = map[string][2]string{
 	"hdr": {"hdr", "str"}, "req.hdr": {"hdr", "str"}, "req.fhdr": {"hdr", "str"},
 	"src": {"src", "ip"}, "http_auth": {"auth", "bool"}, "http_auth_group": {"auth", "str"},
 	"cook": {"absent", "str"}, "req.cook": {"absent", "str"},
+	"ssl_fc": {"tls", "bool"}, "dst_port": {"port", "int"},
 }
 
 var hapSuffixModes = map[string]string{
@@ -131,7 +132,16 @@ flags:
 				return nil, bad("length %q is not an integer or range", p)
 			}
 		}
-	case "ip", "int", "bin", "regm":
+	case "int":
+		for _, p := range a.patterns {
+			if _, _, ok := haproxyRange(p); !ok {
+				return nil, bad("%q is not an integer or range", p)
+			}
+		}
+		if a.fetch != "port" && a.unknown == "" {
+			a.unknown = fmt.Sprintf("-m int on %s is not modelled", name)
+		}
+	case "ip", "bin", "regm":
 		if a.fetch != "src" && a.unknown == "" {
 			a.unknown = fmt.Sprintf("-m %s is not modelled", a.mode)
 		}
@@ -215,6 +225,8 @@ type hapFacts struct {
 	method string
 	host   string // the Host header
 	agent  string
+	port   int
+	tls    bool // the connection came in on a bind with ssl
 }
 
 func newHAProxyFacts(req Request) hapFacts {
@@ -222,7 +234,10 @@ func newHAProxyFacts(req Request) hapFacts {
 	if f.method == "" {
 		f.method = "GET"
 	}
-	f.host = req.Host
+	f.host, f.port = req.Host, req.Port
+	if f.port == 0 {
+		f.port = 80
+	}
 	if req.Port != 0 && req.Port != 80 && req.Port != 443 {
 		f.host += ":" + strconv.Itoa(req.Port)
 	}
@@ -295,6 +310,8 @@ func (a *hapACL) values(f hapFacts) (vals []string, ok bool) {
 		return out, true
 	case "absent":
 		return nil, true
+	case "port":
+		return []string{strconv.Itoa(f.port)}, true
 	}
 	return nil, false
 }
@@ -306,6 +323,8 @@ func (a *hapACL) eval(f hapFacts) (hapTri, string) {
 		return hapTriOf(a.constant), ""
 	case a.fetch == "auth":
 		return hapNo, "" // an anonymous request carries no credentials
+	case a.fetch == "tls" && a.mode == "bool":
+		return hapTriOf(f.tls), ""
 	case a.fetch == "src":
 		return hapUnknown, "address"
 	case a.unknown != "":
@@ -387,6 +406,10 @@ func (a *hapACL) matchOne(v, p string, i int) (matched, sure bool) {
 	case "len":
 		lo, hi, _ := haproxyRange(p)
 		return len(v) >= lo && len(v) <= hi, true
+	case "int":
+		n, err := strconv.Atoi(v)
+		lo, hi, _ := haproxyRange(p)
+		return err == nil && n >= lo && n <= hi, true
 	}
 	return false, true
 }

@@ -95,18 +95,23 @@ func (r *hapRule) ref() *Ref {
 // selectFrontend picks the frontend or listen section bound to the port;
 // when several are, the one bound to the host's own address, else the
 // first (the kernel would spread connections among them).
+// The bind that matched says whether the connection is TLS.
 func (h *HAProxy) selectFrontend(e *hapEval, host string, port int) *hapProxy {
-	var onPort []*hapProxy
-	var exact *hapProxy
+	type bound struct {
+		p   *hapProxy
+		ssl bool
+	}
+	var onPort []bound
+	var exact *bound
 	for _, p := range h.proxies {
 		if p.kind == "backend" {
 			continue
 		}
 		for _, b := range p.binds {
 			if port >= b.from && port <= b.to {
-				onPort = append(onPort, p)
+				onPort = append(onPort, bound{p, b.ssl})
 				if b.addr != "" && b.addr == strings.ToLower(host) && exact == nil {
-					exact = p
+					exact = &onPort[len(onPort)-1]
 				}
 				break
 			}
@@ -114,13 +119,15 @@ func (h *HAProxy) selectFrontend(e *hapEval, host string, port int) *hapProxy {
 	}
 	switch {
 	case exact != nil:
-		return exact
+		e.facts.tls = exact.ssl
+		return exact.p
 	case len(onPort) == 0:
 		return nil
 	case len(onPort) > 1:
-		e.uncertain(fmt.Sprintf("several sections bind port %d; assumed %s", port, onPort[0].label))
+		e.uncertain(fmt.Sprintf("several sections bind port %d; assumed %s", port, onPort[0].p.label))
 	}
-	return onPort[0]
+	e.facts.tls = onPort[0].ssl
+	return onPort[0].p
 }
 
 // pickBackend is the first use_backend whose condition holds, else

@@ -151,6 +151,12 @@ func TestHAProxyListen(t *testing.T) {
 	assert.Equal(t, 403, v.Status)
 }
 
+func TestHAProxySSLBind(t *testing.T) {
+	h := loadHAProxy(t, "defaults d\n    mode http\nfrontend f from d\n    bind :80\n    bind :443 ssl crt /etc/ssl/site.pem\n    http-request redirect scheme https unless { ssl_fc }\n    http-request deny\n")
+	assert.Equal(t, 302, h.Evaluate(Request{Host: "example.org", Port: 80, Path: "/"}).Status)
+	assert.Equal(t, 403, h.Evaluate(Request{Host: "example.org", Port: 443, Path: "/"}).Status)
+}
+
 func TestHAProxyTCPMode(t *testing.T) {
 	h := loadHAProxy(t, "frontend f\n    bind :80\n    http-request deny\n")
 	v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: "/", UserAgent: googlebot})
@@ -253,10 +259,13 @@ func TestHAProxyMechanisms(t *testing.T) {
 		{name: "src then auth", conf: "    http-request allow if { src 192.0.2.0/24 }\n    http-request auth\n", path: "/", status: 401, outcome: OutcomeDepends, mech: "basic", realm: "www", line: 6},
 		{name: "LOCALHOST depends", conf: "    http-request deny if !LOCALHOST\n", path: "/", status: 403, outcome: OutcomeDepends, mech: "ip-rule", line: 5},
 		{name: "src that does not decide", conf: "    http-request deny if { src 192.0.2.1 } { path_beg /admin/ }\n", path: "/blog/", status: 200, outcome: OutcomeOpen},
-		{name: "unknown fetch is uncertain", conf: "    http-request deny if { ssl_fc }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "ssl_fc is not modelled", unsure: true},
+		{name: "unknown fetch is uncertain", conf: "    http-request deny if { var(txn.flag) -m found }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "var is not modelled", unsure: true},
+		{name: "plain http is not ssl_fc", conf: "    redirect scheme https code 301 unless { ssl_fc }\n", path: "/", status: 301, outcome: OutcomeReturn, mech: "redirect", line: 5},
+		{name: "dst_port", conf: "    http-request deny if { dst_port 80 }\n", path: "/", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 5},
+		{name: "dst_port range", conf: "    http-request deny if { dst_port 1:79 }\n", path: "/", status: 200, outcome: OutcomeOpen},
 		{name: "other header is uncertain", conf: "    http-request deny if { hdr(x-forwarded-for) -m found }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "hdr(x-forwarded-for)", unsure: true},
 		{name: "patterns from a file", conf: "    http-request deny if { path -f /etc/haproxy/blocked.lst }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "patterns are read from", unsure: true},
-		{name: "unknown term that does not decide", conf: "    http-request deny if { ssl_fc } { path /x }\n", path: "/y", status: 200, outcome: OutcomeOpen},
+		{name: "unknown term that does not decide", conf: "    http-request deny if { var(txn.flag) -m found } { path /x }\n", path: "/y", status: 200, outcome: OutcomeOpen},
 	})
 }
 
