@@ -38,6 +38,46 @@ type hapProxy struct {
 	redirects []*hapRule // standalone redirect rules, after http-request
 	switches  []*hapRule // use_backend, in order
 	defBack   *Node      // default_backend
+	stats     *hapStats  // nil: no statistics page
+}
+
+// hapStats is the statistics page a section serves (stats enable, uri,
+// auth, realm), with what a defaults section set first.
+type hapStats struct {
+	enabled *Node  // the first stats line that turned the page on
+	uri     string // the prefix of the request target it answers
+	auth    *Node  // stats auth: a password is asked
+	realm   string
+	rules   *Node // a stats http-request rule: not modelled
+}
+
+// with adds one stats line; the lines that do not turn the page on
+// (stats hide-version, refresh...) still do, as in haproxy any stats
+// keyword but "stats socket" of global does.
+func (st *hapStats) with(c *Node) *hapStats {
+	out := &hapStats{uri: "/haproxy?stats", realm: "HAProxy Statistics", enabled: c}
+	if st != nil {
+		copied := *st
+		out = &copied
+	}
+	if len(c.Args) == 0 {
+		return out
+	}
+	switch c.Args[0] {
+	case "uri":
+		if len(c.Args) > 1 {
+			out.uri = c.Args[1]
+		}
+	case "auth":
+		out.auth = c
+	case "realm":
+		if len(c.Args) > 1 {
+			out.realm = c.Args[1]
+		}
+	case "http-request":
+		out.rules = c
+	}
+	return out
 }
 
 type hapBind struct {
@@ -197,6 +237,8 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 				if len(c.Args) > 0 {
 					mode = c.Args[0]
 				}
+			case "stats":
+				p.stats = p.stats.with(c)
 			case "http-request":
 				r, err := newHAProxyRule(c, ctx, c.Args, acls)
 				if err != nil {
@@ -228,6 +270,8 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 			if len(c.Args) > 0 {
 				mode = c.Args[0]
 			}
+		case "stats":
+			p.stats = p.stats.with(c)
 		case "bind":
 			if len(c.Args) == 0 {
 				return nil, &ParseError{File: c.File, Line: c.Line, Problem: "bind needs an address"}

@@ -232,12 +232,34 @@ rules:
 			e.uncertain(fmt.Sprintf("the action of %s at %s is not modelled", haproxyText(r.node), r.node.Pos()))
 		}
 	}
+	if st := e.statsPage(p); st != nil {
+		return st
+	}
 	for _, r := range p.redirects {
 		if c := e.check(r); c.taken {
 			return e.redirect(r, c)
 		}
 	}
 	return nil
+}
+
+// statsPage answers a request for the section's statistics page, which
+// HAProxy serves after the http-request rules and before the redirect
+// rules: 401 when "stats auth" sets a user, else the page itself.
+func (e *hapEval) statsPage(p *hapProxy) *hapStop {
+	st := p.stats
+	if st == nil || !strings.HasPrefix(e.facts.target, st.uri) {
+		return nil
+	}
+	if st.rules != nil {
+		e.uncertain(fmt.Sprintf("%s at %s: stats http-request rules are not modelled", haproxyText(st.rules), st.rules.Pos()))
+	}
+	if st.auth != nil {
+		r := &hapRule{node: st.auth, context: p.label}
+		return &hapStop{status: 401, outcome: OutcomeAuth, mech: "basic", realm: st.realm, rule: r}
+	}
+	r := &hapRule{node: st.enabled, context: p.label}
+	return &hapStop{status: 200, outcome: OutcomeReturn, mech: "stats", rule: r}
 }
 
 // redirect answers a redirect rule: "code N", 302 by default.

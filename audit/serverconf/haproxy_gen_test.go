@@ -68,6 +68,9 @@ func generateHAProxyConfig(seed uint64) string {
 		g.line("    http-request " + g.action(true) + " " + g.cond())
 		g.line(".endif")
 	}
+	if g.chance(4) {
+		g.stats(g.pick("/admin", "/admin/stats", "/st"))
+	}
 	if g.chance(3) {
 		g.line("    redirect location /moved code " + g.pick("301", "302", "303", "307", "308") + " " + g.cond())
 	}
@@ -84,6 +87,9 @@ func generateHAProxyConfig(seed uint64) string {
 		for range g.rnd.IntN(4) {
 			g.line("    http-request " + g.action(true) + " " + g.cond())
 		}
+		if g.chance(5) {
+			g.stats("")
+		}
 		g.line(`    http-request return status 200 content-type text/plain string "backend ` + be + `"`)
 		g.line("")
 	}
@@ -98,6 +104,22 @@ func (g *haproxyGen) line(s string) {
 func (g *haproxyGen) chance(n int) bool { return g.rnd.IntN(n) == 0 }
 
 func (g *haproxyGen) pick(options ...string) string { return options[g.rnd.IntN(len(options))] }
+
+// stats turns the statistics page on, at uri ("" keeps the default
+// /haproxy?stats), maybe behind a password.
+func (g *haproxyGen) stats(uri string) {
+	if uri == "" {
+		g.line("    stats enable")
+	} else {
+		g.line("    stats uri " + uri)
+	}
+	if g.chance(2) {
+		g.line("    stats auth admin:not-a-real-secret")
+		if g.chance(2) {
+			g.line(`    stats realm "Ops Area"`)
+		}
+	}
+}
 
 func (g *haproxyGen) defaults(name string, rules bool) {
 	g.line("defaults " + name)
@@ -186,7 +208,8 @@ var haproxyGenURLs = []string{
 	"/", "/a", "/a/", "/a/x.html", "/A/x.html", "/a//b", "/%61/x.html", "/a%2Fb", "/x/../admin/",
 	"/admin", "/admin/", "/Admin/x", "/ADMIN/", "/administrator/", "/blog/", "/blog/x.html", "/BLOG/x.html",
 	"/blog/private/x", "/pub/x", "/priv/x", "/docs/", "/docs", "/press/kit", "/a?x=1", "/x.html", "/img/x.PNG",
-	"/a/b/", "/./a/", "/%2e%2e/admin/", "/blog/..%2Fadmin/", "/pub/", "/b",
+	"/a/b/", "/./a/", "/%2e%2e/admin/", "/blog/..%2Fadmin/", "/pub/", "/b", "/haproxy?stats", "/admin/stats",
+	"/stats",
 }
 
 // haproxyGenAgents are the crawlers every URL is asked as.

@@ -157,6 +157,48 @@ func TestHAProxySSLBind(t *testing.T) {
 	assert.Equal(t, 403, h.Evaluate(Request{Host: "example.org", Port: 443, Path: "/"}).Status)
 }
 
+func TestHAProxyStats(t *testing.T) {
+	conf := "defaults d\n" + // 1
+		"    mode http\n" + // 2
+		"    stats enable\n" + // 3
+		"frontend www from d\n" + // 4
+		"    bind :80\n" + // 5
+		"    stats uri /st\n" + // 6
+		"    stats auth admin:secret\n" + // 7
+		"    http-request deny if { path /st/x }\n" + // 8
+		"    default_backend be\n" + // 9
+		"backend be from d\n" + // 10
+		"    stats realm Back\\ Stats\n" + // 11
+		"    stats auth admin:secret\n" + // 12
+		"    http-request return status 200 if { path /ok }\n" // 13
+	h := loadHAProxy(t, conf)
+	tests := []struct {
+		path   string
+		status int
+		realm  string
+		line   int
+	}{
+		{"/st", 401, "HAProxy Statistics", 7},
+		{"/stx?y", 401, "HAProxy Statistics", 7},
+		{"/st/x", 403, "", 8},
+		{"/haproxy?stats", 401, "Back Stats", 12},
+		{"/ok", 200, "", 13},
+	}
+	for _, tt := range tests {
+		v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: tt.path, UserAgent: googlebot})
+		assert.Equal(t, tt.status, v.Status, tt.path)
+		assert.Equal(t, tt.realm, v.Realm, tt.path)
+		if assert.NotNil(t, v.DecidedBy, tt.path) {
+			assert.Equal(t, tt.line, v.DecidedBy.Line, tt.path)
+		}
+	}
+	h = loadHAProxy(t, "defaults d\n    mode http\nlisten l from d\n    bind :80\n    stats enable\n")
+	v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: "/haproxy?stats", UserAgent: googlebot})
+	assert.Equal(t, 200, v.Status)
+	assert.Equal(t, OutcomeReturn, v.Outcome)
+	assert.Equal(t, 5, v.DecidedBy.Line)
+}
+
 func TestHAProxyTCPMode(t *testing.T) {
 	h := loadHAProxy(t, "frontend f\n    bind :80\n    http-request deny\n")
 	v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: "/", UserAgent: googlebot})
