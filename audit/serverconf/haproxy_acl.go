@@ -2,6 +2,8 @@ package serverconf
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -108,14 +110,14 @@ flags:
 				return nil, bad("%s needs an argument", words[i])
 			}
 			if words[i] == "-f" {
-				a.unknown = fmt.Sprintf("patterns are read from %s", words[i+1])
+				a.patterns = append(a.patterns, haproxyPatternFile(a, c, words[i+1])...)
 			}
 			i++
 		default:
 			return nil, bad("unknown ACL flag %q", words[i])
 		}
 	}
-	a.patterns = words[i:]
+	a.patterns = append(a.patterns, words[i:]...)
 	switch a.mode {
 	case "str", "beg", "end", "sub", "dir", "dom", "found", "bool":
 	case "reg":
@@ -158,6 +160,34 @@ flags:
 		}
 	}
 	return a, nil
+}
+
+// haproxyPatternFile reads the patterns of "-f FILE": one a line, leading
+// blanks dropped, empty lines and lines starting with # skipped. haproxy
+// opens a relative name from its working directory, which the config does
+// not tell; it is taken from the config file's directory. A file that
+// cannot be read leaves the ACL undecidable.
+func haproxyPatternFile(a *hapACL, c *Node, name string) []string {
+	p := name
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(c.File), p)
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		if a.unknown == "" {
+			a.unknown = fmt.Sprintf("patterns are read from %s, which cannot be read here", name)
+		}
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(strings.TrimLeft(line, " \t"), "\r")
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
+	}
+	return out
 }
 
 // haproxySplitConverters splits "fetch(a,b),conv1,conv2(x)" at the commas

@@ -157,6 +157,32 @@ func TestHAProxySSLBind(t *testing.T) {
 	assert.Equal(t, 403, h.Evaluate(Request{Host: "example.org", Port: 443, Path: "/"}).Status)
 }
 
+func TestHAProxyPatternFile(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"haproxy.cfg": hapHead + "    http-request deny if { hdr_sub(user-agent) -i -f bots.lst } !{ path -f " + "/nonexistent.lst } || { path_beg -f paths.lst /extra/ }\n",
+		"bots.lst":    "# crawlers\n\n   googlebot\r\nbingbot\n",
+		"paths.lst":   "/private/\n",
+	})
+	nodes, err := ReadHAProxy(filepath.Join(dir, "haproxy.cfg"))
+	require.NoError(t, err)
+	h, err := NewHAProxy(nodes)
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		path, agent string
+		status      int
+		certain     bool
+	}{
+		{"/", googlebot, 403, false}, // the missing file decides, taken as not matching
+		{"/private/x", "curl/8", 403, true},
+		{"/extra/x", "curl/8", 403, true},
+		{"/", "curl/8", 200, true},
+	} {
+		v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: tt.path, UserAgent: tt.agent})
+		assert.Equal(t, tt.status, v.Status, "%s as %s: %q", tt.path, tt.agent, v.Notes)
+		assert.Equal(t, tt.certain, v.Certainty == Certain, "%s as %s: %q", tt.path, tt.agent, v.Notes)
+	}
+}
+
 func TestHAProxyStats(t *testing.T) {
 	conf := "defaults d\n" + // 1
 		"    mode http\n" + // 2
@@ -306,7 +332,7 @@ func TestHAProxyMechanisms(t *testing.T) {
 		{name: "dst_port", conf: "    http-request deny if { dst_port 80 }\n", path: "/", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 5},
 		{name: "dst_port range", conf: "    http-request deny if { dst_port 1:79 }\n", path: "/", status: 200, outcome: OutcomeOpen},
 		{name: "other header is uncertain", conf: "    http-request deny if { hdr(x-forwarded-for) -m found }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "hdr(x-forwarded-for)", unsure: true},
-		{name: "patterns from a file", conf: "    http-request deny if { path -f /etc/haproxy/blocked.lst }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "patterns are read from", unsure: true},
+		{name: "patterns from a missing file", conf: "    http-request deny if { path -f /nonexistent/blocked.lst }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "patterns are read from /nonexistent/blocked.lst, which cannot be read", unsure: true},
 		{name: "unknown term that does not decide", conf: "    http-request deny if { var(txn.flag) -m found } { path /x }\n", path: "/y", status: 200, outcome: OutcomeOpen},
 	})
 }
