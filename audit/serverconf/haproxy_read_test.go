@@ -192,6 +192,10 @@ func FuzzReadHAProxy(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, conf string) {
+		if strings.Contains(conf, "-f") {
+			// An ACL's pattern file could be /dev/zero and read forever.
+			t.Skip()
+		}
 		p := filepath.Join(t.TempDir(), "haproxy.cfg")
 		if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
 			t.Fatal(err)
