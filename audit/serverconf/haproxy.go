@@ -9,11 +9,23 @@ import (
 
 // HAProxy decides requests the way HAProxy does for one config read by
 // ReadHAProxy: the frontend bound to the port runs its http-request rules
-// (those of the named defaults it inherits first), then its redirect
-// rules, picks a backend (the first use_backend whose condition holds,
-// else default_backend), and the backend runs its own rules the same way.
-// Conditions are ACLs evaluated on the request as sent: HAProxy matches
-// the raw, undecoded path.
+// (those of the named defaults it inherits first), then its statistics
+// page and redirect rules, picks a backend (the first use_backend whose
+// condition holds, else default_backend), and the backend runs its own
+// rules the same way.
+//
+// Conditions are ACLs evaluated on the request as a crawler sends it:
+// the raw, undecoded target, a Host header with the port unless it is 80
+// or 443, its User-Agent, no Authorization and no Cookie. What the request
+// cannot tell (the client's address, other headers, unmodelled fetches) is
+// taken as not matching; the verdict then depends on the client (an
+// address) or is uncertain (anything else), with the rule and the reason
+// in its notes.
+//
+// Mechanisms: "basic" for auth, "ua-rule" or "ip-rule" when a User-Agent
+// or address ACL made the rule fire, "return", "redirect" and "stats" for
+// fixed answers, and "unknown" for a deny on anything else (a path rule is
+// neither), as the attribution catalog names HAProxy's deny.
 type HAProxy struct {
 	proxies []*hapProxy
 	byName  map[string]*hapProxy // backends and listens, by name
@@ -51,9 +63,8 @@ type hapStats struct {
 	rules   *Node // a stats http-request rule: not modelled
 }
 
-// with adds one stats line; the lines that do not turn the page on
-// (stats hide-version, refresh...) still do, as in haproxy any stats
-// keyword but "stats socket" of global does.
+// with adds one stats line. Any stats line turns the page on, as in
+// haproxy, at /haproxy?stats unless "stats uri" says otherwise.
 func (st *hapStats) with(c *Node) *hapStats {
 	out := &hapStats{uri: "/haproxy?stats", realm: "HAProxy Statistics", enabled: c}
 	if st != nil {
