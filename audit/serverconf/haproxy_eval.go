@@ -82,7 +82,7 @@ func (e *hapEval) finish(st *hapStop) Verdict {
 	v.Notes = append(v.Notes, st.notes...)
 	v.Status, v.Outcome, v.Mechanism, v.Realm = st.status, st.outcome, st.mech, st.realm
 	v.DecidedBy = st.rule.ref()
-	if e.depends != nil {
+	if e.depends != nil && st.outcome != OutcomeUnsupported {
 		v.Outcome = OutcomeDepends
 	}
 	return *v
