@@ -8,7 +8,8 @@ import (
 )
 
 // HAProxy decides requests the way HAProxy does for one config read by
-// ReadHAProxy: the frontend bound to the port runs its http-request rules
+// ReadHAProxy: the frontend bound to the port answers its monitor-uri,
+// runs its http-request rules
 // (those of the named defaults it inherits first), then its statistics
 // page and redirect rules, picks a backend (the first use_backend whose
 // condition holds, else default_backend), and the backend runs its own
@@ -23,7 +24,8 @@ import (
 // in its notes.
 //
 // Mechanisms: "basic" for auth, "ua-rule" or "ip-rule" when a User-Agent
-// or address ACL made the rule fire, "return", "redirect" and "stats" for
+// or address ACL made the rule fire, "return", "redirect", "stats" and
+// "monitor-uri" for
 // fixed answers, and "unknown" for a deny on anything else (a path rule is
 // neither), as the attribution catalog names HAProxy's deny.
 type HAProxy struct {
@@ -51,6 +53,7 @@ type hapProxy struct {
 	switches  []*hapRule // use_backend, in order
 	defBack   *Node      // default_backend
 	stats     *hapStats  // nil: no statistics page
+	monitor   *Node      // monitor-uri: answered 200 before any rule
 }
 
 // hapStats is the statistics page a section serves (stats enable, uri,
@@ -250,6 +253,8 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 				}
 			case "stats":
 				p.stats = p.stats.with(c)
+			case "monitor-uri":
+				p.monitor = c
 			case "http-request":
 				r, err := newHAProxyRule(c, ctx, c.Args, acls)
 				if err != nil {
@@ -283,6 +288,8 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 			}
 		case "stats":
 			p.stats = p.stats.with(c)
+		case "monitor-uri":
+			p.monitor = c
 		case "bind":
 			if len(c.Args) == 0 {
 				return nil, &ParseError{File: c.File, Line: c.Line, Problem: "bind needs an address"}

@@ -44,6 +44,10 @@ func (h *HAProxy) Evaluate(req Request) Verdict {
 		e.note(fmt.Sprintf("%s at %s is in tcp mode: no http-request rule runs", fe.label, fe.node.Pos()))
 		return e.finish(nil)
 	}
+	// monitor-uri answers the exact target before any rule.
+	if m := fe.monitor; m != nil && len(m.Args) > 0 && e.facts.target == m.Args[0] {
+		return e.finish(&hapStop{status: 200, outcome: OutcomeReturn, mech: "monitor-uri", rule: &hapRule{node: m, context: fe.label}})
+	}
 	if st := e.runProxy(fe); st != nil {
 		return e.finish(st)
 	}

@@ -69,6 +69,9 @@ func generateHAProxyConfig(seed uint64) string {
 		g.line(".endif")
 	}
 	if g.chance(4) {
+		g.line("    monitor-uri " + g.pick("/blog/", "/a", "/pub/"))
+	}
+	if g.chance(4) {
 		g.stats(g.pick("/admin", "/admin/stats", "/st"))
 	}
 	if g.chance(3) {

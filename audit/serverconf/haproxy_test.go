@@ -96,6 +96,8 @@ func TestHAProxyFinalActions(t *testing.T) {
 		{name: "redirect rules run after allow", conf: "    http-request allow\n    redirect location /r code 307\n", path: "/", status: 307, outcome: OutcomeReturn, mech: "redirect", line: 6},
 		{name: "use-service", conf: "    http-request use-service prometheus-exporter if { path /metrics }\n", path: "/metrics", status: 0, outcome: OutcomeUnsupported, mech: "use-service", line: 5},
 		{name: "use-service after an address rule", conf: "    http-request deny if { src 192.0.2.1 }\n    http-request use-service prometheus-exporter\n", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "use-service", line: 6},
+		{name: "monitor-uri before the rules", conf: "    monitor-uri /health\n    http-request deny\n", path: "/health", status: 200, outcome: OutcomeReturn, mech: "monitor-uri", line: 5},
+		{name: "monitor-uri is exact", conf: "    monitor-uri /health\n    http-request deny\n", path: "/health?x", status: 403, outcome: OutcomeDeny, mech: "unknown", line: 6},
 		{name: "lua action", conf: "    http-request lua.check\n", path: "/", status: 200, outcome: OutcomeOpen, note: "runs Lua", unsure: true},
 		{name: "set-path", conf: "    http-request set-path /x\n    http-request deny if { path /x }\n", path: "/", status: 200, outcome: OutcomeOpen, note: "rewrites the request", unsure: true},
 		{name: "harmless action", conf: "    http-request set-var(txn.x) str(1)\n    http-request set-header X-Y 1\n", path: "/", status: 200, outcome: OutcomeOpen},
