@@ -9,11 +9,10 @@ import (
 
 // HAProxy decides requests the way HAProxy does for one config read by
 // ReadHAProxy: the frontend bound to the port answers its monitor-uri,
-// runs its http-request rules
-// (those of the named defaults it inherits first), then its statistics
-// page and redirect rules, picks a backend (the first use_backend whose
-// condition holds, else default_backend), and the backend runs its own
-// rules the same way.
+// runs its http-request rules (those of the named defaults it inherits
+// first), then its statistics page and redirect rules, picks a backend
+// (the first use_backend whose condition holds, else default_backend),
+// and the backend runs its own rules the same way.
 //
 // Conditions are ACLs evaluated on the request as a crawler sends it:
 // the raw, undecoded target, a Host header with the port unless it is 80
@@ -25,9 +24,9 @@ import (
 //
 // Mechanisms: "basic" for auth, "ua-rule" or "ip-rule" when a User-Agent
 // or address ACL made the rule fire, "return", "redirect", "stats" and
-// "monitor-uri" for
-// fixed answers, and "unknown" for a deny on anything else (a path rule is
-// neither), as the attribution catalog names HAProxy's deny.
+// "monitor-uri" for fixed answers, and "unknown" for a deny on anything
+// else (a path rule is neither), as the attribution catalog names
+// HAProxy's deny.
 type HAProxy struct {
 	proxies []*hapProxy
 	byName  map[string]*hapProxy // backends and listens, by name
