@@ -74,7 +74,13 @@ func parseHAProxyACL(c *Node, words []string) (*hapACL, error) {
 	a.convs = parts[1:]
 	src, mode, known := haproxyFetch(name)
 	a.fetch, a.mode = src, mode
-	if !known {
+	switch {
+	case known:
+	case haproxyClientFetch(name):
+		// Counters and tables keyed on the client: its address or how
+		// often it came decide, as an address list does.
+		a.fetch, a.mode = "src", "int"
+	default:
 		a.fetch, a.mode = "other", "str"
 		a.unknown = fmt.Sprintf("the fetch %s is not modelled", name)
 	}
@@ -135,12 +141,13 @@ flags:
 			}
 		}
 	case "int":
+		a.patterns = haproxyIntOperator(a.patterns)
 		for _, p := range a.patterns {
-			if _, _, ok := haproxyRange(p); !ok {
+			if _, _, ok := haproxyRange(p); !ok && a.fetch != "src" {
 				return nil, bad("%q is not an integer or range", p)
 			}
 		}
-		if a.fetch != "port" && a.unknown == "" {
+		if a.fetch != "port" && a.fetch != "src" && a.unknown == "" {
 			a.unknown = fmt.Sprintf("-m int on %s is not modelled", name)
 		}
 	case "ip", "bin", "regm":
@@ -188,6 +195,41 @@ func haproxyPatternFile(a *hapACL, c *Node, name string) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// haproxyClientFetch: the fetches that read the client's address or the
+// stick-table counters kept for it (src_*, sc_*, sc0_* to sc2_*).
+func haproxyClientFetch(name string) bool {
+	for _, p := range []string{"src_", "sc_", "sc0_", "sc1_", "sc2_"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// haproxyIntOperator turns "gt 20" and its kin into the range it means.
+func haproxyIntOperator(patterns []string) []string {
+	if len(patterns) != 2 {
+		return patterns
+	}
+	n, err := strconv.Atoi(patterns[1])
+	if err != nil {
+		return patterns
+	}
+	switch patterns[0] {
+	case "eq":
+		return []string{strconv.Itoa(n)}
+	case "ge":
+		return []string{strconv.Itoa(n) + ":"}
+	case "gt":
+		return []string{strconv.Itoa(n+1) + ":"}
+	case "le":
+		return []string{":" + strconv.Itoa(n)}
+	case "lt":
+		return []string{":" + strconv.Itoa(n-1)}
+	}
+	return patterns
 }
 
 // haproxySplitConverters splits "fetch(a,b),conv1,conv2(x)" at the commas

@@ -44,7 +44,7 @@ func (e *hapEval) check(r *hapRule) hapChecked {
 				if e.depends == nil {
 					e.depends = r
 				}
-				e.note(fmt.Sprintf("%s at %s tests the client's address; taken for an address no ACL names", haproxyText(r.node), r.node.Pos()))
+				e.note(fmt.Sprintf("%s at %s tests the client's address or its request counters; taken for a client no ACL names", haproxyText(r.node), r.node.Pos()))
 				continue
 			}
 			e.uncertain(fmt.Sprintf("%s at %s: %s; taken as not matching", haproxyText(r.node), r.node.Pos(), why))

@@ -200,7 +200,7 @@ var haproxyGenTerms = []string{
 	"hdr(user-agent) -m sub Googlebot", "req.hdr(User-Agent) -m sub -i bingbot", "hdr_sub(user-agent) -i bot",
 	"path,url_dec -m beg /a/", "path,lower -m beg /admin", "method GET", "method POST", "query -m found",
 	"src 192.0.2.0/24", "src 198.51.100.7", "path /docs/ /press/", "path_len 1", "path -m beg -i /pub/ /press",
-	"method HEAD", "path_dir a/b", "path_dom a", "dst_port {{PORT}}", "dst_port 1:1024", "ssl_fc",
+	"method HEAD", "path_dir a/b", "path_dom a", "dst_port {{PORT}}", "dst_port 1:1024", "ssl_fc", "dst_port gt 1024", "dst_port le 1024",
 }
 
 func (g *haproxyGen) term() string { return haproxyGenTerms[g.rnd.IntN(len(haproxyGenTerms))] }
