@@ -245,15 +245,8 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 		}
 		ctx += ", run by " + p.label
 		for _, c := range def.Children {
+			p.setting(c, &mode)
 			switch c.Name {
-			case "mode":
-				if len(c.Args) > 0 {
-					mode = c.Args[0]
-				}
-			case "stats":
-				p.stats = p.stats.with(c)
-			case "monitor-uri":
-				p.monitor = c
 			case "http-request":
 				r, err := newHAProxyRule(c, ctx, c.Args, acls)
 				if err != nil {
@@ -280,15 +273,8 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 	}
 	for _, c := range n.Children {
 		var err error
+		p.setting(c, &mode)
 		switch c.Name {
-		case "mode":
-			if len(c.Args) > 0 {
-				mode = c.Args[0]
-			}
-		case "stats":
-			p.stats = p.stats.with(c)
-		case "monitor-uri":
-			p.monitor = c
 		case "bind":
 			if len(c.Args) == 0 {
 				return nil, &ParseError{File: c.File, Line: c.Line, Problem: "bind needs an address"}
@@ -328,6 +314,21 @@ func newHAProxyProxy(n *Node, def *Node) (*hapProxy, error) {
 	}
 	p.http = mode == "http"
 	return p, nil
+}
+
+// setting applies the lines a proxy takes from its defaults section as
+// well as from its own: mode, stats and monitor-uri.
+func (p *hapProxy) setting(c *Node, mode *string) {
+	switch c.Name {
+	case "mode":
+		if len(c.Args) > 0 {
+			*mode = c.Args[0]
+		}
+	case "stats":
+		p.stats = p.stats.with(c)
+	case "monitor-uri":
+		p.monitor = c
+	}
 }
 
 // parseHAProxyBind reads a bind address list: "[addr]:port[-port][,...]";
