@@ -1,0 +1,444 @@
+package serverconf
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// lighttpdInput is what the conditions of one request compare against.
+type lighttpdInput struct {
+	path, query, authority, scheme, method, agent string
+	port                                          int
+}
+
+// lighttpdState is the result of one condition for one request.
+type lighttpdState byte
+
+const (
+	ltFalse lighttpdState = iota
+	ltTrue
+	ltSkip // its parent is not true, or an earlier branch of its else chain was taken
+)
+
+// lighttpdSetting is the value a key has for a request and the context
+// that gave it.
+type lighttpdSetting struct {
+	node *Node
+	ctx  *lighttpdCtx
+}
+
+// Evaluate decides what an anonymous request gets.
+func (l *Lighttpd) Evaluate(req Request) Verdict {
+	path, query, problem := lighttpdNormalize(req.Path)
+	if problem != "" {
+		v := Verdict{Status: 400, Outcome: OutcomeOpen, Certainty: Certain}
+		v.Notes = append(v.Notes, problem+": lighttpd answers 400 Bad Request")
+		return v
+	}
+	in := lighttpdInput{path: path, query: query, method: strings.ToUpper(req.Method), agent: req.UserAgent, port: req.Port, scheme: "http"}
+	if in.method == "" {
+		in.method = "GET"
+	}
+	if in.port == 0 {
+		in.port = 80
+	}
+	if in.port == 443 {
+		in.scheme = "https"
+	}
+	in.authority = strings.TrimSuffix(strings.ToLower(req.Host), ".")
+	if in.port != 80 && in.port != 443 {
+		// A client names a port that is not the scheme's own in Host.
+		in.authority += ":" + strconv.Itoa(in.port)
+	}
+	v := l.decide(in, nil)
+	// Address rules are taken as false for the crawler (it is not in
+	// the operator's lists); when turning one of them changes the answer,
+	// the verdict depends on the client.
+	for _, s := range l.scopes {
+		if s.field != "remoteip" {
+			continue
+		}
+		alt := l.decide(in, s)
+		if alt.Status != v.Status || alt.Outcome != v.Outcome {
+			v.Notes = append(v.Notes, fmt.Sprintf("a client that %s %s gets %d instead", lighttpdMatchWord(s.op), s.value, alt.Status))
+			v.Outcome = OutcomeDepends
+			v.Mechanism = "ip-rule"
+			v.DecidedBy = &Ref{File: s.node.File, Line: s.node.Line, Directive: s.label[strings.LastIndex(s.label, "> ")+1:], Context: s.label}
+			v.DecidedBy.Directive = strings.TrimSpace(v.DecidedBy.Directive)
+			break
+		}
+	}
+	v.Notes = append(v.Notes, l.notes...)
+	if len(l.notes) > 0 {
+		v.Certainty = Uncertain
+	}
+	return v
+}
+
+func lighttpdMatchWord(op string) string {
+	if op == "!=" || op == "!~" {
+		return "is not"
+	}
+	return "is"
+}
+
+// decide runs the request through the contexts and the URI handlers;
+// flipped is an address condition taken as true for this run.
+func (l *Lighttpd) decide(in lighttpdInput, flipped *lighttpdCtx) Verdict {
+	v := Verdict{Status: 200, Outcome: OutcomeOpen, Certainty: Certain}
+	states := make([]lighttpdState, len(l.scopes))
+	eff := map[string]lighttpdSetting{}
+	var last *lighttpdCtx
+	for i, s := range l.scopes {
+		switch {
+		case i == 0:
+			states[i] = ltTrue
+		case s.parent.id != 0 && states[s.parent.id] != ltTrue:
+			states[i] = ltSkip
+		case s.prev != nil && states[s.prev.id] != ltFalse:
+			states[i] = ltSkip
+		default:
+			m, note := l.match(s, in, flipped)
+			if note != "" {
+				v.Notes = append(v.Notes, note)
+				v.Certainty = Uncertain
+			}
+			states[i] = ltFalse
+			if m {
+				states[i] = ltTrue
+			}
+		}
+		if states[i] != ltTrue {
+			continue
+		}
+		if i > 0 {
+			last = s
+		}
+		for key, n := range s.settings {
+			eff[key] = lighttpdSetting{node: n, ctx: s}
+		}
+	}
+	if last != nil {
+		v.Selected = &Selection{File: last.node.File, Line: last.node.Line, Context: last.label}
+	} else {
+		v.Selected = &Selection{Context: "global"}
+	}
+	lower := lighttpdEnabled(eff["server.force-lowercase-filenames"].node)
+	for _, mod := range l.modules {
+		var stop bool
+		switch mod {
+		case "mod_auth":
+			stop = l.checkAuth(&v, eff, in.path, lower)
+		case "mod_access":
+			stop = l.checkAccess(&v, eff, in.path, lower)
+		}
+		if stop {
+			break
+		}
+	}
+	return v
+}
+
+// match runs one condition's own test.
+func (l *Lighttpd) match(s *lighttpdCtx, in lighttpdInput, flipped *lighttpdCtx) (bool, string) {
+	if s.op == "" {
+		return true, "" // a bare else
+	}
+	negated := s.op == "!=" || s.op == "!~"
+	var subject string
+	switch {
+	case s.field == "remoteip":
+		// Outside every list: a positive test fails, a negative one holds.
+		return negated != (s == flipped), ""
+	case s.field == "url":
+		subject = in.path
+	case s.field == "host":
+		subject = in.authority
+	case s.field == "querystring":
+		subject = in.query
+	case s.field == "scheme":
+		subject = in.scheme
+	case s.field == "request-method":
+		subject = in.method
+	case s.field == "socket":
+		return lighttpdSocketMatch(s, in.port), ""
+	case s.field == "header:user-agent":
+		subject = in.agent
+	case strings.HasPrefix(s.field, "header:"):
+		subject = "" // a crawler sends no such header
+	default:
+		return false, ""
+	}
+	var m bool
+	note := ""
+	switch s.op {
+	case "==", "!=":
+		m = subject == s.value
+		if s.field == "host" && !strings.HasPrefix(s.value, "/") {
+			m = lighttpdHostEqual(subject, s.value)
+		}
+	case "=^":
+		m = strings.HasPrefix(subject, s.value)
+	case "=$":
+		m = strings.HasSuffix(subject, s.value)
+	case "=~", "!~":
+		var ok bool
+		m, ok = s.re.match(subject)
+		if !ok {
+			note = fmt.Sprintf("the regex of %s at %s could not be run to the end; taken as not matching", s.label, s.node.Pos())
+		}
+	}
+	return m != negated, note
+}
+
+// lighttpdHostEqual is == on $HTTP["host"]: the names must match whether
+// or not either side carries a :port.
+func lighttpdHostEqual(authority, value string) bool {
+	if authority == value {
+		return true
+	}
+	la, lv := len(authority), len(value)
+	switch {
+	case la == 0:
+		return false
+	case la > lv:
+		return authority[lv] == ':' && la-lv <= 6 && authority[:lv] == value
+	case la < lv:
+		return value[la] == ':' && value[:la] == authority
+	}
+	return false
+}
+
+// lighttpdSocketMatch compares $SERVER["socket"] with the port reached;
+// the local address is not known, so only the port is compared.
+func lighttpdSocketMatch(s *lighttpdCtx, port int) bool {
+	want := s.value
+	if i := strings.LastIndex(want, ":"); i >= 0 {
+		want = want[i+1:]
+	}
+	m := want == strconv.Itoa(port)
+	if s.re != nil {
+		m, _ = s.re.match(":" + strconv.Itoa(port))
+	}
+	if s.op == "!=" || s.op == "!~" {
+		return !m
+	}
+	return m
+}
+
+func lighttpdEnabled(n *Node) bool {
+	if n == nil || len(n.Args) < 2 {
+		return false
+	}
+	switch strings.ToLower(n.Args[1]) {
+	case "enable", "1", "true":
+		return true
+	}
+	return false
+}
+
+// checkAuth is mod_auth's URI handler: the first auth.require key, in
+// array order, that prefixes the path.
+func (l *Lighttpd) checkAuth(v *Verdict, eff map[string]lighttpdSetting, path string, lower bool) bool {
+	set, ok := eff["auth.require"]
+	if !ok {
+		return false
+	}
+	for _, e := range set.node.Children {
+		if !lighttpdHasPrefix(path, e.Name, lower) {
+			continue
+		}
+		method := lighttpdOption(e, "method")
+		v.DecidedBy = &Ref{File: e.File, Line: e.Line, Directive: "auth.require " + lighttpdQuote(e.Name) + " => " + lighttpdNodeValue(e, 0), Context: set.ctx.label}
+		l.selectSetting(v, set)
+		if method == "extern" {
+			v.Status, v.Outcome, v.Mechanism = 0, OutcomeUnsupported, "extern"
+			v.Notes = append(v.Notes, "auth.require method extern takes the user another module authenticated (REMOTE_USER)")
+			return true
+		}
+		if b := eff["auth.backend"].node; b == nil || len(b.Args) < 2 || b.Args[1] == "" {
+			v.Status, v.Outcome = 500, OutcomeOpen
+			v.Notes = append(v.Notes, "auth.backend is not set where auth.require applies: lighttpd answers 500")
+			return true
+		}
+		v.Status, v.Outcome, v.Mechanism, v.Realm = 401, OutcomeAuth, method, lighttpdOption(e, "realm")
+		return true
+	}
+	return false
+}
+
+// checkAccess is mod_access's handler: url.access-allow, when set, lets
+// only the paths with one of its suffixes through; else a path with one of
+// url.access-deny's suffixes is refused. It runs again once mod_indexfile
+// has appended the index file to a directory path.
+func (l *Lighttpd) checkAccess(v *Verdict, eff map[string]lighttpdSetting, path string, lower bool) bool {
+	paths := []string{path}
+	if idx := eff["index-file.names"].node; idx != nil && strings.HasSuffix(path, "/") && len(idx.Children) > 0 && len(idx.Children[0].Args) == 1 {
+		name := idx.Children[0].Args[0]
+		if strings.HasPrefix(name, "/") {
+			paths = append(paths, name)
+		} else {
+			paths = append(paths, path+name)
+		}
+	}
+	allow, hasAllow := eff["url.access-allow"]
+	deny, hasDeny := eff["url.access-deny"]
+	for i, p := range paths {
+		var by *Node
+		var set lighttpdSetting
+		switch {
+		case hasAllow && len(allow.node.Children) > 0:
+			if !slices.ContainsFunc(allow.node.Children, func(e *Node) bool { return len(e.Args) == 1 && lighttpdHasSuffix(p, e.Args[0], lower) }) {
+				by, set = allow.node, allow
+			}
+		case hasDeny:
+			for _, e := range deny.node.Children {
+				if len(e.Args) == 1 && lighttpdHasSuffix(p, e.Args[0], lower) {
+					by, set = e, deny
+					break
+				}
+			}
+		}
+		if by == nil {
+			continue
+		}
+		text := lighttpdText(by)
+		if by != set.node {
+			text = "url.access-deny " + lighttpdNodeValue(by, 0)
+		}
+		v.DecidedBy = &Ref{File: by.File, Line: by.Line, Directive: text, Context: set.ctx.label}
+		l.selectSetting(v, set)
+		v.Status, v.Outcome, v.Mechanism = 403, OutcomeDeny, "deny"
+		if lighttpdUnderAgent(set.ctx) {
+			v.Mechanism = "ua-rule"
+		}
+		if i > 0 {
+			v.Notes = append(v.Notes, fmt.Sprintf("refused as %s, assuming the directory's index file exists", p))
+		}
+		return true
+	}
+	return false
+}
+
+func (l *Lighttpd) selectSetting(v *Verdict, set lighttpdSetting) {
+	if set.ctx.node != nil {
+		v.Selected = &Selection{File: set.ctx.node.File, Line: set.ctx.node.Line, Context: set.ctx.label}
+	}
+}
+
+// lighttpdUnderAgent says a User-Agent condition is on the context's chain.
+func lighttpdUnderAgent(c *lighttpdCtx) bool {
+	for ; c != nil; c = c.parent {
+		if c.field == "header:user-agent" {
+			return true
+		}
+	}
+	return false
+}
+
+func lighttpdHasPrefix(s, prefix string, lower bool) bool {
+	if lower {
+		return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+	}
+	return strings.HasPrefix(s, prefix)
+}
+
+func lighttpdHasSuffix(s, suffix string, lower bool) bool {
+	if lower {
+		return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+	}
+	return strings.HasSuffix(s, suffix)
+}
+
+// lighttpdNormalize turns a request target into the path lighttpd's
+// conditions and handlers see, with its defaults for
+// server.http-parseopts: %XX of unreserved characters and %2F decoded
+// first, then "//", "." and ".." collapsed (never above the root), then
+// every other %XX decoded. A problem is returned where lighttpd answers
+// 400 (a bad escape, an encoded control character, invalid UTF-8).
+func lighttpdNormalize(target string) (path, query, problem string) {
+	if i := strings.Index(target, "://"); i > 0 && !strings.HasPrefix(target, "/") {
+		rest := target[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			target = rest[j:]
+		} else {
+			target = "/"
+		}
+	}
+	if !strings.HasPrefix(target, "/") {
+		return "", "", "the request target does not start with /"
+	}
+	raw := target
+	if i := strings.IndexByte(raw, '?'); i >= 0 {
+		raw, query = raw[:i], raw[i+1:]
+	}
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c < 0x20 || c == 0x7f {
+			return "", "", "a control character in the path"
+		}
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
+			return "", "", "a bad %-escape in the path"
+		}
+		d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
+		switch {
+		case d < 0x20 || d == 0x7f:
+			return "", "", "an encoded control character in the path"
+		case d == '/' || isASCIILetter(d) || d >= '0' && d <= '9' || strings.IndexByte("-._~", d) >= 0:
+			b.WriteByte(d)
+		default:
+			b.WriteString("%" + strings.ToUpper(raw[i+1:i+3]))
+		}
+		i += 2
+	}
+	simple := lighttpdSimplify(b.String())
+	var out strings.Builder
+	for i := 0; i < len(simple); i++ {
+		if simple[i] == '%' && i+2 < len(simple) {
+			out.WriteByte(unhex(simple[i+1])<<4 | unhex(simple[i+2]))
+			i += 2
+			continue
+		}
+		out.WriteByte(simple[i])
+	}
+	if !utf8.ValidString(out.String()) {
+		return "", "", "the decoded path is not valid UTF-8"
+	}
+	return out.String(), query, ""
+}
+
+// lighttpdSimplify collapses repeated slashes and resolves "." and ".."
+// segments, keeping a trailing slash.
+func lighttpdSimplify(p string) string {
+	segs := strings.Split(p, "/")
+	var out []string
+	trailing := false
+	for i, s := range segs[1:] {
+		lastSeg := i == len(segs)-2
+		switch s {
+		case "", ".":
+			trailing = lastSeg
+		case "..":
+			if len(out) > 0 {
+				out = out[:len(out)-1]
+			}
+			trailing = lastSeg
+		default:
+			out = append(out, s)
+			trailing = false
+		}
+	}
+	r := "/" + strings.Join(out, "/")
+	if trailing && len(out) > 0 {
+		r += "/"
+	}
+	return r
+}

@@ -1,0 +1,231 @@
+package serverconf
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const bingbot = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
+
+// lighttpdHead loads mod_access and mod_auth with a backend; it is lines
+// 1-2, so a case's conf starts at line 3.
+const lighttpdHead = `server.modules = ( "mod_access", "mod_auth", "mod_authn_file" )
+auth.backend = "plain"
+`
+
+func loadLighttpd(t testing.TB, conf string) *Lighttpd {
+	t.Helper()
+	dir := writeFiles(t, map[string]string{"lighttpd.conf": conf})
+	nodes, err := ReadLighttpd(filepath.Join(dir, "lighttpd.conf"))
+	require.NoError(t, err)
+	l, err := NewLighttpd(nodes)
+	require.NoError(t, err)
+	return l
+}
+
+type lighttpdCase struct {
+	name    string
+	conf    string // after lighttpdHead unless bare
+	bare    bool
+	path    string
+	host    string
+	port    int
+	agent   string
+	status  int
+	outcome Outcome
+	mech    string
+	realm   string
+	line    int    // DecidedBy line; 0: no DecidedBy
+	sel     string // Selected context; "" to skip
+	note    string // a note containing this
+	certain Certainty
+}
+
+func runLighttpdCases(t *testing.T, cases []lighttpdCase) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			conf := lighttpdHead + tt.conf
+			if tt.bare {
+				conf = tt.conf
+			}
+			l := loadLighttpd(t, conf)
+			agent, host, port := tt.agent, tt.host, tt.port
+			if agent == "" {
+				agent = googlebot
+			}
+			if host == "" {
+				host = "example.org"
+			}
+			if port == 0 {
+				port = 80
+			}
+			v := l.Evaluate(Request{Host: host, Port: port, Path: tt.path, UserAgent: agent})
+			assert.Equal(t, tt.status, v.Status, "status; notes %q", v.Notes)
+			assert.Equal(t, tt.outcome, v.Outcome, "outcome")
+			assert.Equal(t, tt.mech, v.Mechanism, "mechanism")
+			assert.Equal(t, tt.realm, v.Realm, "realm")
+			if tt.line == 0 {
+				assert.Nil(t, v.DecidedBy)
+			} else if assert.NotNil(t, v.DecidedBy) {
+				assert.Equal(t, tt.line, v.DecidedBy.Line, "decided by %s", v.DecidedBy.Directive)
+			}
+			if tt.sel != "" && assert.NotNil(t, v.Selected) {
+				assert.Equal(t, tt.sel, v.Selected.Context)
+			}
+			if tt.note != "" {
+				assert.Contains(t, strings.Join(v.Notes, "\n"), tt.note)
+			}
+			if tt.certain != "" {
+				assert.Equal(t, tt.certain, v.Certainty)
+			}
+		})
+	}
+}
+
+func TestLighttpdAuthRequire(t *testing.T) {
+	runLighttpdCases(t, []lighttpdCase{
+		{name: "first key in array order wins, not the longest",
+			conf: "auth.require = (\n  \"/\" => ( \"method\" => \"basic\", \"realm\" => \"root\" ),\n  \"/a/\" => ( \"method\" => \"digest\", \"realm\" => \"A\" ),\n)\n",
+			path: "/a/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "root", line: 4, sel: "global"},
+		{name: "a key is a plain prefix: /b covers /blog/",
+			conf: `auth.require = ( "/b" => ( "method" => "basic", "realm" => "Beta" ) )` + "\n",
+			path: "/blog/post.html", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "Beta", line: 3},
+		{name: "digest",
+			conf: `auth.require = ( "/press/" => ( "method" => "digest", "realm" => "Press" ) )` + "\n",
+			path: "/press/", status: 401, outcome: OutcomeAuth, mech: "digest", realm: "Press", line: 3},
+		{name: "case matters",
+			conf: `auth.require = ( "/admin/" => ( "method" => "basic" ) )` + "\n",
+			path: "/Admin/", status: 200, outcome: OutcomeOpen},
+		{name: "force-lowercase-filenames ignores case",
+			conf: "server.force-lowercase-filenames = \"enable\"\n" + `auth.require = ( "/admin/" => ( "method" => "basic" ) )` + "\n",
+			path: "/Admin/", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4},
+		{name: "a matching block's auth.require replaces the global one whole",
+			conf: "auth.require = ( \"/a/\" => ( \"method\" => \"basic\", \"realm\" => \"G\" ) )\n$HTTP[\"url\"] =^ \"/b/\" {\n  auth.require = ( \"/b/\" => ( \"method\" => \"basic\", \"realm\" => \"B\" ) )\n}\n",
+			path: "/b/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "B", line: 5, sel: `$HTTP["url"] =^ "/b/"`},
+		{name: "so the global /a/ is gone where the block applies",
+			conf: "auth.require = ( \"/a/\" => ( \"method\" => \"basic\" ) )\n$HTTP[\"host\"] == \"example.org\" {\n  auth.require = ( \"/b/\" => ( \"method\" => \"basic\" ) )\n}\n",
+			path: "/a/x", status: 200, outcome: OutcomeOpen},
+		{name: "host == ignores the port",
+			conf: "$HTTP[\"host\"] == \"example.org\" {\n  auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n}\n",
+			path: "/", port: 8080, status: 401, outcome: OutcomeAuth, mech: "basic", line: 4},
+		{name: "host =~ sees the port",
+			conf: "$HTTP[\"host\"] =~ \"^example\\.org$\" {\n  auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n}\n",
+			path: "/", port: 8080, status: 200, outcome: OutcomeOpen},
+		{name: "conditions run in order of first appearance: a repeated one joins the first",
+			conf: "$HTTP[\"url\"] =^ \"/a\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"one\" ) ) }\n$HTTP[\"host\"] == \"example.org\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"host\" ) ) }\n$HTTP[\"url\"] =^ \"/a\" { auth.require := ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"again\" ) ) }\n",
+			path: "/a", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "host", line: 4},
+		{name: "without mod_auth auth.require is ignored", bare: true,
+			conf: "server.modules = ( \"mod_access\" )\nauth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n",
+			path: "/", status: 200, outcome: OutcomeOpen},
+		{name: "an authn module alone loads mod_auth", bare: true,
+			conf: "server.modules = ( \"mod_authn_file\" )\nauth.backend = \"plain\"\nauth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n",
+			path: "/", status: 401, outcome: OutcomeAuth, mech: "basic", line: 3},
+		{name: "no backend answers 500", bare: true,
+			conf: "server.modules = ( \"mod_auth\" )\nauth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n",
+			path: "/", status: 500, outcome: OutcomeOpen, line: 2, note: "auth.backend is not set"},
+		{name: "extern is decided elsewhere",
+			conf: `auth.require = ( "/" => ( "method" => "extern" ) )` + "\n",
+			path: "/", status: 0, outcome: OutcomeUnsupported, mech: "extern", line: 3},
+		{name: "the url condition sees the decoded, cleaned path",
+			conf: "$HTTP[\"url\"] == \"/a/b\" { auth.require = ( \"/\" => ( \"method\" => \"basic\" ) ) }\n",
+			path: "/x/..%2F%61//./b?q=1", status: 401, outcome: OutcomeAuth, mech: "basic", line: 3},
+		{name: "else branch",
+			conf: "$HTTP[\"url\"] =^ \"/pub/\" { }\nelse $HTTP[\"url\"] =^ \"/p\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"elif\" ) ) }\nelse { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"else\" ) ) }\n",
+			path: "/pub/x", status: 200, outcome: OutcomeOpen},
+		{name: "else-if taken",
+			conf: "$HTTP[\"url\"] =^ \"/pub/\" { }\nelse $HTTP[\"url\"] =^ \"/p\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"elif\" ) ) }\nelse { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"else\" ) ) }\n",
+			path: "/priv", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "elif", line: 4},
+		{name: "else taken",
+			conf: "$HTTP[\"url\"] =^ \"/pub/\" { }\nelse $HTTP[\"url\"] =^ \"/p\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"elif\" ) ) }\nelse { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"else\" ) ) }\n",
+			path: "/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "else", line: 5, sel: "else"},
+		{name: "a bad escape is a 400",
+			conf: `auth.require = ( "/" => ( "method" => "basic" ) )` + "\n",
+			path: "/%zz", status: 400, outcome: OutcomeOpen, note: "400"},
+	})
+}
+
+func TestLighttpdAccess(t *testing.T) {
+	runLighttpdCases(t, []lighttpdCase{
+		{name: "suffix match",
+			conf: "url.access-deny = ( \"~\", \".inc\" )\n",
+			path: "/lib/x.inc", status: 403, outcome: OutcomeDeny, mech: "deny", line: 3},
+		{name: "the empty suffix denies everything",
+			conf: "$HTTP[\"url\"] == \"/careers.html\" {\n  url.access-deny = ( \"\" )\n}\n",
+			path: "/careers.html", status: 403, outcome: OutcomeDeny, mech: "deny", line: 4, sel: `$HTTP["url"] == "/careers.html"`},
+		{name: "ua-rule",
+			conf: "$HTTP[\"useragent\"] =~ \"bot\" {\n  $HTTP[\"url\"] =~ \"^/docs/\" {\n    url.access-deny = ( \"\" )\n  }\n}\n",
+			path: "/docs/", status: 403, outcome: OutcomeDeny, mech: "ua-rule", line: 5, sel: `$HTTP["useragent"] =~ "bot" > $HTTP["url"] =~ "^/docs/"`},
+		{name: "ua-rule spares other agents",
+			conf: "$HTTP[\"useragent\"] =~ \"Googlebot\" { url.access-deny = ( \"\" ) }\n",
+			path: "/", agent: bingbot, status: 200, outcome: OutcomeOpen},
+		{name: "a directory path is checked again with its index file",
+			conf: "index-file.names = ( \"index.html\" )\nurl.access-deny = ( \".html\" )\n",
+			path: "/blog/", status: 403, outcome: OutcomeDeny, mech: "deny", line: 4, note: "index file"},
+		{name: "access-allow lets only its suffixes through",
+			conf: "url.access-allow = ( \".html\" )\n",
+			path: "/x.css", status: 403, outcome: OutcomeDeny, mech: "deny", line: 3},
+		{name: "module order: mod_auth first answers 401", bare: true,
+			conf: "server.modules = ( \"mod_auth\", \"mod_access\" )\nauth.backend = \"plain\"\nurl.access-deny = ( \"\" )\nauth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n",
+			path: "/", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4},
+		{name: "module order: mod_access first answers 403",
+			conf: "url.access-deny = ( \"\" )\nauth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n",
+			path: "/", status: 403, outcome: OutcomeDeny, mech: "deny", line: 3},
+		{name: "without mod_access url.access-deny is ignored", bare: true,
+			conf: "url.access-deny = ( \"\" )\n",
+			path: "/", status: 200, outcome: OutcomeOpen},
+	})
+}
+
+func TestLighttpdDepends(t *testing.T) {
+	runLighttpdCases(t, []lighttpdCase{
+		{name: "an address list that would let some clients in",
+			conf: "url.access-deny = ( \"\" )\n$HTTP[\"remoteip\"] == \"10.0.0.0/8\" {\n  url.access-deny = ( )\n}\n",
+			path: "/", status: 403, outcome: OutcomeDepends, mech: "ip-rule", line: 4, note: "is 10.0.0.0/8"},
+		{name: "a negative address rule holds for the crawler",
+			conf: "$HTTP[\"remoteip\"] != \"192.0.2.1\" {\n  auth.require = ( \"/admin/\" => ( \"method\" => \"basic\" ) )\n}\n",
+			path: "/admin/", status: 401, outcome: OutcomeDepends, mech: "ip-rule", line: 3},
+		{name: "an address rule that changes nothing",
+			conf: "$HTTP[\"remoteip\"] == \"10.0.0.0/8\" { server.tag = \"x\" }\n",
+			path: "/", status: 200, outcome: OutcomeOpen},
+		{name: "include_shell makes every verdict uncertain",
+			conf: "include_shell \"/usr/share/lighttpd/create-mime.conf.pl\"\n",
+			path: "/", status: 200, outcome: OutcomeOpen, note: "could not be run", certain: Uncertain},
+		{name: "an unmodelled module that answers first",
+			conf: "server.modules += ( \"mod_redirect\" )\nurl.redirect = ( \"^/old\" => \"/new\" )\n",
+			path: "/", status: 200, outcome: OutcomeOpen, note: "url.redirect", certain: Uncertain},
+	})
+}
+
+func TestLighttpdNormalize(t *testing.T) {
+	cases := []struct{ in, path, query, problem string }{
+		{"/a/b", "/a/b", "", ""},
+		{"/a//b/./c/../d?x=1&y", "/a/b/d", "x=1&y", ""},
+		{"/../a/", "/a/", "", ""},
+		{"/%61/x%2Fy", "/a/x/y", "", ""},
+		{"/a/b%2F..%2Fx.html", "/a/x.html", "", ""},
+		{"/%2e%2e/a/", "/a/", "", ""},
+		{"/a/%2e", "/a/", "", ""},
+		{"/a/%20b", "/a/ b", "", ""},
+		{"/a/%25%32%65%32%65/", "/a/%2e2e/", "", ""},
+		{"/%zz", "", "", "bad %-escape"},
+		{"/%00", "", "", "control"},
+		{"/%ff", "", "", "UTF-8"},
+		{"x", "", "", "does not start"},
+		{"http://example.org/a?b", "/a", "b", ""},
+	}
+	for _, c := range cases {
+		p, q, problem := lighttpdNormalize(c.in)
+		if c.problem != "" {
+			assert.Contains(t, problem, c.problem, c.in)
+			continue
+		}
+		assert.Empty(t, problem, c.in)
+		assert.Equal(t, c.path, p, c.in)
+		assert.Equal(t, c.query, q, c.in)
+	}
+}
