@@ -168,7 +168,7 @@ func (l *Lighttpd) collect(nodes []*Node, ctx *lighttpdCtx, byKey map[string]*li
 			}
 		case n.Name == "include_shell":
 		default:
-			ctx.settings[n.Name] = n
+			ctx.settings[strings.ToLower(n.Name)] = n
 			last = nil
 		}
 	}

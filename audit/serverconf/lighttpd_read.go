@@ -102,8 +102,8 @@ func (v *lighttpdValue) scalar() (string, bool) {
 }
 
 // lighttpdMerge is lighttpd's `+`: strings concatenate (an integer turns
-// into its digits), integers add, arrays append (a repeated key is an
-// error unless it repeats the same scalar).
+// into its digits), integers add, arrays append (a repeated key, compared
+// without case, is an error unless it repeats the same scalar).
 func lighttpdMerge(a, b *lighttpdValue) (*lighttpdValue, error) {
 	if a.kind != b.kind {
 		as, aok := a.scalar()
@@ -122,7 +122,7 @@ func lighttpdMerge(a, b *lighttpdValue) (*lighttpdValue, error) {
 	case 'a':
 		for _, e := range b.elems {
 			if e.keyed {
-				if i := slices.IndexFunc(out.elems, func(o *lighttpdElem) bool { return o.keyed && o.key == e.key }); i >= 0 {
+				if i := slices.IndexFunc(out.elems, func(o *lighttpdElem) bool { return o.keyed && strings.EqualFold(o.key, e.key) }); i >= 0 {
 					if out.elems[i].val.kind != 'a' && out.elems[i].val.text() == e.val.text() {
 						continue
 					}
@@ -139,7 +139,8 @@ func lighttpdMerge(a, b *lighttpdValue) (*lighttpdValue, error) {
 
 // lighttpdScope is one config context (global or a condition) and the
 // values assigned in it so far; lighttpd looks variables up through the
-// enclosing scopes, and a condition written twice is one scope.
+// enclosing scopes, and a condition written twice is one scope. Keys are
+// case-insensitive, as in every lighttpd array (vals holds them lower case).
 type lighttpdScope struct {
 	key    string
 	parent *lighttpdScope
@@ -147,6 +148,7 @@ type lighttpdScope struct {
 }
 
 func (s *lighttpdScope) lookup(key string) *lighttpdValue {
+	key = strings.ToLower(key)
 	for ; s != nil; s = s.parent {
 		if v, ok := s.vals[key]; ok {
 			return v
@@ -321,7 +323,7 @@ func (p *lighttpdParser) assignment(scope *lighttpdScope) (*Node, error) {
 	}
 	switch op.kind {
 	case ltAssign:
-		if _, dup := scope.vals[key]; dup {
+		if _, dup := scope.vals[strings.ToLower(key)]; dup {
 			return nil, p.errAt(t.line, "duplicate config variable %s in %s (lighttpd refuses to start; use := to replace it)", key, scope.key)
 		}
 	case ltAppend:
@@ -333,7 +335,7 @@ func (p *lighttpdParser) assignment(scope *lighttpdScope) (*Node, error) {
 			v = merged
 		}
 	}
-	scope.vals[key] = v
+	scope.vals[strings.ToLower(key)] = v
 	n := &Node{Name: key, Args: []string{op.text}, File: p.file, Line: t.line, IncludedFrom: p.chain}
 	lighttpdFill(n, v, p.chain)
 	return n, nil
@@ -646,7 +648,7 @@ func (p *lighttpdParser) array(scope *lighttpdScope, open lighttpdTok) (*lighttp
 				return nil, err
 			}
 			e.key, e.keyed = key, true
-			if slices.ContainsFunc(a.elems, func(o *lighttpdElem) bool { return o.keyed && o.key == key }) {
+			if slices.ContainsFunc(a.elems, func(o *lighttpdElem) bool { return o.keyed && strings.EqualFold(o.key, key) }) {
 				return nil, p.errAt(t.line, "duplicate array key %q", key)
 			}
 		}

@@ -148,6 +148,8 @@ func TestReadLighttpdErrors(t *testing.T) {
 		{"else alone", "else { }\n", 1, "else without"},
 		{"merge mismatch", "a = ( 1 ) + \"x\"\n", 1, "cannot merge"},
 		{"duplicate key", "a = ( \"k\" => 1, \"k\" => 2 )\n", 1, "duplicate array key"},
+		{"keys ignore case", "a = ( \"/Admin/\" => 1,\n \"/admin/\" => 2 )\n", 2, "duplicate array key"},
+		{"variables ignore case", "A = 1\na = 2\n", 2, "duplicate config variable"},
 		{"unclosed array", "a = ( 1,\n 2\n", 3, "array not closed"},
 	}
 	for _, tt := range cases {

@@ -1,0 +1,216 @@
+package serverconf
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"authwall/internal/realserver"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// lighttpdRegressionSeeds are seeds whose configs once made the evaluator
+// disagree with the real lighttpd (for the generator as it is now); each
+// runs on every test run.
+var lighttpdRegressionSeeds = []uint64{}
+
+// TestLighttpdMatchesRealServer is the differential test: random valid
+// configs (generateLighttpdConfig) run by Debian's lighttpd on 127.0.0.1
+// and by the evaluator must give every tricky URL the same answer class
+// for two host names and two crawlers. AUTHWALL_LIGHTTPD_CONFIGS sets how
+// many seeds to try (20 by default); AUTHWALL_LIGHTTPD_SEED runs one seed
+// alone.
+func TestLighttpdMatchesRealServer(t *testing.T) {
+	seeds := append([]uint64(nil), lighttpdRegressionSeeds...)
+	count := 20
+	if v := os.Getenv("AUTHWALL_LIGHTTPD_CONFIGS"); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, "AUTHWALL_LIGHTTPD_CONFIGS")
+		count = n
+	}
+	for i := range count {
+		if s := uint64(i + 1); !slices.Contains(seeds, s) {
+			seeds = append(seeds, s)
+		}
+	}
+	if v := os.Getenv("AUTHWALL_LIGHTTPD_SEED"); v != "" {
+		s, err := strconv.ParseUint(v, 10, 64)
+		require.NoError(t, err, "AUTHWALL_LIGHTTPD_SEED")
+		seeds = []uint64{s}
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			checkLighttpdSeed(t, seed)
+		})
+	}
+}
+
+func checkLighttpdSeed(t *testing.T, seed uint64) {
+	gen := generateLighttpdConfig(seed)
+	site := t.TempDir()
+	for _, f := range lighttpdGenSiteFiles {
+		writeSiteFile(t, site, f, "page "+f+"\n")
+	}
+	for name, content := range gen.Files {
+		writeSiteFile(t, site, name, content)
+	}
+	tmpl := filepath.Join(t.TempDir(), "lighttpd.conf")
+	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
+	srv := realserver.Lighttpd(t, tmpl, site)
+
+	ev, port := loadRenderedLighttpd(t, srv, "lighttpd.conf")
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	failed := 0
+	for _, host := range []string{"example.org", "other.example"} {
+		for _, agent := range []string{googlebot, bingbot} {
+			for _, target := range lighttpdGenURLs {
+				real, err := lighttpdStatus(addr, net.JoinHostPort(host, strconv.Itoa(port)), target, agent)
+				require.NoError(t, err, "GET %s Host %s", target, host)
+				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
+				if !sameAnswer(v, real) {
+					if failed++; failed <= 8 {
+						t.Errorf("seed %d: Host %s, %s, GET %s: lighttpd answered %d, the evaluator said %s", seed, host, agentName(agent), target, real, describeVerdict(v))
+					}
+				}
+			}
+		}
+	}
+	if failed > 0 {
+		t.Logf("seed %d: %d answers differ; config:\n%s\nincluded files: %q", seed, failed, gen.Template, gen.Files)
+	}
+}
+
+// loadRenderedLighttpd reads the config realserver rendered and started.
+func loadRenderedLighttpd(t *testing.T, srv *realserver.Server, name string) (*Lighttpd, int) {
+	t.Helper()
+	nodes, err := ReadLighttpd(filepath.Join(srv.Prefix, name))
+	require.NoError(t, err)
+	ev, err := NewLighttpd(nodes)
+	require.NoError(t, err)
+	_, portText, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	port, err := strconv.Atoi(portText)
+	require.NoError(t, err)
+	return ev, port
+}
+
+func agentName(agent string) string {
+	if strings.Contains(agent, "bingbot") {
+		return "Bingbot"
+	}
+	return "Googlebot"
+}
+
+// lighttpdStatus sends the request target exactly as written, with the
+// Host header a crawler sends (the port included), and returns the status.
+func lighttpdStatus(addr, host, target, agent string) (int, error) {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	req := "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + agent + "\r\nConnection: close\r\n\r\n"
+	if _, err := conn.Write([]byte(req)); err != nil {
+		return 0, err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// lighttpdTestdataWalls are the walls of the repository's lighttpd test
+// configs (the ones the end-to-end audit tests run) with the line that
+// makes each.
+var lighttpdTestdataWalls = []struct {
+	conf, host, path, agent string
+	status                  int
+	mech, realm             string
+	line                    int
+}{
+	{"auth-too-wide.conf", "example.org", "/blog/", googlebot, 401, "basic", "Beta", 16},
+	{"auth-too-wide.conf", "example.org", "/blog/first-post.html", bingbot, 401, "basic", "Beta", 16},
+	{"auth-too-wide.conf", "example.org", "/beta/", googlebot, 401, "basic", "Beta", 16},
+	{"auth-too-wide.conf", "example.org", "/press/", googlebot, 401, "digest", "Press Kit", 17},
+	{"auth-too-wide.conf", "example.org", "/account/", googlebot, 401, "basic", "Customer Area", 18},
+	{"auth-too-wide.conf", "example.org", "/about.html", googlebot, 200, "", "", 0},
+	{"deny-rules.conf", "example.org", "/beta/", googlebot, 401, "basic", "Beta", 17},
+	{"deny-rules.conf", "example.org", "/account/", googlebot, 200, "", "", 0},
+	{"deny-rules.conf", "shop.example.org", "/account/", googlebot, 401, "basic", "Customer Area", 23},
+	{"deny-rules.conf", "example.org", "/docs/", googlebot, 403, "ua-rule", "", 29},
+	{"deny-rules.conf", "example.org", "/docs/install.html", bingbot, 403, "ua-rule", "", 29},
+	{"deny-rules.conf", "example.org", "/docs/", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", 200, "", "", 0},
+	{"deny-rules.conf", "example.org", "/careers.html", googlebot, 403, "deny", "", 34},
+	{"deny-rules.conf", "example.org", "/blog/", googlebot, 200, "", "", 0},
+}
+
+// TestLighttpdTestdataConfigs evaluates the repository's lighttpd test
+// configs, rendered as the real-server tests render them, and checks the
+// line of each wall.
+func TestLighttpdTestdataConfigs(t *testing.T) {
+	for _, tt := range lighttpdTestdataWalls {
+		t.Run(tt.conf+tt.path+" "+agentName(tt.agent)+" "+tt.host, func(t *testing.T) {
+			ev := loadLighttpdTestdata(t, tt.conf, "/tmp/prefix", 8080)
+			v := ev.Evaluate(Request{Host: tt.host, Port: 8080, Path: tt.path, UserAgent: tt.agent})
+			assert.Equal(t, tt.status, v.Status, describeVerdict(v))
+			assert.Equal(t, tt.mech, v.Mechanism)
+			assert.Equal(t, tt.realm, v.Realm)
+			if tt.line == 0 {
+				assert.Nil(t, v.DecidedBy)
+				return
+			}
+			if assert.NotNil(t, v.DecidedBy) {
+				assert.Equal(t, tt.line, v.DecidedBy.Line, v.DecidedBy.Directive)
+				assert.Equal(t, tt.conf, filepath.Base(v.DecidedBy.File))
+			}
+		})
+	}
+}
+
+// TestLighttpdTestdataRealServer runs the same configs in the real
+// lighttpd and checks the evaluator against its answers.
+func TestLighttpdTestdataRealServer(t *testing.T) {
+	for _, conf := range []string{"auth-too-wide.conf", "deny-rules.conf"} {
+		t.Run(conf, func(t *testing.T) {
+			srv := realserver.Lighttpd(t, filepath.Join("..", "..", "testdata", "lighttpd", conf), filepath.Join("..", "..", "testdata", "lighttpd", "site"))
+			ev, port := loadRenderedLighttpd(t, srv, conf)
+			addr := strings.TrimPrefix(srv.URL, "http://")
+			for _, tt := range lighttpdTestdataWalls {
+				if tt.conf != conf {
+					continue
+				}
+				real, err := lighttpdStatus(addr, net.JoinHostPort(tt.host, strconv.Itoa(port)), tt.path, tt.agent)
+				require.NoError(t, err)
+				v := ev.Evaluate(Request{Host: tt.host, Port: port, Path: tt.path, UserAgent: tt.agent})
+				assert.True(t, sameAnswer(v, real), "Host %s %s GET %s: lighttpd answered %d, the evaluator said %s", tt.host, agentName(tt.agent), tt.path, real, describeVerdict(v))
+			}
+		})
+	}
+}
+
+// loadLighttpdTestdata renders a testdata template with realserver's
+// placeholders and loads it.
+func loadLighttpdTestdata(t *testing.T, name, prefix string, port int) *Lighttpd {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "lighttpd", name))
+	require.NoError(t, err)
+	rendered := strings.NewReplacer("{{PREFIX}}", prefix, "{{PORT}}", strconv.Itoa(port), "{{USER}}", "").Replace(string(data))
+	dir := writeFiles(t, map[string]string{name: rendered})
+	nodes, err := ReadLighttpd(filepath.Join(dir, name))
+	require.NoError(t, err)
+	ev, err := NewLighttpd(nodes)
+	require.NoError(t, err)
+	return ev
+}
