@@ -12,8 +12,8 @@ import (
 // matches, in the order the blocks first appear (a block's setting
 // replaces the earlier value whole), then the URI handlers of mod_auth
 // (auth.require: the first key in array order that is a prefix of the
-// path) and mod_access (url.access-deny / url.access-allow: suffixes) in
-// server.modules order.
+// path), mod_access (url.access-deny / url.access-allow: suffixes) and
+// mod_redirect (url.redirect) in server.modules order.
 type Lighttpd struct {
 	scopes  []*lighttpdCtx // in lighttpd's context order; [0] is global
 	modules []string       // server.modules as lighttpd loads them
@@ -34,6 +34,7 @@ type lighttpdCtx struct {
 	prev   *lighttpdCtx // the branch before an else
 	field  string       // "url", "host", "useragent", a header name...
 	op     string       // == != =~ !~ =^ =$; "" for a bare else
+	text   string       // the condition as lighttpd keys it
 	value  string
 	re     *ngxRegex
 	label  string
@@ -96,9 +97,10 @@ func NewLighttpd(nodes []*Node) (*Lighttpd, error) {
 	return l, nil
 }
 
-// collect walks one block's statements into contexts; a condition written
-// again with the same text at the same place joins the first one's
-// context, as lighttpd keys contexts by their condition.
+// collect walks one block's statements into contexts, keyed as lighttpd
+// keys them (see lighttpdParser.conditions): a condition written again
+// under the same parent, even as an else branch, is the first one's
+// context and keeps its place in the order and its else chain.
 func (l *Lighttpd) collect(nodes []*Node, ctx *lighttpdCtx, byKey map[string]*lighttpdCtx) error {
 	var last *lighttpdCtx
 	for _, n := range nodes {
@@ -109,62 +111,16 @@ func (l *Lighttpd) collect(nodes []*Node, ctx *lighttpdCtx, byKey map[string]*li
 			}
 			last = nil
 		case strings.HasPrefix(n.Name, "$") || n.Name == "else":
-			head, args := n.Name, n.Args
-			isElse := n.Name == "else"
-			if isElse {
-				if last == nil {
-					return &ParseError{File: n.File, Line: n.Line, Problem: "else without a condition before it"}
-				}
-				if len(args) > 0 {
-					head, args = args[0], args[1:]
-				} else {
-					head = ""
-				}
-			}
-			c := &lighttpdCtx{node: n, parent: ctx, settings: map[string]*Node{}}
-			if head != "" {
-				if len(args) != 2 {
-					return &ParseError{File: n.File, Line: n.Line, Problem: "a condition needs an operator and a value"}
-				}
-				c.field = lighttpdCondField(head)
-				c.op, c.value = args[0], args[1]
-				if c.op == "=~" || c.op == "!~" {
-					re, err := compileNginxRegex(c.value, false)
-					if err != nil {
-						return &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("condition regex %q: %v", c.value, err)}
-					}
-					c.re = re
-				}
-				c.label = head + " " + c.op + " " + lighttpdQuote(c.value)
-			} else {
-				c.label = "else"
-			}
-			if isElse {
-				c.prev = last
-				c.label = "else " + c.label
-				if head == "" {
-					c.label = "else"
-				}
-			}
-			ckey := fmt.Sprintf("%d %s", ctx.id, c.label)
-			if ctx.node != nil {
-				c.label = ctx.label + " > " + c.label
-			}
-			if old := byKey[ckey]; old != nil && !isElse {
-				c = old
-			} else {
-				if !isElse {
-					byKey[ckey] = c
-				}
-				c.id = len(l.scopes)
-				l.scopes = append(l.scopes, c)
+			c, err := l.context(n, ctx, last, byKey)
+			if err != nil {
+				return err
 			}
 			if err := l.collect(n.Children, c, byKey); err != nil {
 				return err
 			}
 			last = c
-			if isElse && head == "" {
-				last = nil
+			if c.op == "" {
+				last = nil // nothing chains after a bare else
 			}
 		case n.Name == "include_shell":
 		default:
@@ -173,6 +129,62 @@ func (l *Lighttpd) collect(nodes []*Node, ctx *lighttpdCtx, byKey map[string]*li
 		}
 	}
 	return nil
+}
+
+// context finds or makes the context of one condition node under ctx;
+// last is the branch an else continues.
+func (l *Lighttpd) context(n *Node, ctx, last *lighttpdCtx, byKey map[string]*lighttpdCtx) (*lighttpdCtx, error) {
+	head, args := n.Name, n.Args
+	isElse := n.Name == "else"
+	if isElse {
+		if last == nil {
+			return nil, &ParseError{File: n.File, Line: n.Line, Problem: "else without a condition before it"}
+		}
+		head = ""
+		if len(args) > 0 {
+			head, args = args[0], args[1:]
+		}
+	}
+	c := &lighttpdCtx{node: n, parent: ctx, settings: map[string]*Node{}}
+	if head != "" {
+		if len(args) != 2 {
+			return nil, &ParseError{File: n.File, Line: n.Line, Problem: "a condition needs an operator and a value"}
+		}
+		c.field = lighttpdCondField(head)
+		c.op, c.value = args[0], args[1]
+		if c.op == "=~" || c.op == "!~" {
+			re, err := compileNginxRegex(c.value, false)
+			if err != nil {
+				return nil, &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("condition regex %q: %v", c.value, err)}
+			}
+			c.re = re
+		}
+		c.text = lighttpdCondText(head, c.op, c.value)
+		c.label = c.text
+		if isElse {
+			c.label = "else " + c.text
+		}
+	} else {
+		c.text = lighttpdNegate(last.text)
+		c.label = "else"
+	}
+	if ctx.node != nil {
+		c.label = ctx.label + " > " + c.label
+	}
+	key := strconv.Itoa(ctx.id) + " " + c.text
+	if old := byKey[key]; old != nil {
+		if isElse {
+			return nil, &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("unreachable else condition: the block %s already exists", c.text)}
+		}
+		return old, nil
+	}
+	if isElse {
+		c.prev = last
+	}
+	c.id = len(l.scopes)
+	byKey[key] = c
+	l.scopes = append(l.scopes, c)
+	return c, nil
 }
 
 // lighttpdCondField turns `$HTTP["url"]` into "url", `$SERVER["socket"]`

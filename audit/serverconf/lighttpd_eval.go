@@ -10,8 +10,8 @@ import (
 
 // lighttpdInput is what the conditions of one request compare against.
 type lighttpdInput struct {
-	path, query, authority, scheme, method, agent string
-	port                                          int
+	path, query, target, authority, scheme, method, agent string
+	port                                                  int
 }
 
 // lighttpdState is the result of one condition for one request.
@@ -32,13 +32,13 @@ type lighttpdSetting struct {
 
 // Evaluate decides what an anonymous request gets.
 func (l *Lighttpd) Evaluate(req Request) Verdict {
-	path, query, problem := lighttpdNormalize(req.Path)
+	uri, problem := lighttpdNormalize(req.Path)
 	if problem != "" {
 		v := Verdict{Status: 400, Outcome: OutcomeOpen, Certainty: Certain}
 		v.Notes = append(v.Notes, problem+": lighttpd answers 400 Bad Request")
 		return v
 	}
-	in := lighttpdInput{path: path, query: query, method: strings.ToUpper(req.Method), agent: req.UserAgent, port: req.Port, scheme: "http"}
+	in := lighttpdInput{path: uri.path, query: uri.query, target: uri.target(), method: strings.ToUpper(req.Method), agent: req.UserAgent, port: req.Port, scheme: "http"}
 	if in.method == "" {
 		in.method = "GET"
 	}
@@ -134,9 +134,25 @@ func (l *Lighttpd) decide(in lighttpdInput, flipped *lighttpdCtx) Verdict {
 			stop = l.checkAuth(&v, eff, in.path, lower)
 		case "mod_access":
 			stop = l.checkAccess(&v, eff, in.path, lower)
+		case "mod_redirect":
+			stop = l.checkRedirect(&v, eff, in.target)
 		}
 		if stop {
-			break
+			return v
+		}
+	}
+	// mod_access runs again when the request reaches its handler, after
+	// mod_indexfile has appended the index file to a directory's path.
+	idx := eff["index-file.names"].node
+	if slices.Contains(l.modules, "mod_access") && idx != nil && strings.HasSuffix(in.path, "/") && len(idx.Children) > 0 && len(idx.Children[0].Args) == 1 {
+		name := idx.Children[0].Args[0]
+		p := in.path + name
+		if strings.HasPrefix(name, "/") {
+			p = name
+		}
+		if l.checkAccess(&v, eff, p, lower) {
+			v.Notes = append(v.Notes, fmt.Sprintf("refused as %s, if the directory has that index file", p))
+			v.Certainty = Uncertain
 		}
 	}
 	return v
@@ -272,52 +288,75 @@ func (l *Lighttpd) checkAuth(v *Verdict, eff map[string]lighttpdSetting, path st
 
 // checkAccess is mod_access's handler: url.access-allow, when set, lets
 // only the paths with one of its suffixes through; else a path with one of
-// url.access-deny's suffixes is refused. It runs again once mod_indexfile
-// has appended the index file to a directory path.
+// url.access-deny's suffixes is refused.
 func (l *Lighttpd) checkAccess(v *Verdict, eff map[string]lighttpdSetting, path string, lower bool) bool {
-	paths := []string{path}
-	if idx := eff["index-file.names"].node; idx != nil && strings.HasSuffix(path, "/") && len(idx.Children) > 0 && len(idx.Children[0].Args) == 1 {
-		name := idx.Children[0].Args[0]
-		if strings.HasPrefix(name, "/") {
-			paths = append(paths, name)
-		} else {
-			paths = append(paths, path+name)
-		}
-	}
 	allow, hasAllow := eff["url.access-allow"]
 	deny, hasDeny := eff["url.access-deny"]
-	for i, p := range paths {
-		var by *Node
-		var set lighttpdSetting
-		switch {
-		case hasAllow && len(allow.node.Children) > 0:
-			if !slices.ContainsFunc(allow.node.Children, func(e *Node) bool { return len(e.Args) == 1 && lighttpdHasSuffix(p, e.Args[0], lower) }) {
-				by, set = allow.node, allow
-			}
-		case hasDeny:
-			for _, e := range deny.node.Children {
-				if len(e.Args) == 1 && lighttpdHasSuffix(p, e.Args[0], lower) {
-					by, set = e, deny
-					break
-				}
+	var by *Node
+	var set lighttpdSetting
+	switch {
+	case hasAllow && len(allow.node.Children) > 0:
+		if !slices.ContainsFunc(allow.node.Children, func(e *Node) bool { return len(e.Args) == 1 && lighttpdHasSuffix(path, e.Args[0], lower) }) {
+			by, set = allow.node, allow
+		}
+	case hasDeny:
+		for _, e := range deny.node.Children {
+			if len(e.Args) == 1 && lighttpdHasSuffix(path, e.Args[0], lower) {
+				by, set = e, deny
+				break
 			}
 		}
-		if by == nil {
+	}
+	if by == nil {
+		return false
+	}
+	text := lighttpdText(by)
+	if by != set.node {
+		text = "url.access-deny " + lighttpdNodeValue(by, 0)
+	}
+	v.DecidedBy = &Ref{File: by.File, Line: by.Line, Directive: text, Context: set.ctx.label}
+	l.selectSetting(v, set)
+	v.Status, v.Outcome, v.Mechanism = 403, OutcomeDeny, "deny"
+	if lighttpdUnderAgent(set.ctx) {
+		v.Mechanism = "ua-rule"
+	}
+	return true
+}
+
+// checkRedirect is mod_redirect's handler: the first url.redirect regex,
+// in array order, that matches the request target (still %-encoded, with
+// the query) answers url.redirect-code (301 unless set); an empty
+// replacement stops the search without a redirect.
+func (l *Lighttpd) checkRedirect(v *Verdict, eff map[string]lighttpdSetting, target string) bool {
+	set, ok := eff["url.redirect"]
+	if !ok {
+		return false
+	}
+	for _, e := range set.node.Children {
+		re, err := compileNginxRegex(e.Name, false)
+		if err != nil || len(e.Args) != 1 {
+			continue // refused when the config is loaded
+		}
+		m, ok := re.match(target)
+		if !ok {
+			v.Notes = append(v.Notes, fmt.Sprintf("the url.redirect regex %q at %s could not be run to the end; taken as not matching", e.Name, e.Pos()))
+			v.Certainty = Uncertain
+		}
+		if !m {
 			continue
 		}
-		text := lighttpdText(by)
-		if by != set.node {
-			text = "url.access-deny " + lighttpdNodeValue(by, 0)
+		if e.Args[0] == "" {
+			return false
 		}
-		v.DecidedBy = &Ref{File: by.File, Line: by.Line, Directive: text, Context: set.ctx.label}
+		status := 301
+		if c := eff["url.redirect-code"].node; c != nil && len(c.Args) == 2 {
+			if n, err := strconv.Atoi(c.Args[1]); err == nil {
+				status = n
+			}
+		}
+		v.DecidedBy = &Ref{File: e.File, Line: e.Line, Directive: "url.redirect " + lighttpdQuote(e.Name) + " => " + lighttpdQuote(e.Args[0]), Context: set.ctx.label}
 		l.selectSetting(v, set)
-		v.Status, v.Outcome, v.Mechanism = 403, OutcomeDeny, "deny"
-		if lighttpdUnderAgent(set.ctx) {
-			v.Mechanism = "ua-rule"
-		}
-		if i > 0 {
-			v.Notes = append(v.Notes, fmt.Sprintf("refused as %s, assuming the directory's index file exists", p))
-		}
+		v.Status, v.Outcome, v.Mechanism = status, OutcomeReturn, "redirect"
 		return true
 	}
 	return false
@@ -359,7 +398,7 @@ func lighttpdHasSuffix(s, suffix string, lower bool) bool {
 // first, then "//", "." and ".." collapsed (never above the root), then
 // every other %XX decoded. A problem is returned where lighttpd answers
 // 400 (a bad escape, an encoded control character, invalid UTF-8).
-func lighttpdNormalize(target string) (path, query, problem string) {
+func lighttpdNormalize(target string) (uri lighttpdURI, problem string) {
 	if i := strings.Index(target, "://"); i > 0 && !strings.HasPrefix(target, "/") {
 		rest := target[i+3:]
 		if j := strings.IndexByte(rest, '/'); j >= 0 {
@@ -369,29 +408,29 @@ func lighttpdNormalize(target string) (path, query, problem string) {
 		}
 	}
 	if !strings.HasPrefix(target, "/") {
-		return "", "", "the request target does not start with /"
+		return uri, "the request target does not start with /"
 	}
 	raw := target
 	if i := strings.IndexByte(raw, '?'); i >= 0 {
-		raw, query = raw[:i], raw[i+1:]
+		raw, uri.query, uri.hasQuery = raw[:i], raw[i+1:], true
 	}
 	var b strings.Builder
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		if c < 0x20 || c == 0x7f {
-			return "", "", "a control character in the path"
+			return uri, "a control character in the path"
 		}
 		if c != '%' {
 			b.WriteByte(c)
 			continue
 		}
 		if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
-			return "", "", "a bad %-escape in the path"
+			return uri, "a bad %-escape in the path"
 		}
 		d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
 		switch {
 		case d < 0x20 || d == 0x7f:
-			return "", "", "an encoded control character in the path"
+			return uri, "an encoded control character in the path"
 		case d == '/' || isASCIILetter(d) || d >= '0' && d <= '9' || strings.IndexByte("-._~", d) >= 0:
 			b.WriteByte(d)
 		default:
@@ -400,6 +439,7 @@ func lighttpdNormalize(target string) (path, query, problem string) {
 		i += 2
 	}
 	simple := lighttpdSimplify(b.String())
+	uri.encoded = simple
 	var out strings.Builder
 	for i := 0; i < len(simple); i++ {
 		if simple[i] == '%' && i+2 < len(simple) {
@@ -410,9 +450,25 @@ func lighttpdNormalize(target string) (path, query, problem string) {
 		out.WriteByte(simple[i])
 	}
 	if !utf8.ValidString(out.String()) {
-		return "", "", "the decoded path is not valid UTF-8"
+		return uri, "the decoded path is not valid UTF-8"
 	}
-	return out.String(), query, ""
+	uri.path = out.String()
+	return uri, ""
+}
+
+// lighttpdURI is a request target as lighttpd keeps it: the decoded path
+// the conditions and mod_auth see, the still-encoded path, and the query.
+type lighttpdURI struct {
+	path, encoded, query string
+	hasQuery             bool
+}
+
+// target is the normalised request target that mod_redirect matches.
+func (u lighttpdURI) target() string {
+	if u.hasQuery {
+		return u.encoded + "?" + u.query
+	}
+	return u.encoded
 }
 
 // lighttpdSimplify collapses repeated slashes and resolves "." and ".."

@@ -10,7 +10,7 @@ import (
 // test: server.modules in different orders (mod_auth before or after
 // mod_access, loaded through an authn module alone, or not at all),
 // auth.require arrays whose keys overlap in random order, url.access-deny
-// suffixes, conditions on url, host, useragent, remoteip, querystring and
+// suffixes, url.redirect regexes (mod_redirect before or after the others), conditions on url, host, useragent, remoteip, querystring and
 // request-method with every operator, nesting, else chains, a condition
 // written twice (one context in lighttpd), := and += in blocks, variables and +, and glob includes
 // (a dot-file lighttpd must skip, an unmatched wildcard).
@@ -34,7 +34,12 @@ func generateLighttpdConfig(seed uint64) lighttpdGenConfig {
 		`server.modules = ( "mod_auth", "mod_authn_file", "mod_access" )`,
 		`server.modules = ( "mod_authn_file", "mod_access" )`,
 		`server.modules = ( "mod_access" )`,
+		`server.modules = ( "mod_redirect", "mod_access", "mod_auth", "mod_authn_file" )`,
+		`server.modules = ( "mod_auth", "mod_authn_file", "mod_access", "mod_redirect" )`,
 	))
+	if g.chance(4) {
+		g.line(0, `url.redirect-code = 302`)
+	}
 	g.line(0, `server.document-root = "{{PREFIX}}/site"`)
 	g.line(0, `server.bind = "127.0.0.1"`)
 	g.line(0, `server.port = {{PORT}}`)
@@ -137,7 +142,7 @@ func (g *lighttpdGen) body(depth int, set map[string]bool) {
 		return "="
 	}
 	for range g.rnd.IntN(3) {
-		switch g.rnd.IntN(6) {
+		switch g.rnd.IntN(7) {
 		case 0, 1, 2:
 			var parts []string
 			used := map[string]bool{}
@@ -163,6 +168,14 @@ func (g *lighttpdGen) body(depth int, set map[string]bool) {
 			g.line(depth, "url.access-deny "+op("url.access-deny")+" "+g.pick(`( "" )`, `( ".css" )`, `( ".html", "~" )`, `( ".png", ".inc" )`, `( )`, `( "private/" )`))
 		case 5:
 			g.line(depth, "server.tag "+op("server.tag")+` "t"`)
+		case 6:
+			g.line(depth, "url.redirect "+op("url.redirect")+" "+g.pick(
+				`( "^/exact$" => "/blog/" )`,
+				`( "^/a/b/" => "", "^/a/" => "/blog/" )`,
+				`( "\?x=" => "/q" )`,
+				`( "^/img/.*\.png$" => "http://cdn.example/" )`,
+				`( "%2[Ff]" => "/slash" )`,
+			))
 		}
 	}
 }
@@ -184,5 +197,5 @@ var lighttpdGenSiteFiles = []string{
 	"index.html", "a/index.html", "a/x.html", "a/b/index.html", "a/b/c.css", "A/index.html", "A/x.html",
 	"blog/index.html", "blog/post.html", "blog/private/index.html", "blog/private/x.png",
 	"img/x.png", "s.css", "exact/index.html", "admin/index.html", "admin/x.html", "Admin/x.html",
-	"inc/index.html", "inc/x.html",
+	"inc/index.html", "inc/x.html", "~u/index.html",
 }

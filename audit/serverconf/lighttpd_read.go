@@ -162,7 +162,6 @@ type lighttpdReader struct {
 	global   *lighttpdScope
 	contexts map[string]*lighttpdScope
 	files    int
-	elseSeq  int
 }
 
 // Bounds that keep a pathological config from growing without end;
@@ -365,8 +364,14 @@ var lighttpdCondVars = map[string][]string{
 }
 
 // conditions reads one condition and the else branches chained to it.
+//
+// lighttpd keys every condition block by its text under its parent: a
+// condition written again (even as an else branch) is the same block,
+// and a bare else is keyed by the negation of the branch before it. An
+// else branch whose key already exists is refused ("unreachable else
+// condition").
 func (p *lighttpdParser) conditions(scope *lighttpdScope) ([]*Node, error) {
-	first, err := p.condition(scope, "")
+	first, prev, err := p.condition(scope, false)
 	if err != nil {
 		return nil, err
 	}
@@ -381,18 +386,23 @@ func (p *lighttpdParser) conditions(scope *lighttpdScope) ([]*Node, error) {
 		}
 		p.next()
 		if p.peek().kind == ltDollar {
-			n, err := p.condition(scope, "else")
+			n, text, err := p.condition(scope, true)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, n)
+			prev = text
 			continue
 		}
 		if _, err := p.expect(ltLCurly, "{ or a condition after else"); err != nil {
 			return nil, err
 		}
-		p.r.elseSeq++
-		inner := &lighttpdScope{key: fmt.Sprintf("%s / else#%d", scope.key, p.r.elseSeq), parent: scope, vals: map[string]*lighttpdValue{}}
+		key := scope.key + " / " + lighttpdNegate(prev)
+		if p.r.contexts[key] != nil {
+			return nil, p.errAt(t.line, "unreachable else condition: the block %s already exists", lighttpdNegate(prev))
+		}
+		inner := &lighttpdScope{key: key, parent: scope, vals: map[string]*lighttpdValue{}}
+		p.r.contexts[key] = inner
 		children, err := p.statements(inner, true)
 		if err != nil {
 			return nil, err
@@ -402,72 +412,104 @@ func (p *lighttpdParser) conditions(scope *lighttpdScope) ([]*Node, error) {
 	}
 }
 
-// condition reads `$VAR["field"] op value { ... }`; name is "else" for an
-// else branch with a condition.
-func (p *lighttpdParser) condition(scope *lighttpdScope, name string) (*Node, error) {
-	dollar := p.next()
-	v, err := p.expect(ltSrvVar, "a condition name after $")
+// lighttpdCondText is a condition as lighttpd keys it.
+func lighttpdCondText(head, op, value string) string {
+	return head + " " + op + " " + lighttpdQuote(value)
+}
+
+// lighttpdNegate is the key lighttpd gives a bare else: the branch
+// before it with its operator turned (== and !=, =~ and !~, =^ to !^,
+// =$ to !$).
+func lighttpdNegate(text string) string {
+	i := strings.Index(text, "] ")
+	if i < 0 || i+4 > len(text) {
+		return text
+	}
+	op := text[i+2 : i+4]
+	neg := map[string]string{"==": "!=", "!=": "==", "=~": "!~", "!~": "=~", "=^": "!^", "=$": "!$"}[op]
+	if neg == "" {
+		return text
+	}
+	return text[:i+2] + neg + text[i+4:]
+}
+
+// condition reads `$VAR["field"] op value { ... }`, an else branch's
+// condition when isElse, and returns its key text.
+func (p *lighttpdParser) condition(scope *lighttpdScope, isElse bool) (*Node, string, error) {
+	n, text, err := p.conditionHead(scope)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	fields, known := lighttpdCondVars[v.text]
-	if !known {
-		return nil, p.errAt(v.line, "unknown condition $%s", v.text)
-	}
-	if _, err := p.expect(ltLBracket, "["); err != nil {
-		return nil, err
-	}
-	fv, err := p.expression(scope)
-	if err != nil {
-		return nil, err
-	}
-	field, ok := fv.scalar()
-	if !ok {
-		return nil, p.errAt(v.line, "condition field must be a string")
-	}
-	if fields != nil && !slices.Contains(fields, field) {
-		return nil, p.errAt(v.line, "unknown condition $%s[%q]", v.text, field)
-	}
-	if _, err := p.expect(ltRBracket, "]"); err != nil {
-		return nil, err
-	}
-	op := p.next()
-	if op.kind != ltCondOp {
-		return nil, p.errAt(op.line, "expected == != =~ !~ =^ or =$, found %s", op.describe())
-	}
-	val, err := p.expression(scope)
-	if err != nil {
-		return nil, err
-	}
-	if val.kind != 's' {
-		return nil, p.errAt(op.line, "the value of a condition must be a string")
-	}
-	if op.text == "=~" || op.text == "!~" {
-		if _, err := compileNginxRegex(val.str, false); err != nil {
-			return nil, p.errAt(op.line, "condition regex %q: %v", val.str, err)
-		}
-	}
-	if _, err := p.expect(ltLCurly, "{ after the condition"); err != nil {
-		return nil, err
-	}
-	head := fmt.Sprintf("$%s[%s]", v.text, lighttpdQuote(field))
-	key := scope.key + " / " + head + " " + op.text + " " + lighttpdQuote(val.str)
+	key := scope.key + " / " + text
 	inner := p.r.contexts[key]
-	if inner == nil || name == "else" {
+	switch {
+	case inner != nil && isElse:
+		return nil, "", p.errAt(n.Line, "unreachable else condition: the block %s already exists", text)
+	case inner == nil:
 		inner = &lighttpdScope{key: key, parent: scope, vals: map[string]*lighttpdValue{}}
-		if name != "else" {
-			p.r.contexts[key] = inner
-		}
+		p.r.contexts[key] = inner
 	}
 	children, err := p.statements(inner, true)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	n := &Node{Name: head, Args: []string{op.text, val.str}, File: p.file, Line: dollar.line, Block: true, Children: children, IncludedFrom: p.chain}
-	if name == "else" {
-		n.Name, n.Args = "else", append([]string{head}, n.Args...)
+	n.Children = children
+	if isElse {
+		n.Name, n.Args = "else", append([]string{n.Name}, n.Args...)
 	}
-	return n, nil
+	return n, text, nil
+}
+
+// conditionHead reads a condition up to and including its opening brace.
+func (p *lighttpdParser) conditionHead(scope *lighttpdScope) (*Node, string, error) {
+	dollar := p.next()
+	v, err := p.expect(ltSrvVar, "a condition name after $")
+	if err != nil {
+		return nil, "", err
+	}
+	fields, known := lighttpdCondVars[v.text]
+	if !known {
+		return nil, "", p.errAt(v.line, "unknown condition $%s", v.text)
+	}
+	if _, err := p.expect(ltLBracket, "["); err != nil {
+		return nil, "", err
+	}
+	fv, err := p.expression(scope)
+	if err != nil {
+		return nil, "", err
+	}
+	field, ok := fv.scalar()
+	if !ok {
+		return nil, "", p.errAt(v.line, "condition field must be a string")
+	}
+	if fields != nil && !slices.Contains(fields, field) {
+		return nil, "", p.errAt(v.line, "unknown condition $%s[%q]", v.text, field)
+	}
+	if _, err := p.expect(ltRBracket, "]"); err != nil {
+		return nil, "", err
+	}
+	op := p.next()
+	if op.kind != ltCondOp {
+		return nil, "", p.errAt(op.line, "expected == != =~ !~ =^ or =$, found %s", op.describe())
+	}
+	val, err := p.expression(scope)
+	if err != nil {
+		return nil, "", err
+	}
+	if val.kind != 's' {
+		return nil, "", p.errAt(op.line, "the value of a condition must be a string")
+	}
+	if op.text == "=~" || op.text == "!~" {
+		if _, err := compileNginxRegex(val.str, false); err != nil {
+			return nil, "", p.errAt(op.line, "condition regex %q: %v", val.str, err)
+		}
+	}
+	if _, err := p.expect(ltLCurly, "{ after the condition"); err != nil {
+		return nil, "", err
+	}
+	head := fmt.Sprintf("$%s[%s]", v.text, lighttpdQuote(field))
+	n := &Node{Name: head, Args: []string{op.text, val.str}, File: p.file, Line: dollar.line, Block: true, IncludedFrom: p.chain}
+	return n, lighttpdCondText(head, op.text, val.str), nil
 }
 
 // include reads the files a glob names, in lighttpd's order, with the

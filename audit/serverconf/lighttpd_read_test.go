@@ -146,6 +146,8 @@ func TestReadLighttpdErrors(t *testing.T) {
 		{"unrendered port", "server.port = {{PORT}}\n", 1, "unrendered template placeholder"},
 		{"unrendered string", "server.document-root = \"{{PREFIX}}/site\"\n", 1, "unrendered template placeholder"},
 		{"else alone", "else { }\n", 1, "else without"},
+		{"else repeating its branch", "$HTTP[\"url\"] == \"/a\" { }\nelse $HTTP[\"url\"] == \"/a\" { }\n", 2, "unreachable else condition"},
+		{"else whose negation exists", "$HTTP[\"url\"] != \"/a\" { }\n$HTTP[\"url\"] == \"/a\" { }\nelse { }\n", 3, "unreachable else condition"},
 		{"merge mismatch", "a = ( 1 ) + \"x\"\n", 1, "cannot merge"},
 		{"duplicate key", "a = ( \"k\" => 1, \"k\" => 2 )\n", 1, "duplicate array key"},
 		{"keys ignore case", "a = ( \"/Admin/\" => 1,\n \"/admin/\" => 2 )\n", 2, "duplicate array key"},

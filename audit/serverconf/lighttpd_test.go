@@ -143,6 +143,12 @@ func TestLighttpdAuthRequire(t *testing.T) {
 		{name: "else taken",
 			conf: "$HTTP[\"url\"] =^ \"/pub/\" { }\nelse $HTTP[\"url\"] =^ \"/p\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"elif\" ) ) }\nelse { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"else\" ) ) }\n",
 			path: "/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "else", line: 5, sel: "else"},
+		{name: "a condition written again after an else branch is that branch",
+			conf: "$HTTP[\"useragent\"] =~ \"Googlebot\" { }\nelse $HTTP[\"request-method\"] == \"GET\" { }\n$HTTP[\"request-method\"] == \"GET\" {\n  auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n}\n",
+			path: "/", status: 200, outcome: OutcomeOpen},
+		{name: "... which other agents reach",
+			conf: "$HTTP[\"useragent\"] =~ \"Googlebot\" { }\nelse $HTTP[\"request-method\"] == \"GET\" { }\n$HTTP[\"request-method\"] == \"GET\" {\n  auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n}\n",
+			path: "/", agent: bingbot, status: 401, outcome: OutcomeAuth, mech: "basic", line: 6},
 		{name: "a bad escape is a 400",
 			conf: `auth.require = ( "/" => ( "method" => "basic" ) )` + "\n",
 			path: "/%zz", status: 400, outcome: OutcomeOpen, note: "400"},
@@ -165,7 +171,10 @@ func TestLighttpdAccess(t *testing.T) {
 			path: "/", agent: bingbot, status: 200, outcome: OutcomeOpen},
 		{name: "a directory path is checked again with its index file",
 			conf: "index-file.names = ( \"index.html\" )\nurl.access-deny = ( \".html\" )\n",
-			path: "/blog/", status: 403, outcome: OutcomeDeny, mech: "deny", line: 4, note: "index file"},
+			path: "/blog/", status: 403, outcome: OutcomeDeny, mech: "deny", line: 4, note: "index file", certain: Uncertain},
+		{name: "after every module's first look: mod_auth later in the list still answers first", bare: true,
+			conf: "server.modules = ( \"mod_access\", \"mod_auth\" )\nauth.backend = \"plain\"\nindex-file.names = ( \"index.html\" )\nurl.access-deny = ( \".html\" )\nauth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n",
+			path: "/blog/", status: 401, outcome: OutcomeAuth, mech: "basic", line: 5},
 		{name: "access-allow lets only its suffixes through",
 			conf: "url.access-allow = ( \".html\" )\n",
 			path: "/x.css", status: 403, outcome: OutcomeDeny, mech: "deny", line: 3},
@@ -178,6 +187,27 @@ func TestLighttpdAccess(t *testing.T) {
 		{name: "without mod_access url.access-deny is ignored", bare: true,
 			conf: "url.access-deny = ( \"\" )\n",
 			path: "/", status: 200, outcome: OutcomeOpen},
+	})
+}
+
+func TestLighttpdRedirect(t *testing.T) {
+	const mods = "server.modules = ( \"mod_redirect\", \"mod_auth\", \"mod_authn_file\" )\nauth.backend = \"plain\"\n"
+	runLighttpdCases(t, []lighttpdCase{
+		{name: "the first matching regex redirects before mod_auth", bare: true,
+			conf: mods + "auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\nurl.redirect = (\n  \"^/old/\" => \"/new/\",\n  \"^/o\" => \"/other/\",\n)\n",
+			path: "/old/x", status: 301, outcome: OutcomeReturn, mech: "redirect", line: 5},
+		{name: "no regex matches: mod_auth answers", bare: true,
+			conf: mods + "auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\nurl.redirect = ( \"^/old/\" => \"/new/\" )\n",
+			path: "/x", status: 401, outcome: OutcomeAuth, mech: "basic", line: 3},
+		{name: "url.redirect-code", bare: true,
+			conf: mods + "url.redirect-code = 302\nurl.redirect = ( \"\\?x=\" => \"/q\" )\n",
+			path: "/a?x=1", status: 302, outcome: OutcomeReturn, mech: "redirect", line: 4},
+		{name: "an empty replacement stops without redirecting", bare: true,
+			conf: mods + "url.redirect = ( \"^/keep/\" => \"\", \"^/\" => \"/elsewhere\" )\n",
+			path: "/keep/x", status: 200, outcome: OutcomeOpen},
+		{name: "the regex sees the target still encoded", bare: true,
+			conf: mods + "url.redirect = ( \"%20\" => \"/nospace\" )\n",
+			path: "/a%20b", status: 301, outcome: OutcomeReturn, mech: "redirect", line: 3},
 	})
 }
 
@@ -196,8 +226,8 @@ func TestLighttpdDepends(t *testing.T) {
 			conf: "include_shell \"/usr/share/lighttpd/create-mime.conf.pl\"\n",
 			path: "/", status: 200, outcome: OutcomeOpen, note: "could not be run", certain: Uncertain},
 		{name: "an unmodelled module that answers first",
-			conf: "server.modules += ( \"mod_redirect\" )\nurl.redirect = ( \"^/old\" => \"/new\" )\n",
-			path: "/", status: 200, outcome: OutcomeOpen, note: "url.redirect", certain: Uncertain},
+			conf: "server.modules += ( \"mod_rewrite\" )\nurl.rewrite-once = ( \"^/old\" => \"/new\" )\n",
+			path: "/", status: 200, outcome: OutcomeOpen, note: "url.rewrite-once", certain: Uncertain},
 	})
 }
 
@@ -219,13 +249,15 @@ func TestLighttpdNormalize(t *testing.T) {
 		{"http://example.org/a?b", "/a", "b", ""},
 	}
 	for _, c := range cases {
-		p, q, problem := lighttpdNormalize(c.in)
+		uri, problem := lighttpdNormalize(c.in)
 		if c.problem != "" {
 			assert.Contains(t, problem, c.problem, c.in)
 			continue
 		}
 		assert.Empty(t, problem, c.in)
-		assert.Equal(t, c.path, p, c.in)
-		assert.Equal(t, c.query, q, c.in)
+		assert.Equal(t, c.path, uri.path, c.in)
+		assert.Equal(t, c.query, uri.query, c.in)
 	}
+	uri, _ := lighttpdNormalize("/a//%62/%3F?x=%41")
+	assert.Equal(t, "/a/b/%3F?x=%41", uri.target(), "mod_redirect sees the target still encoded, with its query")
 }
