@@ -18,6 +18,8 @@ type Lighttpd struct {
 	scopes  []*lighttpdCtx // in lighttpd's context order; [0] is global
 	modules []string       // server.modules as lighttpd loads them
 	notes   []string       // config-wide doubts, added to every verdict
+	// mainFile is the config file itself, where the global context lives.
+	mainFile string
 }
 
 var _ Evaluator = (*Lighttpd)(nil)
@@ -59,6 +61,12 @@ var lighttpdUnmodelled = map[string]string{
 // NewLighttpd builds the evaluator from ReadLighttpd's nodes.
 func NewLighttpd(nodes []*Node) (*Lighttpd, error) {
 	l := &Lighttpd{}
+	if len(nodes) > 0 {
+		l.mainFile = nodes[0].File
+		if len(nodes[0].IncludedFrom) > 0 {
+			l.mainFile = nodes[0].IncludedFrom[0].File
+		}
+	}
 	global := &lighttpdCtx{label: "global", settings: map[string]*Node{}}
 	l.scopes = []*lighttpdCtx{global}
 	byKey := map[string]*lighttpdCtx{}

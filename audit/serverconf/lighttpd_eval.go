@@ -66,8 +66,7 @@ func (l *Lighttpd) Evaluate(req Request) Verdict {
 			v.Notes = append(v.Notes, fmt.Sprintf("a client that %s %s gets %d instead", lighttpdMatchWord(s.op), s.value, alt.Status))
 			v.Outcome = OutcomeDepends
 			v.Mechanism = "ip-rule"
-			v.DecidedBy = &Ref{File: s.node.File, Line: s.node.Line, Directive: s.label[strings.LastIndex(s.label, "> ")+1:], Context: s.label}
-			v.DecidedBy.Directive = strings.TrimSpace(v.DecidedBy.Directive)
+			v.DecidedBy = &Ref{File: s.node.File, Line: s.node.Line, Directive: s.text, Context: s.label}
 			break
 		}
 	}
@@ -124,7 +123,7 @@ func (l *Lighttpd) decide(in lighttpdInput, flipped *lighttpdCtx) Verdict {
 	if last != nil {
 		v.Selected = &Selection{File: last.node.File, Line: last.node.Line, Context: last.label}
 	} else {
-		v.Selected = &Selection{Context: "global"}
+		v.Selected = &Selection{File: l.mainFile, Context: "global"}
 	}
 	lower := lighttpdEnabled(eff["server.force-lowercase-filenames"].node)
 	for _, mod := range l.modules {

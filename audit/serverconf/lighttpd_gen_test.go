@@ -102,7 +102,7 @@ func (g *lighttpdGen) condition(depth, nest int, used map[string]bool) {
 	used[cond] = true
 	g.line(depth, cond+" {")
 	if again {
-		g.body(depth+1, map[string]bool{"auth.require": true, "url.access-deny": true, "server.tag": true})
+		g.body(depth+1, map[string]bool{"auth.require": true, "url.access-deny": true, "server.tag": true, "url.redirect": true})
 	} else {
 		g.body(depth+1, map[string]bool{})
 		if nest < 2 && g.chance(3) {
@@ -110,8 +110,15 @@ func (g *lighttpdGen) condition(depth, nest int, used map[string]bool) {
 		}
 	}
 	g.line(depth, "}")
+	prev := cond
 	for g.chance(3) {
 		if g.chance(2) {
+			// A bare else is the block of its branch's negation.
+			neg := lighttpdNegate(prev)
+			if used[neg] {
+				return
+			}
+			used[neg] = true
 			g.line(depth, "else {")
 			g.body(depth+1, map[string]bool{})
 			g.line(depth, "}")
@@ -122,6 +129,7 @@ func (g *lighttpdGen) condition(depth, nest int, used map[string]bool) {
 			return
 		}
 		used[cond] = true
+		prev = cond
 		g.line(depth, "else "+cond+" {")
 		g.body(depth+1, map[string]bool{})
 		g.line(depth, "}")

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,9 +19,10 @@ import (
 )
 
 // lighttpdRegressionSeeds are seeds whose configs once made the evaluator
-// disagree with the real lighttpd (for the generator as it is now); each
-// runs on every test run.
-var lighttpdRegressionSeeds = []uint64{}
+// disagree with the real lighttpd; the configs they produced then are kept
+// under testdata/lighttpd/regressions (the generator has changed since),
+// and the configs lighttpd refused under testdata/lighttpd/refused.
+var lighttpdRegressionSeeds = []uint64{47, 62, 71, 72, 79}
 
 // TestLighttpdMatchesRealServer is the differential test: random valid
 // configs (generateLighttpdConfig) run by Debian's lighttpd on 127.0.0.1
@@ -31,7 +31,7 @@ var lighttpdRegressionSeeds = []uint64{}
 // many seeds to try (20 by default); AUTHWALL_LIGHTTPD_SEED runs one seed
 // alone.
 func TestLighttpdMatchesRealServer(t *testing.T) {
-	seeds := append([]uint64(nil), lighttpdRegressionSeeds...)
+	var seeds []uint64
 	count := 20
 	if v := os.Getenv("AUTHWALL_LIGHTTPD_CONFIGS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -39,9 +39,7 @@ func TestLighttpdMatchesRealServer(t *testing.T) {
 		count = n
 	}
 	for i := range count {
-		if s := uint64(i + 1); !slices.Contains(seeds, s) {
-			seeds = append(seeds, s)
-		}
+		seeds = append(seeds, uint64(i+1))
 	}
 	if v := os.Getenv("AUTHWALL_LIGHTTPD_SEED"); v != "" {
 		s, err := strconv.ParseUint(v, 10, 64)
@@ -50,22 +48,71 @@ func TestLighttpdMatchesRealServer(t *testing.T) {
 	}
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			checkLighttpdSeed(t, seed)
+			gen := generateLighttpdConfig(seed)
+			checkLighttpdConfig(t, fmt.Sprintf("seed %d", seed), gen.Template, gen.Files)
 		})
 	}
 }
 
-func checkLighttpdSeed(t *testing.T, seed uint64) {
-	gen := generateLighttpdConfig(seed)
+// TestLighttpdRegressions runs the configs that once failed the
+// differential test.
+func TestLighttpdRegressions(t *testing.T) {
+	for _, seed := range lighttpdRegressionSeeds {
+		name := fmt.Sprintf("seed%d", seed)
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join("testdata", "lighttpd", "regressions", name)
+			tmpl, err := os.ReadFile(filepath.Join(dir, "lighttpd.conf"))
+			require.NoError(t, err)
+			files := map[string]string{}
+			for _, f := range []string{"extra.conf", ".hidden.conf"} {
+				data, err := os.ReadFile(filepath.Join(dir, "_inc", f))
+				require.NoError(t, err)
+				files["_inc/"+f] = string(data)
+			}
+			checkLighttpdConfig(t, "regression "+name, string(tmpl), files)
+		})
+	}
+}
+
+// TestLighttpdRefusedConfigs: generated configs lighttpd refused to start
+// with are refused by the reader too. lighttpd names the line where it
+// noticed (after an else block's end); the reader names the else itself.
+func TestLighttpdRefusedConfigs(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		line    int
+		problem string
+	}{
+		{"seed81.conf", 42, "duplicate config variable url.redirect"},
+		{"seed142.conf", 26, "unreachable else condition"},
+		{"seed220.conf", 25, "unreachable else condition"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "lighttpd", "refused", tt.name))
+			require.NoError(t, err)
+			rendered := strings.NewReplacer("{{PREFIX}}", "/srv", "{{PORT}}", "8080").Replace(string(data))
+			dir := writeFiles(t, map[string]string{"lighttpd.conf": rendered})
+			_, err = ReadLighttpd(filepath.Join(dir, "lighttpd.conf"))
+			var perr *ParseError
+			require.ErrorAs(t, err, &perr)
+			assert.Contains(t, perr.Problem, tt.problem)
+			assert.Equal(t, tt.line, perr.Line, "%v", err)
+		})
+	}
+}
+
+// checkLighttpdConfig starts lighttpd with a generated config (files are
+// put under the site dir) and compares every answer with the evaluator's.
+func checkLighttpdConfig(t *testing.T, name, template string, files map[string]string) {
 	site := t.TempDir()
 	for _, f := range lighttpdGenSiteFiles {
 		writeSiteFile(t, site, f, "page "+f+"\n")
 	}
-	for name, content := range gen.Files {
+	for name, content := range files {
 		writeSiteFile(t, site, name, content)
 	}
 	tmpl := filepath.Join(t.TempDir(), "lighttpd.conf")
-	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
+	require.NoError(t, os.WriteFile(tmpl, []byte(template), 0o644))
 	srv := realserver.Lighttpd(t, tmpl, site)
 
 	ev, port := loadRenderedLighttpd(t, srv, "lighttpd.conf")
@@ -79,14 +126,14 @@ func checkLighttpdSeed(t *testing.T, seed uint64) {
 				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
 				if !sameAnswer(v, real) {
 					if failed++; failed <= 8 {
-						t.Errorf("seed %d: Host %s, %s, GET %s: lighttpd answered %d, the evaluator said %s", seed, host, agentName(agent), target, real, describeVerdict(v))
+						t.Errorf("%s: Host %s, %s, GET %s: lighttpd answered %d, the evaluator said %s", name, host, agentName(agent), target, real, describeVerdict(v))
 					}
 				}
 			}
 		}
 	}
 	if failed > 0 {
-		t.Logf("seed %d: %d answers differ; config:\n%s\nincluded files: %q", seed, failed, gen.Template, gen.Files)
+		t.Logf("%s: %d answers differ; config:\n%s\nincluded files: %q", name, failed, template, files)
 	}
 }
 
