@@ -37,9 +37,11 @@ type lighttpdCtx struct {
 	field  string       // "url", "host", "useragent", a header name...
 	op     string       // == != =~ !~ =^ =$; "" for a bare else
 	text   string       // the condition as lighttpd keys it
-	value  string
-	re     *ngxRegex
-	label  string
+	// written is the condition as the config writes it.
+	written string
+	value   string
+	re      *ngxRegex
+	label   string
 	// settings holds the last assignment of each key in this context.
 	settings map[string]*Node
 }
@@ -168,9 +170,10 @@ func (l *Lighttpd) context(n *Node, ctx, last *lighttpdCtx, byKey map[string]*li
 			c.re = re
 		}
 		c.text = lighttpdCondText(head, c.op, c.value)
-		c.label = c.text
+		c.written = head + " " + c.op + " " + lighttpdQuote(c.value)
+		c.label = c.written
 		if isElse {
-			c.label = "else " + c.text
+			c.label = "else " + c.written
 		}
 	} else {
 		c.text = lighttpdNegate(last.text)
@@ -179,7 +182,7 @@ func (l *Lighttpd) context(n *Node, ctx, last *lighttpdCtx, byKey map[string]*li
 	if ctx.node != nil {
 		c.label = ctx.label + " > " + c.label
 	}
-	key := strconv.Itoa(ctx.id) + " " + c.text
+	key := strconv.Itoa(ctx.id) + " " + c.text // already lower case
 	if old := byKey[key]; old != nil {
 		if isElse {
 			return nil, &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("unreachable else condition: the block %s already exists", c.text)}
@@ -208,8 +211,12 @@ func lighttpdCondField(head string) string {
 		field = "header:" + strings.ToLower(field)
 	case "$HTTP":
 		switch field {
-		case "useragent":
+		case "useragent", "user-agent":
 			field = "header:user-agent"
+		case "remote-ip":
+			field = "remoteip"
+		case "query-string":
+			field = "querystring"
 		case "referer":
 			field = "header:referer"
 		case "cookie":

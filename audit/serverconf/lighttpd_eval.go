@@ -66,7 +66,7 @@ func (l *Lighttpd) Evaluate(req Request) Verdict {
 			v.Notes = append(v.Notes, fmt.Sprintf("a client that %s %s gets %d instead", lighttpdMatchWord(s.op), s.value, alt.Status))
 			v.Outcome = OutcomeDepends
 			v.Mechanism = "ip-rule"
-			v.DecidedBy = &Ref{File: s.node.File, Line: s.node.Line, Directive: s.text, Context: s.label}
+			v.DecidedBy = &Ref{File: s.node.File, Line: s.node.Line, Directive: s.written, Context: s.label}
 			break
 		}
 	}

@@ -12,7 +12,8 @@ import (
 // auth.require arrays whose keys overlap in random order, url.access-deny
 // suffixes, url.redirect regexes (mod_redirect before or after the others), conditions on url, host, useragent, remoteip, querystring and
 // request-method with every operator, nesting, else chains, a condition
-// written twice (one context in lighttpd), := and += in blocks, variables and +, and glob includes
+// written twice or differing only in case or in regex form (one context
+// in lighttpd), := and += in blocks, variables and +, and glob includes
 // (a dot-file lighttpd must skip, an unmatched wildcard).
 //
 // Address rules never name 127.0.0.1: the test reaches lighttpd from
@@ -86,6 +87,8 @@ var lighttpdGenPrefixes = []string{"/", "/a/", "/a", "/b", "/blog/", "/blog/priv
 var lighttpdGenConditions = []string{
 	`$HTTP["url"] =^ "/blog/"`, `$HTTP["url"] =~ "^/a/"`, `$HTTP["url"] == "/exact"`, `$HTTP["url"] =$ ".css"`,
 	`$HTTP["url"] !~ "^/blog/"`, `$HTTP["url"] != "/"`, `$HTTP["url"] =~ "(?i)/private/"`, `$HTTP["url"] =~ "\.png$"`,
+	// One block in lighttpd with the simple regex above: it tests "/a/".
+	`$HTTP["url"] =^ "/A/"`, `$HTTP["url"] =$ ".PNG"`,
 	`$HTTP["host"] == "example.org"`, `$HTTP["host"] =~ "^other\."`, `$HTTP["host"] != "other.example"`, `$HTTP["host"] =$ ".org"`,
 	`$HTTP["useragent"] =~ "Googlebot"`, `$HTTP["useragent"] =~ "(?i)bingbot"`, `$HTTP["useragent"] =~ "bot"`, `$HTTP["useragent"] !~ "Google"`,
 	`$HTTP["remoteip"] == "192.0.2.0/24"`, `$HTTP["remoteip"] != "198.51.100.7"`,
@@ -98,8 +101,8 @@ var lighttpdGenConditions = []string{
 // only replaces (:=) and nests nothing; else branches take unused texts.
 func (g *lighttpdGen) condition(depth, nest int, used map[string]bool) {
 	cond := lighttpdGenConditions[g.rnd.IntN(len(lighttpdGenConditions))]
-	again := used[cond]
-	used[cond] = true
+	again := used[lighttpdGenKey(cond)]
+	used[lighttpdGenKey(cond)] = true
 	g.line(depth, cond+" {")
 	if again {
 		g.body(depth+1, map[string]bool{"auth.require": true, "url.access-deny": true, "server.tag": true, "url.redirect": true})
@@ -110,7 +113,7 @@ func (g *lighttpdGen) condition(depth, nest int, used map[string]bool) {
 		}
 	}
 	g.line(depth, "}")
-	prev := cond
+	prev := lighttpdGenKey(cond)
 	for g.chance(3) {
 		if g.chance(2) {
 			// A bare else is the block of its branch's negation.
@@ -125,15 +128,21 @@ func (g *lighttpdGen) condition(depth, nest int, used map[string]bool) {
 			return
 		}
 		cond := lighttpdGenConditions[g.rnd.IntN(len(lighttpdGenConditions))]
-		if used[cond] {
+		if used[lighttpdGenKey(cond)] {
 			return
 		}
-		used[cond] = true
-		prev = cond
+		used[lighttpdGenKey(cond)] = true
+		prev = lighttpdGenKey(cond)
 		g.line(depth, "else "+cond+" {")
 		g.body(depth+1, map[string]bool{})
 		g.line(depth, "}")
 	}
+}
+
+// lighttpdGenKey is the key lighttpd gives one of lighttpdGenConditions.
+func lighttpdGenKey(cond string) string {
+	i := strings.Index(cond, "] ")
+	return lighttpdCondText(cond[:i+1], cond[i+2:i+4], strings.ReplaceAll(strings.Trim(cond[i+5:], `"`), `\"`, `"`))
 }
 
 // body writes a block's settings; set holds the keys already assigned in

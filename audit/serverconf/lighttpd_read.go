@@ -358,7 +358,7 @@ func lighttpdFill(n *Node, v *lighttpdValue, chain []Pos) {
 
 // lighttpdCondVars are the condition fields lighttpd 1.4.69 accepts.
 var lighttpdCondVars = map[string][]string{
-	"HTTP":           {"cookie", "host", "language", "querystring", "referer", "remoteip", "request-method", "scheme", "url", "useragent", "request-header"},
+	"HTTP":           {"cookie", "host", "language", "querystring", "query-string", "referer", "remoteip", "remote-ip", "request-method", "scheme", "url", "useragent", "user-agent"},
 	"SERVER":         {"socket"},
 	"REQUEST_HEADER": nil, // any header name
 }
@@ -397,7 +397,7 @@ func (p *lighttpdParser) conditions(scope *lighttpdScope) ([]*Node, error) {
 		if _, err := p.expect(ltLCurly, "{ or a condition after else"); err != nil {
 			return nil, err
 		}
-		key := scope.key + " / " + lighttpdNegate(prev)
+		key := strings.ToLower(scope.key + " / " + lighttpdNegate(prev))
 		if p.r.contexts[key] != nil {
 			return nil, p.errAt(t.line, "unreachable else condition: the block %s already exists", lighttpdNegate(prev))
 		}
@@ -412,9 +412,44 @@ func (p *lighttpdParser) conditions(scope *lighttpdScope) ([]*Node, error) {
 	}
 }
 
-// lighttpdCondText is a condition as lighttpd keys it.
+// lighttpdCondText is a condition as lighttpd keys it: a simple regex is
+// first turned into the plain test it amounts to (see
+// lighttpdSimplifyRegex), and keys compare without case, so
+// `$HTTP["url"] =~ "^/A/"` and `$HTTP["url"] =^ "/a/"` are one block (the
+// first one written decides what the block tests).
 func lighttpdCondText(head, op, value string) string {
-	return head + " " + op + " " + lighttpdQuote(value)
+	if op == "=~" && head != `$SERVER["socket"]` {
+		op, value = lighttpdSimplifyRegex(value)
+	}
+	return strings.ToLower(head + " " + op + " " + lighttpdQuote(value))
+}
+
+// lighttpdSimplifyRegex is lighttpd's rewriting of a regex with no
+// special character but its anchors: "^/a$" is == "/a", "^/a" is =^ "/a",
+// "\.css$" and "css$" are =$ ".css" and "css".
+func lighttpdSimplifyRegex(re string) (op, value string) {
+	n, off := len(re), 0
+	switch {
+	case n > 0 && re[n-1] == '$':
+		op = "=$"
+		if strings.HasPrefix(re, `\.`) {
+			off = 2
+		} else if re[0] == '^' {
+			off, op = 1, "=="
+		}
+		n--
+	case n > 0 && re[0] == '^':
+		off, op = 1, "=^"
+	default:
+		return "=~", re
+	}
+	if off > n || strings.ContainsAny(re[off:n], `\^$.|?*+()[]{}`) {
+		return "=~", re
+	}
+	if off > 0 {
+		return op, re[1:n]
+	}
+	return op, re[:n]
 }
 
 // lighttpdNegate is the key lighttpd gives a bare else: the branch
@@ -440,7 +475,7 @@ func (p *lighttpdParser) condition(scope *lighttpdScope, isElse bool) (*Node, st
 	if err != nil {
 		return nil, "", err
 	}
-	key := scope.key + " / " + text
+	key := strings.ToLower(scope.key + " / " + text)
 	inner := p.r.contexts[key]
 	switch {
 	case inner != nil && isElse:

@@ -149,6 +149,15 @@ func TestLighttpdAuthRequire(t *testing.T) {
 		{name: "... which other agents reach",
 			conf: "$HTTP[\"useragent\"] =~ \"Googlebot\" { }\nelse $HTTP[\"request-method\"] == \"GET\" { }\n$HTTP[\"request-method\"] == \"GET\" {\n  auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\n}\n",
 			path: "/", agent: bingbot, status: 401, outcome: OutcomeAuth, mech: "basic", line: 6},
+		{name: "conditions that differ only in case are one block, testing the first",
+			conf: "$HTTP[\"url\"] =^ \"/a/\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"lower\" ) ) }\n$HTTP[\"url\"] =^ \"/A/\" { auth.require := ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"upper\" ) ) }\n",
+			path: "/a/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "upper", line: 4},
+		{name: "... so the upper-case one never matches its own text",
+			conf: "$HTTP[\"url\"] =^ \"/a/\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"lower\" ) ) }\n$HTTP[\"url\"] =^ \"/A/\" { auth.require := ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"upper\" ) ) }\n",
+			path: "/A/x", status: 200, outcome: OutcomeOpen},
+		{name: "a simple regex is the plain test it amounts to, and one block with it",
+			conf: "$HTTP[\"url\"] =~ \"^/a/\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"re\" ) ) }\n$HTTP[\"host\"] == \"example.org\" { }\n$HTTP[\"url\"] =^ \"/a/\" { auth.require := ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"prefix\" ) ) }\n",
+			path: "/a/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "prefix", line: 5},
 		{name: "a bad escape is a 400",
 			conf: `auth.require = ( "/" => ( "method" => "basic" ) )` + "\n",
 			path: "/%zz", status: 400, outcome: OutcomeOpen, note: "400"},
@@ -229,6 +238,16 @@ func TestLighttpdDepends(t *testing.T) {
 			conf: "server.modules += ( \"mod_rewrite\" )\nurl.rewrite-once = ( \"^/old\" => \"/new\" )\n",
 			path: "/", status: 200, outcome: OutcomeOpen, note: "url.rewrite-once", certain: Uncertain},
 	})
+}
+
+func TestLighttpdSimplifyRegex(t *testing.T) {
+	for _, c := range []struct{ re, op, value string }{
+		{"^/a/", "=^", "/a/"}, {"^/a$", "==", "/a"}, {`\.css$`, "=$", ".css"}, {"css$", "=$", "css"},
+		{"^/a.b", "=~", "^/a.b"}, {"/a/", "=~", "/a/"}, {`^/a\.b$`, "=~", `^/a\.b$`}, {"", "=~", ""}, {"$", "=$", ""},
+	} {
+		op, value := lighttpdSimplifyRegex(c.re)
+		assert.Equal(t, c.op+" "+c.value, op+" "+value, c.re)
+	}
 }
 
 func TestLighttpdNormalize(t *testing.T) {
