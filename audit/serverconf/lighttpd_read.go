@@ -627,8 +627,8 @@ func lighttpdBraces(pattern string) []string {
 	var out []string
 	start := open + 1
 	for _, c := range append(commas, end) {
-		for _, rest := range lighttpdBraces(pattern[end+1:]) {
-			for _, mid := range lighttpdBraces(pattern[start:c]) {
+		for _, mid := range lighttpdBraces(pattern[start:c]) {
+			for _, rest := range lighttpdBraces(pattern[end+1:]) {
 				out = append(out, pattern[:open]+mid+rest)
 			}
 		}

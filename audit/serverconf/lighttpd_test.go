@@ -280,3 +280,54 @@ func TestLighttpdNormalize(t *testing.T) {
 	uri, _ := lighttpdNormalize("/a//%62/%3F?x=%41")
 	assert.Equal(t, "/a/b/%3F?x=%41", uri.target(), "mod_redirect sees the target still encoded, with its query")
 }
+
+// TestLighttpdDebianLayout: Debian's lighttpd.conf loads mod_access,
+// mod_alias and mod_redirect, runs two include_shell scripts and includes
+// conf-enabled/*.conf, where 05-auth.conf appends mod_auth: so mod_access
+// comes first, auth.require applies once 05-auth.conf is enabled, and
+// every verdict is uncertain (what the scripts print is not known).
+func TestLighttpdDebianLayout(t *testing.T) {
+	files := map[string]string{
+		"lighttpd.conf": `server.modules = (
+	"mod_indexfile",
+	"mod_access",
+	"mod_alias",
+	"mod_redirect",
+)
+server.document-root = "/var/www/html"
+server.port = 80
+index-file.names = ( "index.php", "index.html" )
+url.access-deny = ( "~", ".inc" )
+include_shell "/usr/share/lighttpd/use-ipv6.pl " + server.port
+include_shell "/usr/share/lighttpd/create-mime.conf.pl"
+include "conf-enabled/*.conf"
+server.modules += (
+	"mod_dirlisting",
+	"mod_staticfile",
+)
+`,
+		"conf-enabled/05-auth.conf": "server.modules += ( \"mod_auth\" )\n",
+		"conf-enabled/50-site.conf": "auth.backend = \"htpasswd\"\nauth.require = ( \"/private/\" => ( \"method\" => \"basic\", \"realm\" => \"Private\", \"require\" => \"valid-user\" ) )\n",
+		"conf-available/10-x.conf":  "url.access-deny = ( \"\" )\n",
+	}
+	dir := writeFiles(t, files)
+	nodes, err := ReadLighttpd(filepath.Join(dir, "lighttpd.conf"))
+	require.NoError(t, err)
+	l, err := NewLighttpd(nodes)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"mod_indexfile", "mod_access", "mod_alias", "mod_redirect", "mod_auth", "mod_dirlisting", "mod_staticfile"}, l.modules)
+
+	v := l.Evaluate(Request{Host: "example.org", Port: 80, Path: "/private/x.html", UserAgent: googlebot})
+	assert.Equal(t, 401, v.Status)
+	assert.Equal(t, "Private", v.Realm)
+	assert.Equal(t, Uncertain, v.Certainty)
+	require.NotNil(t, v.DecidedBy)
+	assert.Equal(t, filepath.Join(dir, "conf-enabled/50-site.conf"), v.DecidedBy.File)
+	assert.Equal(t, 2, v.DecidedBy.Line)
+	assert.Contains(t, strings.Join(v.Notes, "\n"), "create-mime.conf.pl")
+
+	v = l.Evaluate(Request{Host: "example.org", Port: 80, Path: "/private/x.inc", UserAgent: googlebot})
+	assert.Equal(t, 403, v.Status, "mod_access is listed before mod_auth")
+	require.NotNil(t, v.DecidedBy)
+	assert.Equal(t, 10, v.DecidedBy.Line)
+}
