@@ -49,7 +49,6 @@ type lighttpdCtx struct {
 // lighttpdUnmodelled are settings of modules that answer before content
 // in ways this evaluator does not model.
 var lighttpdUnmodelled = map[string]string{
-	"url.redirect":                    "mod_redirect",
 	"url.rewrite":                     "mod_rewrite",
 	"url.rewrite-once":                "mod_rewrite",
 	"url.rewrite-repeat":              "mod_rewrite",

@@ -204,7 +204,7 @@ func TestLighttpdRedirect(t *testing.T) {
 	runLighttpdCases(t, []lighttpdCase{
 		{name: "the first matching regex redirects before mod_auth", bare: true,
 			conf: mods + "auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\nurl.redirect = (\n  \"^/old/\" => \"/new/\",\n  \"^/o\" => \"/other/\",\n)\n",
-			path: "/old/x", status: 301, outcome: OutcomeReturn, mech: "redirect", line: 5},
+			path: "/old/x", status: 301, outcome: OutcomeReturn, mech: "redirect", line: 5, certain: Certain},
 		{name: "no regex matches: mod_auth answers", bare: true,
 			conf: mods + "auth.require = ( \"/\" => ( \"method\" => \"basic\" ) )\nurl.redirect = ( \"^/old/\" => \"/new/\" )\n",
 			path: "/x", status: 401, outcome: OutcomeAuth, mech: "basic", line: 3},
