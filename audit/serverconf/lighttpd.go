@@ -87,7 +87,8 @@ func NewLighttpd(nodes []*Node) (*Lighttpd, error) {
 	}
 	for _, s := range l.scopes {
 		for key, n := range s.settings {
-			if key == "auth.require" {
+			// Without mod_auth the key is unknown to lighttpd and ignored.
+			if key == "auth.require" && slices.Contains(l.modules, "mod_auth") {
 				if err := lighttpdCheckAuthRequire(n); err != nil {
 					return nil, err
 				}
@@ -227,22 +228,43 @@ func lighttpdCondField(head string) string {
 	return field
 }
 
-// lighttpdCheckAuthRequire refuses what lighttpd refuses at start: an
-// auth.require element that is not an array, or without a known method.
+// lighttpdCheckAuthRequire refuses what mod_auth refuses at start: an
+// element that is not an array of string options, an unknown option, a
+// missing or unknown method, no realm, or a missing require.
 func lighttpdCheckAuthRequire(n *Node) error {
 	if !n.Block {
 		return &ParseError{File: n.File, Line: n.Line, Problem: "auth.require must be an array"}
 	}
+	known := []string{"method", "realm", "require", "algorithm", "nonce_secret", "nonce-secret", "userhash"}
 	for _, e := range n.Children {
 		if !e.Block {
 			return &ParseError{File: e.File, Line: e.Line, Problem: fmt.Sprintf("auth.require %q must map to an array of options", e.Name)}
 		}
-		switch m := lighttpdOption(e, "method"); m {
-		case "basic", "digest", "extern":
-		case "":
-			return &ParseError{File: e.File, Line: e.Line, Problem: fmt.Sprintf("auth.require %q has no method", e.Name)}
-		default:
-			return &ParseError{File: e.File, Line: e.Line, Problem: fmt.Sprintf("auth.require %q: method %q is not basic, digest or extern", e.Name, m)}
+		problem := ""
+		hasRealm := false
+		for _, o := range e.Children {
+			switch {
+			case !slices.Contains(known, o.Name):
+				problem = fmt.Sprintf("unknown option %q", o.Name)
+			case o.Block:
+				problem = fmt.Sprintf("option %q must be a string", o.Name)
+			case o.Name == "realm":
+				hasRealm = true
+			}
+		}
+		switch m := lighttpdOption(e, "method"); {
+		case problem != "":
+		case m == "":
+			problem = "no method"
+		case m != "basic" && m != "digest" && m != "extern":
+			problem = fmt.Sprintf("method %q is not basic, digest or extern", m)
+		case !hasRealm:
+			problem = "no realm"
+		case lighttpdOption(e, "require") == "":
+			problem = "no require"
+		}
+		if problem != "" {
+			return &ParseError{File: e.File, Line: e.Line, Problem: fmt.Sprintf("auth.require %q: %s (lighttpd refuses to start)", e.Name, problem)}
 		}
 	}
 	return nil
