@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // lighttpdInput is what the conditions of one request compare against.
@@ -391,12 +390,14 @@ func lighttpdHasSuffix(s, suffix string, lower bool) bool {
 	return strings.HasSuffix(s, suffix)
 }
 
-// lighttpdNormalize turns a request target into the path lighttpd's
-// conditions and handlers see, with its defaults for
-// server.http-parseopts: %XX of unreserved characters and %2F decoded
-// first, then "//", "." and ".." collapsed (never above the root), then
-// every other %XX decoded. A problem is returned where lighttpd answers
-// 400 (a bad escape, an encoded control character, invalid UTF-8).
+// lighttpdNormalize turns a request target into what lighttpd's
+// conditions and handlers see, with its default server.http-parseopts:
+// the whole target is normalised first (%XX of unreserved characters
+// decoded, other escapes upper-cased, characters that need it escaped, a
+// stray % kept as %25, the fragment dropped), then %2F in the path becomes
+// /, then "//", "." and ".." are collapsed (never above the root), and the
+// path is decoded. A problem is returned where lighttpd answers 400: a
+// control character, raw or escaped, or a byte that is never UTF-8.
 func lighttpdNormalize(target string) (uri lighttpdURI, problem string) {
 	if i := strings.Index(target, "://"); i > 0 && !strings.HasPrefix(target, "/") {
 		rest := target[i+3:]
@@ -406,54 +407,67 @@ func lighttpdNormalize(target string) (uri lighttpdURI, problem string) {
 			target = "/"
 		}
 	}
-	if !strings.HasPrefix(target, "/") {
-		return uri, "the request target does not start with /"
-	}
-	raw := target
-	if i := strings.IndexByte(raw, '?'); i >= 0 {
-		raw, uri.query, uri.hasQuery = raw[:i], raw[i+1:], true
+	if i := strings.IndexByte(target, '#'); i >= 0 {
+		target = target[:i]
 	}
 	var b strings.Builder
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if c < 0x20 || c == 0x7f {
-			return uri, "a control character in the path"
-		}
-		if c != '%' {
-			b.WriteByte(c)
-			continue
-		}
-		if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
-			return uri, "a bad %-escape in the path"
-		}
-		d := unhex(raw[i+1])<<4 | unhex(raw[i+2])
+	qs := -1
+	for i := 0; i < len(target); i++ {
+		c := target[i]
 		switch {
-		case d < 0x20 || d == 0x7f:
-			return uri, "an encoded control character in the path"
-		case d == '/' || isASCIILetter(d) || d >= '0' && d <= '9' || strings.IndexByte("-._~", d) >= 0:
-			b.WriteByte(d)
+		case c == '%' && i+2 < len(target) && isHex(target[i+1]) && isHex(target[i+2]):
+			x := unhex(target[i+1])<<4 | unhex(target[i+2])
+			i += 2
+			if isASCIILetter(x) || x >= '0' && x <= '9' || strings.IndexByte("-._~", x) >= 0 {
+				b.WriteByte(x)
+				continue
+			}
+			if lighttpdNeverUTF8(x) {
+				return uri, fmt.Sprintf("the escape %%%02X is never UTF-8", x)
+			}
+			fmt.Fprintf(&b, "%%%02X", x)
+		case c <= 0x20 || c >= 0x7f || strings.IndexByte("\"%<>[\\]^`{|}", c) >= 0:
+			if lighttpdNeverUTF8(c) {
+				return uri, fmt.Sprintf("the byte %#x is never UTF-8", c)
+			}
+			fmt.Fprintf(&b, "%%%02X", c)
 		default:
-			b.WriteString("%" + strings.ToUpper(raw[i+1:i+3]))
+			if c == '?' && qs < 0 {
+				qs = b.Len()
+			}
+			b.WriteByte(c)
 		}
-		i += 2
 	}
-	simple := lighttpdSimplify(b.String())
-	uri.encoded = simple
+	norm := b.String()
+	for i := 0; i+2 < len(norm); i++ {
+		if norm[i] == '%' && (norm[i+1] < '2' || norm[i+1:i+3] == "7F") {
+			return uri, "a control character in the target"
+		}
+	}
+	path := norm
+	if qs >= 0 {
+		path, uri.query, uri.hasQuery = norm[:qs], norm[qs+1:], true
+	}
+	if !strings.HasPrefix(path, "/") {
+		return uri, "the request target does not start with /"
+	}
+	uri.encoded = lighttpdSimplify(strings.ReplaceAll(path, "%2F", "/"))
 	var out strings.Builder
-	for i := 0; i < len(simple); i++ {
-		if simple[i] == '%' && i+2 < len(simple) {
-			out.WriteByte(unhex(simple[i+1])<<4 | unhex(simple[i+2]))
+	for i := 0; i < len(uri.encoded); i++ {
+		if uri.encoded[i] == '%' && i+2 < len(uri.encoded) {
+			out.WriteByte(unhex(uri.encoded[i+1])<<4 | unhex(uri.encoded[i+2]))
 			i += 2
 			continue
 		}
-		out.WriteByte(simple[i])
+		out.WriteByte(uri.encoded[i])
 	}
-	if !utf8.ValidString(out.String()) {
-		return uri, "the decoded path is not valid UTF-8"
-	}
-	uri.path = out.String()
+	uri.path = lighttpdSimplify(out.String())
 	return uri, ""
 }
+
+// lighttpdNeverUTF8 is a byte no UTF-8 text holds; lighttpd refuses a
+// target with one.
+func lighttpdNeverUTF8(c byte) bool { return c >= 0xf5 || c|1 == 0xc1 }
 
 // lighttpdURI is a request target as lighttpd keeps it: the decoded path
 // the conditions and mod_auth see, the still-encoded path, and the query.

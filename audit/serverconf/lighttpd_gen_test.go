@@ -206,6 +206,7 @@ var lighttpdGenURLs = []string{
 	"/admin", "/admin/", "/admin/x.html", "/Admin/x.html", "/inc/", "/inc/x.html",
 	"/../a/", "/blog/..%2F..%2Fadmin/", "/blog/post.html?x=1", "/blog/private", "/a/b", "/%2e%2e/a/",
 	"/a/%2e%2e/admin/", "/ADMIN/x.html", "/a/b/C.CSS", "/b", "/bx", "/%7Eu/", "/x~",
+	"/%zz", "/caf%E9", "/blog/%70ost.html", "/a/x.html?x=%31", "/a%00/", "/%c0%af", "/a%20b/", "/a/x.html?%0a",
 }
 
 // lighttpdGenSiteFiles are the files of the generated site: every
@@ -214,5 +215,5 @@ var lighttpdGenSiteFiles = []string{
 	"index.html", "a/index.html", "a/x.html", "a/b/index.html", "a/b/c.css", "A/index.html", "A/x.html",
 	"blog/index.html", "blog/post.html", "blog/private/index.html", "blog/private/x.png",
 	"img/x.png", "s.css", "exact/index.html", "admin/index.html", "admin/x.html", "Admin/x.html",
-	"inc/index.html", "inc/x.html", "~u/index.html",
+	"inc/index.html", "inc/x.html", "~u/index.html", "a b/index.html",
 }

@@ -158,9 +158,9 @@ func TestLighttpdAuthRequire(t *testing.T) {
 		{name: "a simple regex is the plain test it amounts to, and one block with it",
 			conf: "$HTTP[\"url\"] =~ \"^/a/\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"re\", \"require\" => \"valid-user\" ) ) }\n$HTTP[\"host\"] == \"example.org\" { }\n$HTTP[\"url\"] =^ \"/a/\" { auth.require := ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"prefix\", \"require\" => \"valid-user\" ) ) }\n",
 			path: "/a/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "prefix", line: 5},
-		{name: "a bad escape is a 400",
+		{name: "an escaped control character is a 400",
 			conf: `auth.require = ( "/" => ( "method" => "basic", "realm" => "", "require" => "valid-user" ) )` + "\n",
-			path: "/%zz", status: 400, outcome: OutcomeOpen, note: "400"},
+			path: "/a%0a", status: 400, outcome: OutcomeOpen, note: "400"},
 	})
 }
 
@@ -283,9 +283,14 @@ func TestLighttpdNormalize(t *testing.T) {
 		{"/a/%2e", "/a/", "", ""},
 		{"/a/%20b", "/a/ b", "", ""},
 		{"/a/%25%32%65%32%65/", "/a/%2e2e/", "", ""},
-		{"/%zz", "", "", "bad %-escape"},
+		{"/%zz", "/%zz", "", ""},
+		{"/caf%e9", "/caf\xe9", "", ""},
+		{"/a b", "/a b", "", ""},
+		{"/a?q=%7e#frag", "/a", "q=~", ""},
 		{"/%00", "", "", "control"},
+		{"/a?%1f", "", "", "control"},
 		{"/%ff", "", "", "UTF-8"},
+		{"/%c0%af", "", "", "UTF-8"},
 		{"x", "", "", "does not start"},
 		{"http://example.org/a?b", "/a", "b", ""},
 	}
@@ -300,7 +305,7 @@ func TestLighttpdNormalize(t *testing.T) {
 		assert.Equal(t, c.query, uri.query, c.in)
 	}
 	uri, _ := lighttpdNormalize("/a//%62/%3F?x=%41")
-	assert.Equal(t, "/a/b/%3F?x=%41", uri.target(), "mod_redirect sees the target still encoded, with its query")
+	assert.Equal(t, "/a/b/%3F?x=A", uri.target(), "mod_redirect sees the normalised target, with its query")
 }
 
 // TestLighttpdDebianLayout: Debian's lighttpd.conf loads mod_access,
