@@ -18,6 +18,9 @@ type Lighttpd struct {
 	scopes  []*lighttpdCtx // in lighttpd's context order; [0] is global
 	modules []string       // server.modules as lighttpd loads them
 	notes   []string       // config-wide doubts, added to every verdict
+	// ignored are settings of modules server.modules does not load; a
+	// verdict that would have used one says so.
+	ignored map[string]*Node
 	// mainFile is the config file itself, where the global context lives.
 	mainFile string
 }
@@ -59,6 +62,16 @@ var lighttpdUnmodelled = map[string]string{
 	"extforward.forwarder":            "mod_extforward",
 }
 
+// lighttpdWallModules are the modelled settings and the module that must
+// be loaded for lighttpd to read them (it warns "unknown config-key" and
+// ignores them otherwise).
+var lighttpdWallModules = map[string]string{
+	"auth.require":     "mod_auth",
+	"url.access-deny":  "mod_access",
+	"url.access-allow": "mod_access",
+	"url.redirect":     "mod_redirect",
+}
+
 // NewLighttpd builds the evaluator from ReadLighttpd's nodes.
 func NewLighttpd(nodes []*Node) (*Lighttpd, error) {
 	l := &Lighttpd{}
@@ -92,6 +105,12 @@ func NewLighttpd(nodes []*Node) (*Lighttpd, error) {
 				if err := lighttpdCheckAuthRequire(n); err != nil {
 					return nil, err
 				}
+			}
+			if mod, ok := lighttpdWallModules[key]; ok && !slices.Contains(l.modules, mod) && l.ignored[key] == nil {
+				if l.ignored == nil {
+					l.ignored = map[string]*Node{}
+				}
+				l.ignored[key] = n
 			}
 			if mod, ok := lighttpdUnmodelled[key]; ok && slices.Contains(l.modules, mod) {
 				l.notes = append(l.notes, fmt.Sprintf("%s at %s (%s) is not modelled and may answer first", key, n.Pos(), mod))

@@ -125,6 +125,12 @@ func (l *Lighttpd) decide(in lighttpdInput, flipped *lighttpdCtx) Verdict {
 		v.Selected = &Selection{File: l.mainFile, Context: "global"}
 	}
 	lower := lighttpdEnabled(eff["server.force-lowercase-filenames"].node)
+	for key, n := range l.ignored {
+		if _, set := eff[key]; set {
+			v.Notes = append(v.Notes, fmt.Sprintf("%s at %s is ignored: server.modules does not load %s", key, n.Pos(), lighttpdWallModules[key]))
+		}
+	}
+	slices.Sort(v.Notes)
 	for _, mod := range l.modules {
 		var stop bool
 		switch mod {

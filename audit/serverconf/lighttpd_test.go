@@ -121,7 +121,7 @@ func TestLighttpdAuthRequire(t *testing.T) {
 			path: "/a", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "host", line: 4},
 		{name: "without mod_auth auth.require is ignored", bare: true,
 			conf: "server.modules = ( \"mod_access\" )\nauth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"\", \"require\" => \"valid-user\" ) )\n",
-			path: "/", status: 200, outcome: OutcomeOpen},
+			path: "/", status: 200, outcome: OutcomeOpen, note: "auth.require at", certain: Certain},
 		{name: "an authn module alone loads mod_auth", bare: true,
 			conf: "server.modules = ( \"mod_authn_file\" )\nauth.backend = \"plain\"\nauth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"\", \"require\" => \"valid-user\" ) )\n",
 			path: "/", status: 401, outcome: OutcomeAuth, mech: "basic", line: 3},
