@@ -424,7 +424,7 @@ func lighttpdNormalize(target string) (uri lighttpdURI, problem string) {
 		case c == '%' && i+2 < len(target) && isHex(target[i+1]) && isHex(target[i+2]):
 			x := unhex(target[i+1])<<4 | unhex(target[i+2])
 			i += 2
-			if isASCIILetter(x) || x >= '0' && x <= '9' || strings.IndexByte("-._~", x) >= 0 {
+			if lighttpdIsLetter(x) || x >= '0' && x <= '9' || strings.IndexByte("-._~", x) >= 0 {
 				b.WriteByte(x)
 				continue
 			}

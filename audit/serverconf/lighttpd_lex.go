@@ -58,7 +58,7 @@ func lighttpdTokenize(file, src string) ([]lighttpdTok, error) {
 	line, parens, inCond := 1, 0, false
 	errAt := func(format string, args ...any) error {
 		p := &ParseError{File: file, Line: line, Problem: fmt.Sprintf(format, args...)}
-		if m := lighttpdPlaceholder.FindString(lineOf(src, line)); m != "" {
+		if m := lighttpdPlaceholder.FindString(lighttpdLineOf(src, line)); m != "" {
 			p.Problem = fmt.Sprintf("%q looks like an unrendered template placeholder; render the template first (%s)", m, p.Problem)
 		}
 		return p
@@ -190,7 +190,7 @@ func lighttpdTokenize(file, src string) ([]lighttpdTok, error) {
 			return nil, errAt("stray NUL byte")
 		case inCond:
 			j := i
-			for j < len(src) && (isASCIILetter(src[j]) || src[j] == '_') {
+			for j < len(src) && (lighttpdIsLetter(src[j]) || src[j] == '_') {
 				j++
 			}
 			if j == i {
@@ -209,7 +209,7 @@ func lighttpdTokenize(file, src string) ([]lighttpdTok, error) {
 			i += 2 // U+00A0 NO-BREAK SPACE counts as a blank
 		default:
 			j := i
-			for j < len(src) && (isASCIILetter(src[j]) || (src[j] >= '0' && src[j] <= '9') || strings.IndexByte("._-", src[j]) >= 0) {
+			for j < len(src) && (lighttpdIsLetter(src[j]) || (src[j] >= '0' && src[j] <= '9') || strings.IndexByte("._-", src[j]) >= 0) {
 				j++
 			}
 			if j == i {
@@ -225,10 +225,10 @@ func lighttpdTokenize(file, src string) ([]lighttpdTok, error) {
 	return toks, nil
 }
 
-func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func lighttpdIsLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
-// lineOf returns line n (1-based) of src.
-func lineOf(src string, n int) string {
+// lighttpdLineOf returns line n (1-based) of src.
+func lighttpdLineOf(src string, n int) string {
 	lines := strings.Split(src, "\n")
 	if n >= 1 && n <= len(lines) {
 		return lines[n-1]

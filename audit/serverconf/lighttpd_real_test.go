@@ -119,14 +119,14 @@ func checkLighttpdConfig(t *testing.T, name, template string, files map[string]s
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	failed := 0
 	for _, host := range []string{"example.org", "other.example"} {
-		for _, agent := range []string{googlebot, bingbot} {
+		for _, agent := range []string{googlebot, lighttpdBingbot} {
 			for _, target := range lighttpdGenURLs {
 				real, err := lighttpdStatus(addr, net.JoinHostPort(host, strconv.Itoa(port)), target, agent)
 				require.NoError(t, err, "GET %s Host %s", target, host)
 				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
 				if !sameAnswer(v, real) {
 					if failed++; failed <= 8 {
-						t.Errorf("%s: Host %s, %s, GET %s: lighttpd answered %d, the evaluator said %s", name, host, agentName(agent), target, real, describeVerdict(v))
+						t.Errorf("%s: Host %s, %s, GET %s: lighttpd answered %d, the evaluator said %s", name, host, lighttpdAgentName(agent), target, real, describeVerdict(v))
 					}
 				}
 			}
@@ -150,8 +150,8 @@ func loadRenderedLighttpd(t *testing.T, srv *realserver.Server, name string) (*L
 	return ev, port
 }
 
-func agentName(agent string) string {
-	if strings.Contains(agent, "bingbot") {
+func lighttpdAgentName(agent string) string {
+	if strings.Contains(agent, "lighttpdBingbot") {
 		return "Bingbot"
 	}
 	return "Googlebot"
@@ -188,7 +188,7 @@ var lighttpdTestdataWalls = []struct {
 	line                    int
 }{
 	{"auth-too-wide.conf", "example.org", "/blog/", googlebot, 401, "basic", "Beta", 16},
-	{"auth-too-wide.conf", "example.org", "/blog/first-post.html", bingbot, 401, "basic", "Beta", 16},
+	{"auth-too-wide.conf", "example.org", "/blog/first-post.html", lighttpdBingbot, 401, "basic", "Beta", 16},
 	{"auth-too-wide.conf", "example.org", "/beta/", googlebot, 401, "basic", "Beta", 16},
 	{"auth-too-wide.conf", "example.org", "/press/", googlebot, 401, "digest", "Press Kit", 17},
 	{"auth-too-wide.conf", "example.org", "/account/", googlebot, 401, "basic", "Customer Area", 18},
@@ -197,7 +197,7 @@ var lighttpdTestdataWalls = []struct {
 	{"deny-rules.conf", "example.org", "/account/", googlebot, 200, "", "", 0},
 	{"deny-rules.conf", "shop.example.org", "/account/", googlebot, 401, "basic", "Customer Area", 23},
 	{"deny-rules.conf", "example.org", "/docs/", googlebot, 403, "ua-rule", "", 29},
-	{"deny-rules.conf", "example.org", "/docs/install.html", bingbot, 403, "ua-rule", "", 29},
+	{"deny-rules.conf", "example.org", "/docs/install.html", lighttpdBingbot, 403, "ua-rule", "", 29},
 	{"deny-rules.conf", "example.org", "/docs/", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", 200, "", "", 0},
 	{"deny-rules.conf", "example.org", "/careers.html", googlebot, 403, "deny", "", 34},
 	{"deny-rules.conf", "example.org", "/blog/", googlebot, 200, "", "", 0},
@@ -208,7 +208,7 @@ var lighttpdTestdataWalls = []struct {
 // line of each wall.
 func TestLighttpdTestdataConfigs(t *testing.T) {
 	for _, tt := range lighttpdTestdataWalls {
-		t.Run(tt.conf+tt.path+" "+agentName(tt.agent)+" "+tt.host, func(t *testing.T) {
+		t.Run(tt.conf+tt.path+" "+lighttpdAgentName(tt.agent)+" "+tt.host, func(t *testing.T) {
 			ev := loadLighttpdTestdata(t, tt.conf, "/tmp/prefix", 8080)
 			v := ev.Evaluate(Request{Host: tt.host, Port: 8080, Path: tt.path, UserAgent: tt.agent})
 			assert.Equal(t, tt.status, v.Status, describeVerdict(v))
@@ -241,7 +241,7 @@ func TestLighttpdTestdataRealServer(t *testing.T) {
 				real, err := lighttpdStatus(addr, net.JoinHostPort(tt.host, strconv.Itoa(port)), tt.path, tt.agent)
 				require.NoError(t, err)
 				v := ev.Evaluate(Request{Host: tt.host, Port: port, Path: tt.path, UserAgent: tt.agent})
-				assert.True(t, sameAnswer(v, real), "Host %s %s GET %s: lighttpd answered %d, the evaluator said %s", tt.host, agentName(tt.agent), tt.path, real, describeVerdict(v))
+				assert.True(t, sameAnswer(v, real), "Host %s %s GET %s: lighttpd answered %d, the evaluator said %s", tt.host, lighttpdAgentName(tt.agent), tt.path, real, describeVerdict(v))
 			}
 		})
 	}
