@@ -20,7 +20,7 @@ type hapACL struct {
 	mode     string // str, beg, end, sub, dir, dom, reg, found, len
 	icase    bool
 	patterns []string
-	regexes  []*ngxRegex
+	regexes  []*pcreRegex
 	constant bool   // for fetch "const": the value
 	unknown  string // why the request cannot tell; "" when it can
 }
@@ -128,7 +128,7 @@ flags:
 	case "str", "beg", "end", "sub", "dir", "dom", "found", "bool":
 	case "reg":
 		for _, p := range a.patterns {
-			re, err := compileNginxRegex(p, a.icase)
+			re, err := compilePCRE(p, a.icase)
 			if err != nil {
 				return nil, bad("regex %q: %v", p, err)
 			}

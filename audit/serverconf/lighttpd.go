@@ -43,7 +43,7 @@ type lighttpdCtx struct {
 	// written is the condition as the config writes it.
 	written string
 	value   string
-	re      *ngxRegex
+	re      *pcreRegex
 	label   string
 	// settings holds the last assignment of each key in this context.
 	settings map[string]*Node
@@ -182,7 +182,7 @@ func (l *Lighttpd) context(n *Node, ctx, last *lighttpdCtx, byKey map[string]*li
 		c.field = lighttpdCondField(head)
 		c.op, c.value = args[0], args[1]
 		if c.op == "=~" || c.op == "!~" {
-			re, err := compileNginxRegex(c.value, false)
+			re, err := compilePCRE(c.value, false)
 			if err != nil {
 				return nil, &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("condition regex %q: %v", c.value, err)}
 			}

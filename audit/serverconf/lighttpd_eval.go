@@ -337,7 +337,7 @@ func (l *Lighttpd) checkRedirect(v *Verdict, eff map[string]lighttpdSetting, tar
 		return false
 	}
 	for _, e := range set.node.Children {
-		re, err := compileNginxRegex(e.Name, false)
+		re, err := compilePCRE(e.Name, false)
 		if err != nil || len(e.Args) != 1 {
 			continue // refused when the config is loaded
 		}

@@ -535,7 +535,7 @@ func (p *lighttpdParser) conditionHead(scope *lighttpdScope) (*Node, string, err
 		return nil, "", p.errAt(op.line, "the value of a condition must be a string")
 	}
 	if op.text == "=~" || op.text == "!~" {
-		if _, err := compileNginxRegex(val.str, false); err != nil {
+		if _, err := compilePCRE(val.str, false); err != nil {
 			return nil, "", p.errAt(op.line, "condition regex %q: %v", val.str, err)
 		}
 	}

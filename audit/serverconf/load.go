@@ -29,6 +29,8 @@ type serverKind struct {
 var serverKinds = []serverKind{
 	{name: "nginx", mainFiles: []string{"nginx.conf"}, sniff: sniffNginx, load: loadNginxConfig},
 	{name: "apache", mainFiles: []string{"apache2.conf", "httpd.conf"}, sniff: sniffApache, load: loadApacheConfig},
+	{name: "haproxy", mainFiles: []string{"haproxy.cfg"}, sniff: sniffHAProxy, load: loadWith(ReadHAProxy, NewHAProxy)},
+	{name: "lighttpd", mainFiles: []string{"lighttpd.conf"}, sniff: sniffLighttpd, load: loadWith(ReadLighttpd, NewLighttpd)},
 }
 
 // sniffBytes is how much of a file the recognisers look at.
@@ -133,6 +135,38 @@ func loadApacheConfig(path string) (Evaluator, error) {
 		return nil, err
 	}
 	return withSamples{Evaluator: NewApacheEvaluator(cfg), samples: apacheSamples(cfg.Nodes)}, nil
+}
+
+// haproxySniff matches a line opening one of HAProxy's proxy sections.
+var haproxySniff = regexp.MustCompile(`(?m)^\s*(?:frontend|backend|listen|defaults|global|userlist)(?:\s+\S+)?\s*$`)
+
+func sniffHAProxy(base string, head []byte) bool {
+	return strings.HasSuffix(base, ".cfg") && haproxySniff.Match(head) || bytes.Contains(head, []byte("http-request ")) && haproxySniff.Match(head)
+}
+
+// lighttpdSniff matches one of lighttpd's own `server.x = ...` settings or
+// conditionals.
+var lighttpdSniff = regexp.MustCompile(`(?m)^\s*(?:server\.(?:modules|document-root|port|bind)\s*[+:]?=|auth\.require\s*[+:]?=|url\.access-deny\s*[+:]?=|\$HTTP\["[a-z-]+"\]\s*(?:==|!=|=~|!~|=\^|=\$))`)
+
+func sniffLighttpd(_ string, head []byte) bool { return lighttpdSniff.Match(head) }
+
+// loadWith builds a loader from a server's reader and evaluator.
+func loadWith[E Evaluator](read func(string) ([]*Node, error), build func([]*Node) (E, error)) func(string) (Evaluator, error) {
+	return func(path string) (Evaluator, error) {
+		nodes, err := read(path)
+		if err != nil {
+			return nil, err
+		}
+		ev, err := build(nodes)
+		if err != nil {
+			var perr *ParseError
+			if errors.As(err, &perr) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return ev, nil
+	}
 }
 
 func loadNginxConfig(path string) (Evaluator, error) {

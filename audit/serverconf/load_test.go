@@ -11,7 +11,7 @@ import (
 const loadSite = "server {\n    listen 8080;\n    location /blog/ {\n        auth_basic \"Staging\";\n        auth_basic_user_file htpasswd;\n    }\n}\n"
 
 func TestLoad(t *testing.T) {
-	dir := writeNginxFiles(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"etc/nginx/nginx.conf":                  "events {}\nhttp {\n    include sites-enabled/*;\n}\n",
 		"etc/nginx/sites-enabled/site":          loadSite,
 		"fragment.conf":                         "# a sites-enabled file\n" + loadSite,
@@ -19,6 +19,8 @@ func TestLoad(t *testing.T) {
 		"commented.conf":                        "# server {\n# }\n",
 		"apache.conf":                           "Listen 8080\n<VirtualHost *:8080>\n    DocumentRoot /srv\n    <Location /blog/>\n        AuthType Basic\n        AuthName \"Staging\"\n        AuthUserFile /srv/htpasswd\n        Require valid-user\n    </Location>\n</VirtualHost>\n",
 		"etc/apache2/apache2.conf":              "Listen 8080\n<Location /blog/>\n    AuthType Basic\n    AuthName \"Staging\"\n    AuthUserFile /srv/htpasswd\n    Require valid-user\n</Location>\n",
+		"haproxy.cfg":                           "defaults\n    mode http\nfrontend web\n    bind :8080\n    acl blog path_beg /blog/\n    http-request auth realm Staging if blog\n    default_backend app\nbackend app\n    server a 127.0.0.1:9000\n",
+		"lighttpd/lighttpd.conf":                "server.modules = ( \"mod_auth\", \"mod_authn_file\" )\nserver.port = 8080\nserver.document-root = \"/srv\"\nauth.backend = \"htpasswd\"\nauth.backend.htpasswd.userfile = \"/srv/htpasswd\"\nauth.require = ( \"/blog/\" => ( \"method\" => \"basic\", \"realm\" => \"Staging\", \"require\" => \"valid-user\" ) )\n",
 		"www/.htaccess":                         "AuthType Basic\nRequire valid-user\n",
 		"empty/readme":                          "",
 		"bad/nginx.conf":                        "http {\n    server {\n        location ~ ( { }\n    }\n}\n",
@@ -36,11 +38,13 @@ func TestLoad(t *testing.T) {
 		{name: "the main file", path: "etc/nginx/nginx.conf", server: "nginx", line: 4},
 		{name: "a fragment by its content", path: "fragment.conf", server: "nginx", line: 5},
 		{name: "any name, nginx content", path: "site.txt", server: "nginx", line: 4},
-		{name: "comments only", path: "commented.conf", err: "commented.conf: not a config of a server authwall reads (supported: nginx, apache)"},
+		{name: "comments only", path: "commented.conf", err: "commented.conf: not a config of a server authwall reads (supported: nginx, apache, haproxy, lighttpd)"},
 		{name: "an Apache site by its content", path: "apache.conf", server: "apache", line: 8},
 		{name: "an Apache config directory", path: "etc/apache2", server: "apache", line: 6},
+		{name: "HAProxy by its name", path: "haproxy.cfg", server: "haproxy", line: 6},
+		{name: "a lighttpd config directory", path: "lighttpd", server: "lighttpd", line: 6},
 		{name: "an .htaccess alone", path: "www/.htaccess", err: "counts only under the Apache config whose AllowOverride allows it"},
-		{name: "a directory without a main config", path: "empty", err: "looked for nginx.conf, apache2.conf, httpd.conf; supported: nginx, apache"},
+		{name: "a directory without a main config", path: "empty", err: "looked for nginx.conf, apache2.conf, httpd.conf, haproxy.cfg, lighttpd.conf; supported: nginx, apache, haproxy, lighttpd"},
 		{name: "missing", path: "nowhere.conf", err: "nowhere.conf: no such file"},
 		{name: "a bad regex names file and line", path: "bad/nginx.conf", err: filepath.Join("bad", "nginx.conf") + ":3: location regex"},
 		{name: "unbalanced braces name the file", path: "unbalanced.conf", err: "unbalanced.conf:"},
@@ -90,7 +94,7 @@ func TestSamples(t *testing.T) {
 		" location ~* \\.(pdf|zip)$ {}\n location ~ /admin {}\n location ~ ^/api/v[0-9]+/ {}\n" +
 		" location ~ (?<=x)y {}\n location @named {}\n" +
 		" location /blog/ { location /blog/drafts/ {} }\n location / {}\n} }\n"
-	dir := writeNginxFiles(t, map[string]string{"nginx.conf": conf})
+	dir := writeFiles(t, map[string]string{"nginx.conf": conf})
 	ev, err := Load(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
 	assert.Equal(t, Samples{

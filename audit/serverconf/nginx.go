@@ -46,7 +46,7 @@ type ngxName struct {
 	exact    string // lower case
 	leading  string // "*.example.org" kept as ".example.org"
 	trailing string // "www.*" kept as "www."
-	re       *ngxRegex
+	re       *pcreRegex
 }
 
 // ngxLoc is one location block.
@@ -54,15 +54,15 @@ type ngxLoc struct {
 	node     *Node
 	mod      string // "", "=", "^~", "~", "~*", "@"
 	name     string
-	re       *ngxRegex
+	re       *pcreRegex
 	label    string
 	parent   *ngxLoc
 	children []*ngxLoc
 }
 
-// ngxRegex is a PCRE pattern run by Go's regexp when it compiles there, or
+// pcreRegex is a PCRE pattern run by Go's regexp when it compiles there, or
 // by a backtracking engine for PCRE-only syntax (lookaround, backrefs).
-type ngxRegex struct {
+type pcreRegex struct {
 	std  *regexp.Regexp
 	pcre *regexp2.Regexp
 }
@@ -71,13 +71,13 @@ type ngxRegex struct {
 // is reported as not matching, with a note.
 const nginxRegexTimeout = 100 * time.Millisecond
 
-func compileNginxRegex(pattern string, caseless bool) (*ngxRegex, error) {
+func compilePCRE(pattern string, caseless bool) (*pcreRegex, error) {
 	p := pattern
 	if caseless {
 		p = "(?i)" + p
 	}
 	if re, err := regexp.Compile(p); err == nil {
-		return &ngxRegex{std: re}, nil
+		return &pcreRegex{std: re}, nil
 	}
 	var opts []regexp2.CompileOption
 	if caseless {
@@ -88,12 +88,12 @@ func compileNginxRegex(pattern string, caseless bool) (*ngxRegex, error) {
 		return nil, err
 	}
 	re.MatchTimeout = nginxRegexTimeout
-	return &ngxRegex{pcre: re}, nil
+	return &pcreRegex{pcre: re}, nil
 }
 
 // match reports whether s matches; ok is false when the match could not be
 // run to the end.
-func (r *ngxRegex) match(s string) (matched, ok bool) {
+func (r *pcreRegex) match(s string) (matched, ok bool) {
 	if r.std != nil {
 		return r.std.MatchString(s), true
 	}
@@ -102,7 +102,7 @@ func (r *ngxRegex) match(s string) (matched, ok bool) {
 }
 
 // captures returns $0..$n of the first match, or nil.
-func (r *ngxRegex) captures(s string) []string {
+func (r *pcreRegex) captures(s string) []string {
 	if r.std != nil {
 		return r.std.FindStringSubmatch(s)
 	}
@@ -236,7 +236,7 @@ func (n *Nginx) newLocations(s *ngxServer, block *Node, parent *ngxLoc) ([]*ngxL
 		switch l.mod {
 		case "", "=", "^~", "@":
 		case "~", "~*":
-			re, err := compileNginxRegex(l.name, l.mod == "~*")
+			re, err := compilePCRE(l.name, l.mod == "~*")
 			if err != nil {
 				return nil, &ParseError{File: c.File, Line: c.Line, Problem: fmt.Sprintf("location regex %s: %v", l.name, err)}
 			}
@@ -298,7 +298,7 @@ func parseNginxListen(c *Node) (*ngxListen, error) {
 func parseNginxServerName(a string) (ngxName, error) {
 	switch {
 	case strings.HasPrefix(a, "~"):
-		re, err := compileNginxRegex(a[1:], false)
+		re, err := compilePCRE(a[1:], false)
 		if err != nil {
 			return ngxName{}, err
 		}

@@ -192,7 +192,7 @@ func (g *nginxGen) body(depth int, once map[string]bool, server bool) {
 			}
 		case 5:
 			add("if", g.pick(
-				"if ($http_user_agent ~* nginxTestAgent) { return 403; }",
+				"if ($http_user_agent ~* googlebot) { return 403; }",
 				"if ($http_user_agent ~ Bingbot) { return 403; }",
 				"if ($http_user_agent ~ bingbot) { return 403; }",
 				`if ($http_user_agent ~* "bot") { return 401; }`,

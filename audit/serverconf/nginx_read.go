@@ -182,9 +182,6 @@ func nginxParseError(mainFile string, err error) error {
 }
 
 var (
-	// nginxMustache is {{NAME}} as Jinja, Go templates, Helm and
-	// mustache write it.
-	nginxMustache = regexp.MustCompile(`\{\{[^{}]*\}\}`)
 	// nginxEnvPlaceholder is ${NAME} or $NAME in capitals, as envsubst and
 	// docker entrypoints fill it; nginx's own variables are lower case.
 	nginxEnvPlaceholder = regexp.MustCompile(`\$\{?[A-Z][A-Z0-9_]+\}?`)
@@ -195,7 +192,7 @@ var (
 // nginxTemplateLine finds the first line of file that carries a template
 // placeholder.
 func nginxTemplateLine(file string) (int, string) {
-	if line, text := nginxLineMatching(file, nginxMustache); line > 0 {
+	if line, text := nginxLineMatching(file, mustachePlaceholder); line > 0 {
 		return line, text
 	}
 	return nginxLineMatching(file, nginxEnvPlaceholder)
@@ -224,7 +221,7 @@ func nginxLineMatching(file string, re *regexp.Regexp) (int, string) {
 // no set, map or geo defines (nginx -t would say "unknown variable").
 func nginxCheckTemplates(nodes []*Node) error {
 	defined := map[string]bool{}
-	walkNginxNodes(nodes, func(n *Node) {
+	walkNodes(nodes, func(n *Node) {
 		switch n.Name {
 		case "set", "map", "geo", "split_clients", "perl_set", "js_set":
 			for _, a := range n.Args {
@@ -235,12 +232,12 @@ func nginxCheckTemplates(nodes []*Node) error {
 		}
 	})
 	var found error
-	walkNginxNodes(nodes, func(n *Node) {
+	walkNodes(nodes, func(n *Node) {
 		if found != nil || strings.HasSuffix(n.Name, "_by_lua_block") {
 			return
 		}
 		for _, a := range append([]string{n.Name}, n.Args...) {
-			if m := nginxMustache.FindString(a); m != "" {
+			if m := mustachePlaceholder.FindString(a); m != "" {
 				found = nginxTemplateError(n, m)
 				return
 			}
@@ -257,12 +254,4 @@ func nginxCheckTemplates(nodes []*Node) error {
 
 func nginxTemplateError(n *Node, placeholder string) error {
 	return &ParseError{File: n.File, Line: n.Line, Problem: fmt.Sprintf("%q in %s looks like an unrendered template placeholder; render the template first", placeholder, n.Name)}
-}
-
-// walkNginxNodes calls fn on every node, depth first, in file order.
-func walkNginxNodes(nodes []*Node, fn func(*Node)) {
-	for _, n := range nodes {
-		fn(n)
-		walkNginxNodes(n.Children, fn)
-	}
 }

@@ -11,31 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// writeNginxFiles lays out files (name → content) under a temp dir and returns it.
-func writeNginxFiles(t testing.TB, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
-	return dir
-}
-
-// findNginxNodes returns every node named name, depth first.
-func findNginxNodes(nodes []*Node, name string) []*Node {
-	var out []*Node
-	walkNginxNodes(nodes, func(n *Node) {
-		if n.Name == name {
-			out = append(out, n)
-		}
-	})
-	return out
-}
-
 func TestReadNginxIncludes(t *testing.T) {
-	dir := writeNginxFiles(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"nginx.conf":          "events {}\nhttp {\n    include conf.d/*.conf;\n    server { listen 81; }\n}\n",
 		"conf.d/b.conf":       "server {\n    listen 80;\n    include snippets/auth.conf;\n}\n",
 		"conf.d/a.conf":       "server { listen 79; }\n",
@@ -47,12 +24,12 @@ func TestReadNginxIncludes(t *testing.T) {
 	require.NoError(t, err)
 
 	var listens []string
-	for _, n := range findNginxNodes(nodes, "listen") {
+	for _, n := range findNodes(nodes, "listen") {
 		listens = append(listens, n.Args[0])
 	}
 	assert.Equal(t, []string{"79", "80", "81"}, listens, "glob sorted, expanded in place, dot-file and non-matching skipped")
 
-	auth := findNginxNodes(nodes, "auth_basic")
+	auth := findNodes(nodes, "auth_basic")
 	require.Len(t, auth, 1)
 	assert.Equal(t, []string{"Staff"}, auth[0].Args, "unquoted")
 	assert.Equal(t, filepath.Join(dir, "snippets/auth.conf"), auth[0].File)
@@ -62,7 +39,7 @@ func TestReadNginxIncludes(t *testing.T) {
 		{File: filepath.Join(dir, "conf.d/b.conf"), Line: 3},
 	}, auth[0].IncludedFrom, "outermost first")
 
-	servers := findNginxNodes(nodes, "server")
+	servers := findNodes(nodes, "server")
 	require.Len(t, servers, 3)
 	assert.True(t, servers[0].Block)
 	assert.Equal(t, 1, servers[0].Line)
@@ -71,27 +48,27 @@ func TestReadNginxIncludes(t *testing.T) {
 }
 
 func TestReadNginxLuaBlockWithBrace(t *testing.T) {
-	dir := writeNginxFiles(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"nginx.conf": "http {\n  server {\n    location /lua {\n      content_by_lua_block { ngx.say(\"}\") }\n    }\n    location /after { auth_basic x; }\n  }\n}\n",
 	})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
-	locs := findNginxNodes(nodes, "location")
+	locs := findNodes(nodes, "location")
 	require.Len(t, locs, 2)
 	assert.Equal(t, []string{"/after"}, locs[1].Args)
 	assert.Equal(t, 6, locs[1].Line)
-	require.Len(t, findNginxNodes(nodes, "auth_basic"), 1)
+	require.Len(t, findNodes(nodes, "auth_basic"), 1)
 }
 
 func TestReadNginxKeepsMisplacedDirectives(t *testing.T) {
 	// With crossplane's checks on, auth_basic inside if would vanish.
-	dir := writeNginxFiles(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"nginx.conf": "http { server { if ($x) { auth_basic x; } more_set_headers a; } }\n",
 	})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
-	assert.Len(t, findNginxNodes(nodes, "auth_basic"), 1)
-	assert.Len(t, findNginxNodes(nodes, "more_set_headers"), 1)
+	assert.Len(t, findNodes(nodes, "auth_basic"), 1)
+	assert.Len(t, findNodes(nodes, "more_set_headers"), 1)
 }
 
 func TestReadNginxErrors(t *testing.T) {
@@ -114,7 +91,7 @@ func TestReadNginxErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeNginxFiles(t, tt.files)
+			dir := writeFiles(t, tt.files)
 			_, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 			require.Error(t, err)
 			var perr *ParseError
@@ -134,14 +111,14 @@ func TestReadNginxBoundsIncludeExplosion(t *testing.T) {
 	}
 	files["l8.conf"] = "a;\n"
 	files["nginx.conf"] = "include l0.conf;\n"
-	dir := writeNginxFiles(t, files)
+	dir := writeFiles(t, files)
 	_, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "expand to more than")
 }
 
 func TestReadNginxAllowsOwnVariables(t *testing.T) {
-	dir := writeNginxFiles(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"nginx.conf": "http {\n map $http_user_agent $BOT { default 0; }\n server { return 200 \"${host} $BOT\"; }\n}\n",
 	})
 	_, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
@@ -183,7 +160,7 @@ func FuzzReadNginx(f *testing.F) {
 			}
 			return
 		}
-		walkNginxNodes(nodes, func(n *Node) {
+		walkNodes(nodes, func(n *Node) {
 			if n.Line < 1 {
 				t.Fatalf("node %s without a line", n.Name)
 			}

@@ -94,10 +94,10 @@ func TestNginxRegressionsMatchRealServer(t *testing.T) {
 func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
 	site := t.TempDir()
 	for _, f := range nginxGenSiteFiles {
-		writeNginxSiteFile(t, site, f, "page "+f+"\n")
+		writeSiteFile(t, site, f, "page "+f+"\n")
 	}
 	for name, content := range gen.Files {
-		writeNginxSiteFile(t, site, name, content)
+		writeSiteFile(t, site, name, content)
 	}
 	tmpl := filepath.Join(t.TempDir(), "nginx.conf")
 	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
@@ -111,17 +111,17 @@ func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
 	port, _ := strconv.Atoi(portText)
 
 	failed := 0
-	for _, agent := range []string{nginxTestAgent, nginxBingbot} {
+	for _, agent := range []string{googlebot, nginxBingbot} {
 		for _, host := range []string{"example.org", "other.example", "unknown.test", "www.example.org", "api7.example.net"} {
 			for _, target := range nginxGenURLs {
 				real, err := nginxRawStatus(addr, host, target, agent)
 				require.NoError(t, err, "GET %s Host %s", target, host)
 				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !nginxSameAnswer(v, real) {
+				if !sameAnswer(v, real) {
 					if failed++; failed > 8 {
 						continue
 					}
-					t.Errorf("%s: Host %s GET %s as %q: nginx answered %d, the evaluator said %s", label, host, target, agent, real, describeNginxVerdict(v))
+					t.Errorf("%s: Host %s GET %s as %q: nginx answered %d, the evaluator said %s", label, host, target, agent, real, describeVerdict(v))
 				}
 			}
 		}
@@ -129,37 +129,6 @@ func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
 	if failed > 0 {
 		t.Logf("%s: %d answers differ; config:\n%s\nincluded files: %q", label, failed, gen.Template, gen.Files)
 	}
-}
-
-// nginxSameAnswer compares answer classes: a 401 or 403 must be predicted
-// exactly, and so must a status the evaluator names for a return or
-// redirect; "no wall" (open) matches anything but 401 and 403, since what
-// the content handler answers (200, 301 to a directory, 404) is no wall.
-func nginxSameAnswer(v Verdict, real int) bool {
-	switch {
-	case v.Status == 401 || v.Status == 403:
-		return real == v.Status
-	case v.Outcome == OutcomeOpen || v.Outcome == OutcomeDepends && v.Status == 200:
-		return real != 401 && real != 403
-	}
-	return real == v.Status
-}
-
-func describeNginxVerdict(v Verdict) string {
-	s := fmt.Sprintf("%d (%s", v.Status, v.Outcome)
-	if v.DecidedBy != nil {
-		s += fmt.Sprintf(", %s at line %d in %s", v.DecidedBy.Directive, v.DecidedBy.Line, v.DecidedBy.Context)
-	}
-	if v.Selected != nil {
-		s += ", selected " + v.Selected.Context
-	}
-	for _, r := range v.Redirects {
-		s += ", then " + r.URI + " in " + r.Selected.Context
-	}
-	if len(v.Notes) > 0 {
-		s += "; notes: " + strings.Join(v.Notes, "; ")
-	}
-	return s + ")"
 }
 
 // nginxRawStatus sends the request target exactly as written (no client-side
@@ -183,7 +152,7 @@ func nginxRawStatus(addr, host, target, agent string) (int, error) {
 	return resp.StatusCode, nil
 }
 
-func writeNginxSiteFile(t *testing.T, dir, name, content string) {
+func writeSiteFile(t *testing.T, dir, name, content string) {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))

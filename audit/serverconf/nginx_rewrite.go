@@ -68,7 +68,7 @@ func (n *Nginx) rewriteBlock(r *ngxRequest, dirs []*Node, ctx []string, res *ngx
 // ngxBlockAnswers says an if block holds a directive that can end the request.
 func ngxBlockAnswers(d *Node) bool {
 	found := false
-	walkNginxNodes(d.Children, func(c *Node) {
+	walkNodes(d.Children, func(c *Node) {
 		if c.Name == "return" || c.Name == "rewrite" {
 			found = true
 		}
@@ -106,7 +106,7 @@ func (n *Nginx) rewrite(r *ngxRequest, d *Node, context string, res *ngxRewriteR
 	if len(d.Args) < 2 {
 		return false
 	}
-	re, err := compileNginxRegex(d.Args[0], false)
+	re, err := compilePCRE(d.Args[0], false)
 	if err != nil {
 		r.note(fmt.Sprintf("%s at %s: the regex does not compile here (%v); skipped", ngxDirectiveText(d), d.Pos(), err))
 		r.verdict.Certainty = Uncertain
@@ -214,7 +214,7 @@ func (r *ngxRequest) condition(args []string, uri string) (result, known, ua boo
 		}
 		return (value == rhs) == (op == "="), true, ua, ""
 	case "~", "~*", "!~", "!~*":
-		re, err := compileNginxRegex(operand, strings.HasSuffix(op, "*"))
+		re, err := compilePCRE(operand, strings.HasSuffix(op, "*"))
 		if err != nil {
 			return false, false, ua, fmt.Sprintf("a regex that does not compile here (%v)", err)
 		}

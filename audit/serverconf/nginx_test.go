@@ -9,12 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const nginxTestAgent = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-
 // loadNginx reads conf (server blocks, wrapped in http {}) into an evaluator.
 func loadNginx(t testing.TB, conf string) *Nginx {
 	t.Helper()
-	dir := writeNginxFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
+	dir := writeFiles(t, map[string]string{"nginx.conf": "http {\n" + conf + "\n}\n"})
 	n, err := LoadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(t, err)
 	return n
@@ -43,7 +41,7 @@ func runNginxCases(t *testing.T, cases []nginxCase) {
 			n := loadNginx(t, tt.conf)
 			agent := tt.agent
 			if agent == "" {
-				agent = nginxTestAgent
+				agent = googlebot
 			}
 			host := tt.host
 			if host == "" {
@@ -115,7 +113,7 @@ func TestNginxLocationSelection(t *testing.T) {
 	}
 	n := loadNginx(t, conf)
 	for _, c := range cases {
-		v := n.Evaluate(Request{Host: "x", Port: 80, Path: c.path, UserAgent: nginxTestAgent})
+		v := n.Evaluate(Request{Host: "x", Port: 80, Path: c.path, UserAgent: googlebot})
 		assert.Equal(t, c.status, v.Status, c.path)
 		if assert.NotNil(t, v.Selected, c.path) {
 			assert.Equal(t, c.sel, v.Selected.Context, c.path)
@@ -264,7 +262,7 @@ func TestNginxInternalRedirects(t *testing.T) {
 
 func TestNginxVerdictDetails(t *testing.T) {
 	n := loadNginx(t, "server {\n server_name example.org;\n location /blog/ {\n  auth_basic \"Staging Area\";\n  auth_basic_user_file /h;\n }\n}")
-	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: nginxTestAgent})
+	v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: "/blog/post", UserAgent: googlebot})
 	assert.Equal(t, 401, v.Status)
 	assert.Equal(t, "Staging Area", v.Realm)
 	assert.Equal(t, Certain, v.Certainty)
@@ -292,7 +290,7 @@ func TestNewNginxErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := writeNginxFiles(t, map[string]string{"nginx.conf": tt.conf})
+			dir := writeFiles(t, map[string]string{"nginx.conf": tt.conf})
 			nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 			require.NoError(t, err)
 			_, err = NewNginx(nodes)
@@ -320,7 +318,7 @@ func FuzzNginxEvaluate(f *testing.F) {
     location @named { return 401; }
   }
 }`
-	dir := writeNginxFiles(f, map[string]string{"nginx.conf": conf})
+	dir := writeFiles(f, map[string]string{"nginx.conf": conf})
 	nodes, err := ReadNginx(filepath.Join(dir, "nginx.conf"))
 	require.NoError(f, err)
 	n, err := NewNginx(nodes)

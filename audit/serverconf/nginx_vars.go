@@ -94,7 +94,7 @@ func (r *ngxRequest) mapValue(m *Node, uri string) (string, bool) {
 				continue
 			}
 			caseless := strings.HasPrefix(e.Name, "~*")
-			re, err := compileNginxRegex(strings.TrimPrefix(strings.TrimPrefix(e.Name, "~*"), "~"), caseless)
+			re, err := compilePCRE(strings.TrimPrefix(strings.TrimPrefix(e.Name, "~*"), "~"), caseless)
 			if err != nil {
 				return "", false
 			}

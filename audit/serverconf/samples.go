@@ -49,7 +49,7 @@ func nginxSamples(nodes []*Node) Samples {
 			*list = append(*list, v)
 		}
 	}
-	walkNginxNodes(nodes, func(n *Node) {
+	walkNodes(nodes, func(n *Node) {
 		if n.Name != "location" {
 			return
 		}

@@ -1,0 +1,32 @@
+package serverconf
+
+import "regexp"
+
+// Helpers every server's reader shares.
+
+// mustachePlaceholder is {{NAME}} as Jinja, Go templates, Helm and
+// mustache write it: a config that still holds one was never rendered.
+var mustachePlaceholder = regexp.MustCompile(`\{\{[^{}]*\}\}`)
+
+// walkNodes calls fn on every node, depth first, in file order.
+func walkNodes(nodes []*Node, fn func(*Node)) {
+	for _, n := range nodes {
+		fn(n)
+		walkNodes(n.Children, fn)
+	}
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0'
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
