@@ -17,6 +17,8 @@ type caddyToken struct {
 	// newLine: the token starts a line of its own source (file or snippet),
 	// which is how Caddy tells one directive from the next.
 	newLine bool
+	// span is how many line breaks the token covers (quoted text, heredocs).
+	span int
 	// chain is the import chain that pulled the token in, outermost first.
 	chain []Pos
 }
@@ -47,6 +49,7 @@ func caddyLex(file string, input []byte) ([]caddyToken, error) {
 		emit := func(q bool) {
 			tok.text = string(val)
 			tok.quoted = q
+			tok.span = strings.Count(tok.text, "\n")
 			out = append(out, tok)
 		}
 		done := false
@@ -106,8 +109,9 @@ func caddyLex(file string, input []byte) ([]caddyToken, error) {
 						}
 						i += len(body.raw)
 						tok.text, tok.quoted = body.text, true
-						out = append(out, tok)
 						line += lines
+						tok.span = line - tok.line
+						out = append(out, tok)
 						done = true
 						continue
 					}
@@ -152,7 +156,7 @@ func caddyMarkLines(toks []caddyToken) []caddyToken {
 			continue
 		}
 		prev := toks[k-1]
-		toks[k].newLine = prev.line+strings.Count(prev.text, "\n") < toks[k].line
+		toks[k].newLine = prev.file != toks[k].file || prev.line+prev.span < toks[k].line
 	}
 	return toks
 }
@@ -175,27 +179,31 @@ type caddyHeredocBody struct {
 	text string
 }
 
-// caddyHeredoc reads a heredoc's body up to the line that holds only the
-// marker; that line's indentation is removed from every body line.
+// caddyHeredoc reads a heredoc's body up to the line whose first word is
+// the marker (more tokens may follow it on that line); the marker's
+// indentation is removed from every body line.
 func caddyHeredoc(rest, marker string) (caddyHeredocBody, int, error) {
 	lines := strings.SplitAfter(rest, "\n")
 	consumed := 0
 	for n, l := range lines {
-		consumed += len(l)
 		trimmed := strings.TrimRight(l, "\r\n")
-		if strings.TrimSpace(trimmed) != marker {
+		body := strings.TrimLeft(trimmed, " \t")
+		after := strings.TrimPrefix(body, marker)
+		if !strings.HasPrefix(body, marker) || after != "" && after[0] != ' ' && after[0] != '\t' {
+			consumed += len(l)
 			continue
 		}
-		indent := trimmed[:len(trimmed)-len(strings.TrimLeft(trimmed, " \t"))]
-		var body []string
+		indent := trimmed[:len(trimmed)-len(body)]
+		var out []string
 		for _, b := range lines[:n] {
 			b = strings.TrimRight(b, "\r\n")
 			if !strings.HasPrefix(b, indent) && strings.TrimSpace(b) != "" {
 				return caddyHeredocBody{}, 0, fmt.Errorf("heredoc line %q is not indented like its closing marker", b)
 			}
-			body = append(body, strings.TrimPrefix(b, indent))
+			out = append(out, strings.TrimPrefix(b, indent))
 		}
-		return caddyHeredocBody{raw: rest[:consumed], text: strings.Join(body, "\n")}, strings.Count(rest[:consumed], "\n"), nil
+		raw := rest[:consumed+len(indent)+len(marker)]
+		return caddyHeredocBody{raw: raw, text: strings.Join(out, "\n")}, strings.Count(raw, "\n"), nil
 	}
 	return caddyHeredocBody{}, 0, fmt.Errorf("heredoc <<%s is not closed", marker)
 }

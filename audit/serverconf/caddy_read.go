@@ -127,6 +127,9 @@ func (p *caddyParser) addresses() (keys []string, first caddyToken, braces bool,
 		if len(keys) > 0 && !expecting && t.newLine {
 			return keys, first, false, nil
 		}
+		if t.text == "}" {
+			return nil, first, false, p.errAt(t, "unexpected '}': no block is open")
+		}
 		if strings.HasSuffix(t.text, "{") {
 			return nil, first, false, p.errAt(t, "site address %q ends with '{': put a space before the brace", t.text)
 		}
