@@ -14,6 +14,7 @@ type caddyState struct {
 	method   string
 	host     string
 	path     string // decoded, as r.URL.Path; rewrites change it
+	rawPath  string // as escaped on the wire (prefix stripping works on it)
 	query    string
 	site     *caddySite
 	selected *Selection
@@ -67,7 +68,7 @@ func (c *Caddy) Evaluate(req Request) Verdict {
 		st.note("the request target is malformed: Caddy's HTTP server answers 400 Bad Request")
 		return c.finish(st, 400, OutcomeOpen, nil)
 	}
-	st.path, st.query = u.Path, u.RawQuery
+	st.path, st.rawPath, st.query = u.Path, u.EscapedPath(), u.RawQuery
 	site := c.selectSite(st, port)
 	if site == nil {
 		if stop := c.autoHTTPSRedirect(st, port); stop != nil {
@@ -239,7 +240,7 @@ func (c *Caddy) handle(st *caddyState, r *caddyRoute, res caddyMatchResult) (*ca
 		st.unsure = true
 	case "handle", "route":
 		if r.strip != "" {
-			st.path = caddyStripPrefix(st.path, r.strip)
+			st.stripPrefix(r.strip)
 		}
 		if r.node.Name != "route" {
 			st.selected = &Selection{File: r.node.File, Line: r.node.Line, Context: r.context + " > " + directiveText(r.node)}
@@ -323,7 +324,11 @@ func (c *Caddy) rewrite(st *caddyState, r *caddyRoute, to string) {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
-	st.path = p
+	st.setPath(p)
+}
+
+func (st *caddyState) setPath(p string) {
+	st.path, st.rawPath = p, (&url.URL{Path: p}).EscapedPath()
 }
 
 func caddyQuery(q string) string {
@@ -341,34 +346,57 @@ func (c *Caddy) uri(st *caddyState, r *caddyRoute) {
 	}
 	switch a[0] {
 	case "strip_prefix":
-		st.path = caddyStripPrefix(st.path, a[1])
+		st.stripPrefix(a[1])
 	case "strip_suffix":
 		clean := caddyCleanPath(st.path, true)
 		if strings.HasSuffix(strings.ToLower(clean), strings.ToLower(a[1])) {
-			st.path = clean[:len(clean)-len(a[1])]
+			st.setPath(clean[:len(clean)-len(a[1])])
 		}
 	case "replace":
 		if len(a) >= 3 {
-			st.path = strings.Replace(st.path, a[1], a[2], -1)
+			st.setPath(strings.Replace(st.path, a[1], a[2], -1))
 		}
 	case "path_regexp":
 		if len(a) >= 3 {
 			if re, err := regexp.Compile(a[1]); err == nil {
-				st.path = re.ReplaceAllString(st.path, a[2])
+				st.setPath(re.ReplaceAllString(st.path, a[2]))
 			}
 		}
 	}
 }
 
-// caddyStripPrefix cleans the path and removes the prefix, ignoring case,
-// keeping a leading slash.
-func caddyStripPrefix(p, prefix string) string {
-	clean := caddyCleanPath(p, !strings.Contains(prefix, "//"))
-	if len(clean) >= len(prefix) && strings.EqualFold(clean[:len(prefix)], prefix) {
-		clean = clean[len(prefix):]
+// stripPrefix is Caddy's strip_path_prefix: it works on the escaped path,
+// cleaned, ignoring case; an escape in the path meets a plain character of
+// the prefix decoded. When the prefix does not lead the path, nothing
+// changes (so "/blog/..%2F..%2Fadmin/" keeps its "/blog/" for a prefix
+// "/admin").
+func (st *caddyState) stripPrefix(prefix string) {
+	raw := caddyCleanPath(st.rawPath, !strings.Contains(prefix, "//"))
+	i, j := 0, 0
+	for ; i < len(raw) && j < len(prefix); j++ {
+		c := raw[i]
+		if c == '%' && prefix[j] != '%' && i+2 < len(raw) {
+			if d, err := url.PathUnescape(raw[i : i+3]); err == nil {
+				if !strings.EqualFold(d, prefix[j:j+1]) {
+					return
+				}
+				i += 3
+				continue
+			}
+		}
+		if !strings.EqualFold(raw[i:i+1], prefix[j:j+1]) {
+			return
+		}
+		i++
 	}
-	if !strings.HasPrefix(clean, "/") {
-		clean = "/" + clean
+	if j < len(prefix) {
+		return
 	}
-	return clean
+	rest := raw[i:]
+	if !strings.HasPrefix(rest, "/") {
+		rest = "/" + rest
+	}
+	if p, err := url.PathUnescape(rest); err == nil {
+		st.path, st.rawPath = p, rest
+	}
 }

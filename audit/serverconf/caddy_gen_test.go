@@ -10,7 +10,7 @@ import (
 // site blocks on one port (one by host, one a catch-all or the loopback
 // address), basicauth at site level and under matchers (both spellings of
 // the path wildcard), named matchers with path, path_regexp, a
-// User-Agent header and not, respond/error/abort/redir walls, sibling
+// User-Agent header and not, uri, respond/error/abort/redir walls, sibling
 // handle and handle_path blocks, route, rewrite, a snippet with
 // {args.0} and a glob import.
 type caddyGen struct {
@@ -39,6 +39,10 @@ func generateCaddyConfig(seed uint64) caddyGenConfig {
 	g.line(0, "}")
 	g.site("http://example.org:{{PORT}}, http://www.example.org:{{PORT}}", true)
 	g.site(g.pick("http://:{{PORT}}", "http://127.0.0.1:{{PORT}}", ":{{PORT}}"), false)
+	if g.chance(2) {
+		// A wildcard host sorts after the exact ones, before the catch-all.
+		g.site("http://*.example.org:{{PORT}}", false)
+	}
 	files := map[string]string{
 		"conf.d/extra.caddy": "respond /inc/* " + g.pick("403", "\"included\" 200", "401") + "\n",
 	}
@@ -129,7 +133,7 @@ func (g *caddyGen) body(depth int, named []string, n, nest int) {
 		m := g.matcherTok(named)
 		switch g.rnd.IntN(12) {
 		case 0, 1:
-			g.line(depth, g.pick("basicauth", "basicauth")+" "+m+g.pick("", "bcrypt \"Staff Area\" ")+"{")
+			g.line(depth, "basicauth "+m+g.pick("", "bcrypt \"Staff Area\" ")+"{")
 			g.line(depth+1, "editor "+caddyGenHash)
 			g.line(depth, "}")
 		case 2:
@@ -167,7 +171,7 @@ func (g *caddyGen) body(depth int, named []string, n, nest int) {
 		case 10:
 			g.line(depth, "import walled "+g.pick("/blog/private/*", "/admin/*", "*"))
 		case 11:
-			g.line(depth, "header "+m+"X-Test yes")
+			g.line(depth, g.pick("header "+m+"X-Test yes", "uri "+m+"strip_prefix /a", "uri "+m+"replace /blog/ /admin/"))
 		}
 	}
 }
