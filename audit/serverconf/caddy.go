@@ -54,6 +54,10 @@ type caddyRoute struct {
 	sub     []*caddyRoute // handle, handle_path, route
 	strip   string        // handle_path's prefix
 	context string
+	// merged are the next routes with the same matcher and group, which
+	// Caddy folds into this one: their handlers run on this match, with no
+	// second look at a path an earlier handler (uri) changed.
+	merged []*caddyRoute
 }
 
 // caddyDirectiveOrder is Caddy 2.6's order of handler directives in a
@@ -280,8 +284,17 @@ func (c *Caddy) buildRoutes(s *caddySite, block []*Node, inherited map[string]*c
 			if len(d.Args) != 1 || !strings.HasPrefix(d.Args[0], "/") {
 				return nil, &ParseError{File: d.File, Line: d.Line, Problem: "handle_path needs one path prefix"}
 			}
-			r.matcher, r.match = d.Args[0], &caddyMatchSet{node: d, hasPath: true, paths: []string{strings.ToLower(d.Args[0])}}
-			r.strip, r.args = strings.TrimSuffix(d.Args[0], "*"), nil
+			r.matcher, r.match = d.Args[0], &caddyMatchSet{node: d, hasPath: true, paths: []string{strings.ToLower(d.Args[0])}, rawPaths: []string{d.Args[0]}}
+			// "/api/*" and "/api*" strip "/api"; a path without "*" strips itself.
+			r.args = nil
+			switch p := d.Args[0]; {
+			case strings.HasSuffix(p, "/*"):
+				r.strip = p[:len(p)-2]
+			case strings.HasSuffix(p, "*"):
+				r.strip = p[:len(p)-1]
+			default:
+				r.strip = p
+			}
 		} else if len(d.Args) > 0 && caddyIsMatcherToken(d.Args[0]) {
 			tok := d.Args[0]
 			r.matcher, r.args = tok, d.Args[1:]
@@ -309,8 +322,23 @@ func (c *Caddy) buildRoutes(s *caddySite, block []*Node, inherited map[string]*c
 	if sorted {
 		caddySortRoutes(routes)
 		caddyGroup(routes)
+		routes = caddyConsolidate(routes)
 	}
 	return routes, nil
+}
+
+// caddyConsolidate folds each route into the one before it when both have
+// the same matcher and group, as Caddy's consolidateRoutes does.
+func caddyConsolidate(routes []*caddyRoute) []*caddyRoute {
+	var out []*caddyRoute
+	for _, r := range routes {
+		if n := len(out); n > 0 && out[n-1].group == r.group && out[n-1].match.key() == r.match.key() {
+			out[n-1].merged = append(out[n-1].merged, r)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 func caddyIsMatcherToken(tok string) bool {

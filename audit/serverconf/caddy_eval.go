@@ -189,8 +189,10 @@ func (c *Caddy) run(st *caddyState, routes []*caddyRoute) (stop *caddyStop, term
 		if r.group != "" {
 			seen[r.group] = true
 		}
-		if stop, terminal := c.handle(st, r, res); stop != nil || terminal {
-			return stop, terminal
+		for _, h := range append([]*caddyRoute{r}, r.merged...) {
+			if stop, terminal := c.handle(st, h, res); stop != nil || terminal {
+				return stop, terminal
+			}
 		}
 	}
 	return nil, false
@@ -392,11 +394,9 @@ func (st *caddyState) stripPrefix(prefix string) {
 	if j < len(prefix) {
 		return
 	}
+	// Caddy keeps what is left as it is, even without a leading slash.
 	rest := raw[i:]
-	if !strings.HasPrefix(rest, "/") {
-		rest = "/" + rest
-	}
-	if p, err := url.PathUnescape(rest); err == nil {
+	if p, err := url.PathUnescape(rest); err == nil && p != "" {
 		st.path, st.rawPath = p, rest
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"path"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -39,6 +40,43 @@ func (m *caddyMatchSet) sortPathLen() int {
 		return len(m.rawPaths[0])
 	}
 	return len(m.paths[0])
+}
+
+// key says what the matcher set matches, so two sets that Caddy would
+// write as the same JSON compare equal; "" for no matcher.
+func (m *caddyMatchSet) key() string {
+	if m == nil {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "path%q", m.rawPaths)
+	if m.pathRE != nil {
+		fmt.Fprintf(&b, "re%q", m.pathRE.String())
+	}
+	var fields []string
+	for f := range m.headers {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		fmt.Fprintf(&b, "h%q%q%v", f, m.headers[f], m.headers[f] == nil)
+	}
+	fields = fields[:0]
+	for f := range m.headerRE {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	for _, f := range fields {
+		fmt.Fprintf(&b, "hre%q%q", f, m.headerRE[f].String())
+	}
+	fmt.Fprintf(&b, "m%q h%q", m.methods, m.hosts)
+	for _, n := range append(append([]*Node(nil), m.remoteIP...), m.unknown...) {
+		fmt.Fprintf(&b, "n%q", directiveText(n))
+	}
+	for _, n := range m.nots {
+		fmt.Fprintf(&b, "not(%s)", n.key())
+	}
+	return b.String()
 }
 
 // caddyParseMatcherDef reads `@name type args` or `@name { type args... }`

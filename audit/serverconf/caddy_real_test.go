@@ -28,7 +28,12 @@ const bingbot = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bing
 //   - 14, 35, 47: handle_path and uri strip_prefix strip the escaped path,
 //     so "/blog/..%2F..%2Fadmin/" keeps its "/blog/" and is not stripped
 //     of "/admin".
-var caddyRegressionSeeds = []uint64{14, 35, 47}
+//   - 87, 152, 167, 179: adjacent routes with the same matcher are folded
+//     into one (a uri rewrite then does not unmatch the next handler; two
+//     handle blocks with one matcher both run; an abort beside a
+//     handle_path runs after it on the stripped path); handle_path /a/*
+//     strips "/a".
+var caddyRegressionSeeds = []uint64{14, 35, 47, 87, 152, 167, 179}
 
 // TestCaddyMatchesRealServer is the differential test: random valid
 // Caddyfiles (generateCaddyConfig) run by Debian's caddy on 127.0.0.1 and
