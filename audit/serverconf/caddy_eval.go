@@ -396,7 +396,7 @@ func (st *caddyState) stripPrefix(prefix string) {
 	}
 	// Caddy keeps what is left as it is, even without a leading slash.
 	rest := raw[i:]
-	if p, err := url.PathUnescape(rest); err == nil && p != "" {
+	if p, err := url.PathUnescape(rest); err == nil {
 		st.path, st.rawPath = p, rest
 	}
 }

@@ -33,7 +33,9 @@ const bingbot = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bing
 //     handle blocks with one matcher both run; an abort beside a
 //     handle_path runs after it on the stripped path); handle_path /a/*
 //     strips "/a".
-var caddyRegressionSeeds = []uint64{14, 35, 47, 87, 152, 167, 179}
+//   - 19, 33: stripping a whole path leaves it empty, and then no path
+//     matcher matches.
+var caddyRegressionSeeds = []uint64{14, 35, 47, 87, 152, 167, 179, 19, 33}
 
 // TestCaddyMatchesRealServer is the differential test: random valid
 // Caddyfiles (generateCaddyConfig) run by Debian's caddy on 127.0.0.1 and

@@ -89,6 +89,11 @@ func TestCaddyHandle(t *testing.T) {
 		{name: "handle_path strips its prefix", conf: "handle_path /app/* {\n basicauth /admin/* {\n  u h\n }\n}", path: "/app/admin/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "restricted", line: 3},
 		{name: "handle_path groups with handle", conf: "handle_path /app/* {\n respond 200\n}\nhandle {\n respond 403\n}", path: "/app/x", status: 200, outcome: OutcomeReturn, mech: "respond", line: 3},
 		{name: "the chain goes on after a handle", conf: "handle /a/* {\n header X y\n}\nrespond 403", path: "/a/x", status: 403, outcome: OutcomeReturn, mech: "respond", line: 5},
+		{name: "two handles with one matcher both run", conf: "handle /a/* {\n header X y\n}\nhandle /a/* {\n respond 403\n}", path: "/a/x", status: 403, outcome: OutcomeReturn, mech: "respond", line: 6},
+		{name: "one matcher is matched once for folded routes", conf: "uri /admin/* strip_prefix /a\nbasicauth /admin/* {\n u h\n}", path: "/admin/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "restricted", line: 3},
+		{name: "a different matcher sees the changed path", conf: "uri /admin/* strip_prefix /a\nbasicauth /admin* {\n u h\n}", path: "/admin/x", status: 200, outcome: OutcomeOpen},
+		{name: "handle_path strips on the escaped path", conf: "handle_path /admin* {\n basicauth /admin/* {\n  u h\n }\n}", path: "/blog/..%2F..%2Fadmin/", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "restricted", line: 3},
+		{name: "a path stripped whole is empty", conf: "uri /a strip_prefix /a\nbasicauth /blog/* {\n u h\n}\nbasicauth /a {\n u h\n}", path: "/a", status: 200, outcome: OutcomeOpen},
 		{name: "nested matchers see site matchers", conf: "@adm path /admin/*\nhandle {\n respond @adm 403\n}", path: "/admin/x", status: 403, outcome: OutcomeReturn, mech: "respond", line: 4},
 	})
 }
