@@ -138,7 +138,7 @@ func TestMessages(t *testing.T) {
 		{[]string{"audit", "--format", "pdf", "http://127.0.0.1:1/"}, `authwall: --format: unknown report format "pdf" (known: ` + formats + ")\n"},
 		{[]string{"audit", "--report", "pdf=x.pdf", "http://127.0.0.1:1/"}, `authwall: --report pdf=x.pdf: unknown report format "pdf" (known: ` + formats + ")\n"},
 		{[]string{"audit", "--server-config", "nginx.conf", "http://127.0.0.1:1/"}, "authwall: --server-config: read server config: stat nginx.conf: no such file or directory\n"},
-		{[]string{"audit", "--server-config", "testdata/nginx/public.txt", "http://127.0.0.1:1/"}, "authwall: --server-config: testdata/nginx/public.txt: not a config of a server authwall reads (supported: nginx, apache, haproxy, lighttpd)\n"},
+		{[]string{"audit", "--server-config", "testdata/nginx/public.txt", "http://127.0.0.1:1/"}, "authwall: --server-config: testdata/nginx/public.txt: not a config of a server authwall reads (supported: nginx, apache, haproxy, lighttpd, caddy)\n"},
 		{[]string{"audit", "--bogus"}, "authwall: unknown flag: --bogus\n  run 'authwall audit --help' for usage\n"},
 		{[]string{"audit", "a", "b"}, "authwall: audit takes one URL, got 2\n  give one start URL\n"},
 		{[]string{"frobnicate"}, "authwall: unknown command \"frobnicate\" for \"authwall\"\n  run 'authwall --help' for usage\n"},

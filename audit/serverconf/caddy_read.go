@@ -39,6 +39,9 @@ func ReadCaddy(path string) ([]*Node, error) {
 // each other can grow without end.
 const caddyMaxTokens = 200000
 
+// caddyMaxIncludeDepth bounds import nesting (a cycle is caught before it).
+const caddyMaxIncludeDepth = 32
+
 type caddyParser struct {
 	toks     []caddyToken
 	cur      int
@@ -267,7 +270,7 @@ func (p *caddyParser) doImport() error {
 	for _, a := range line[1:] {
 		args = append(args, a.text)
 	}
-	if len(at.chain) >= maxIncludeDepth {
+	if len(at.chain) >= caddyMaxIncludeDepth {
 		return p.errAt(at, "imports nested too deep (an import cycle?)")
 	}
 	chain := append(append([]Pos(nil), at.chain...), Pos{File: at.file, Line: at.line})

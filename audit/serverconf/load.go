@@ -31,6 +31,7 @@ var serverKinds = []serverKind{
 	{name: "apache", mainFiles: []string{"apache2.conf", "httpd.conf"}, sniff: sniffApache, load: loadApacheConfig},
 	{name: "haproxy", mainFiles: []string{"haproxy.cfg"}, sniff: sniffHAProxy, load: loadWith(ReadHAProxy, NewHAProxy)},
 	{name: "lighttpd", mainFiles: []string{"lighttpd.conf"}, sniff: sniffLighttpd, load: loadWith(ReadLighttpd, NewLighttpd)},
+	{name: "caddy", mainFiles: []string{"Caddyfile"}, sniff: sniffCaddy, load: loadWith(ReadCaddy, NewCaddy)},
 }
 
 // sniffBytes is how much of a file the recognisers look at.
@@ -149,6 +150,14 @@ func sniffHAProxy(base string, head []byte) bool {
 var lighttpdSniff = regexp.MustCompile(`(?m)^\s*(?:server\.(?:modules|document-root|port|bind)\s*[+:]?=|auth\.require\s*[+:]?=|url\.access-deny\s*[+:]?=|\$HTTP\["[a-z-]+"\]\s*(?:==|!=|=~|!~|=\^|=\$))`)
 
 func sniffLighttpd(_ string, head []byte) bool { return lighttpdSniff.Match(head) }
+
+// caddySniff matches a directive only a Caddyfile writes this way (no
+// trailing ';', matchers such as `*` and `@name`).
+var caddySniff = regexp.MustCompile(`(?m)^\s*(?:basic_?auth|reverse_proxy|file_server|forward_auth|handle_path|handle|respond|route|encode|root\s+\*|@[A-Za-z0-9_-]+\s)(?:\s|$|\{)`)
+
+func sniffCaddy(base string, head []byte) bool {
+	return strings.HasPrefix(base, "Caddyfile") || strings.HasSuffix(base, ".Caddyfile") || caddySniff.Match(head)
+}
 
 // loadWith builds a loader from a server's reader and evaluator.
 func loadWith[E Evaluator](read func(string) ([]*Node, error), build func([]*Node) (E, error)) func(string) (Evaluator, error) {

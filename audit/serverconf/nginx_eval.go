@@ -469,18 +469,11 @@ func ngxInnermostLevel(levels []*Node, names ...string) ([]*Node, int) {
 	return nil, -1
 }
 
-// ngxDirectiveText writes a directive as it would appear in the config,
-// without its block.
+// ngxDirectiveText writes a directive as it would appear in the config;
+// an if shows its condition in parentheses.
 func ngxDirectiveText(n *Node) string {
-	parts := []string{n.Name}
-	for _, a := range n.Args {
-		if a == "" || strings.ContainsAny(a, " \t\"'{};") {
-			a = strconv.Quote(a)
-		}
-		parts = append(parts, a)
-	}
 	if n.Name == "if" && len(n.Args) > 0 {
-		return "if (" + strings.Join(parts[1:], " ") + ")"
+		return "if (" + strings.TrimPrefix(directiveText(n), "if ") + ")"
 	}
-	return strings.Join(parts, " ")
+	return directiveText(n)
 }

@@ -1,6 +1,10 @@
 package serverconf
 
-import "regexp"
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
 
 // Helpers every server's reader shares.
 
@@ -29,4 +33,17 @@ func unhex(c byte) byte {
 	default:
 		return c - 'A' + 10
 	}
+}
+
+// directiveText writes a directive as it would appear in a config, without
+// its block; an argument that needs quotes gets them.
+func directiveText(n *Node) string {
+	parts := []string{n.Name}
+	for _, a := range n.Args {
+		if a == "" || strings.ContainsAny(a, " \t\"'{};") {
+			a = strconv.Quote(a)
+		}
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " ")
 }
