@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -29,10 +30,13 @@ func TestSignalsStopTheCrawl(t *testing.T) {
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, string(out))
 
+	var requests, walls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
 		var n int
 		fmt.Sscanf(r.URL.Path, "/p/%d", &n)
 		if r.URL.Path == "/wall" {
+			walls.Add(1)
 			w.WriteHeader(401)
 			return
 		}
@@ -58,8 +62,22 @@ func TestSignalsStopTheCrawl(t *testing.T) {
 			html := filepath.Join(t.TempDir(), "report.html")
 			cmd := exec.Command(bin, "audit", "--no-progress", "--concurrency", "2", "-p", paths,
 				"--report", "json="+report, "--report", "html="+html, srv.URL+"/p/0")
+			before, wallsBefore := requests.Load(), walls.Load()
 			require.NoError(t, cmd.Start())
-			time.Sleep(1500 * time.Millisecond)
+			// Signal only once the crawl is under way (the handlers are set
+			// before it starts) and, for the failing case, the wall was
+			// fetched by both crawlers: on a loaded machine the process may
+			// take longer than any fixed sleep to get there.
+			needWalls := int64(0)
+			if tc.code == 1 {
+				needWalls = 2
+			}
+			started := time.Now()
+			for (requests.Load() < before+5 || walls.Load() < wallsBefore+needWalls) && time.Since(started) < 30*time.Second {
+				time.Sleep(20 * time.Millisecond)
+			}
+			require.GreaterOrEqual(t, walls.Load(), wallsBefore+needWalls, "the crawl reached the wall within 30 s")
+			time.Sleep(300 * time.Millisecond) // let the answers be recorded; the slow pages keep the crawl going
 			require.NoError(t, cmd.Process.Signal(tc.sig))
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
