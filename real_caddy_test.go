@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,13 +21,13 @@ const (
 // /account` is an exact path matcher, so /account/ is exposed.
 func TestRealCaddyMatcherTooWide(t *testing.T) {
 	srv := realserver.Caddy(t, "testdata/caddy/matcher-too-wide.Caddyfile", "testdata/caddy/site")
-	ra := auditReal(t, srv.URL, "testdata/caddy/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/caddy/public.txt", "--server-config", filepath.Join(srv.Prefix, filepath.Base("testdata/caddy/matcher-too-wide.Caddyfile")))
 	assert.Equal(t, 1, ra.code)
 	all401 := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
 	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
-		{Kind: "public-401", Path: "/blog/", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "restricted", Statuses: all401},
-		{Kind: "public-401", Path: "/blog/first-post.html", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "restricted", Statuses: all401},
-		{Kind: "private-exposed", Path: "/account/", Statuses: map[string]int{"googlebot": 200, "bingbot": 200}},
+		{ConfigFile: "matcher-too-wide.Caddyfile", ConfigLine: 15, Kind: "public-401", Path: "/blog/", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "restricted", Statuses: all401},
+		{ConfigFile: "matcher-too-wide.Caddyfile", ConfigLine: 15, Kind: "public-401", Path: "/blog/first-post.html", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "restricted", Statuses: all401},
+		{ConfigFile: "matcher-too-wide.Caddyfile", ConfigLine: 11, Kind: "private-exposed", Path: "/account/", Statuses: map[string]int{"googlebot": 200, "bingbot": 200}},
 	})
 	assert.Equal(t, map[string]string{
 		"public-401 /blog/":                "caddy.basic_auth",
@@ -41,15 +42,15 @@ func TestRealCaddyMatcherTooWide(t *testing.T) {
 // press kit keeps its embargo `basicauth` with the realm "Press Kit".
 func TestRealCaddyBotRules(t *testing.T) {
 	srv := realserver.Caddy(t, "testdata/caddy/bot-rules.Caddyfile", "testdata/caddy/site")
-	ra := auditReal(t, srv.URL, "testdata/caddy/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/caddy/public.txt", "--server-config", filepath.Join(srv.Prefix, filepath.Base("testdata/caddy/bot-rules.Caddyfile")))
 	assert.Equal(t, 1, ra.code)
 	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
-		{Kind: "public-401", Path: "/press/", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "Press Kit",
+		{ConfigFile: "bot-rules.Caddyfile", ConfigLine: 20, Kind: "public-401", Path: "/press/", Source: "caddy", Mechanism: "basic", Directive: caddyBasicAuth, Realm: "Press Kit",
 			Statuses: map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401}},
-		{Kind: "public-403", Path: "/careers.html", Source: "caddy", Mechanism: "unknown", Directive: caddyRespond,
+		{ConfigFile: "bot-rules.Caddyfile", ConfigLine: 30, Kind: "public-403", Path: "/careers.html", Source: "caddy", Mechanism: "unknown", Directive: caddyRespond,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 403}},
 		// The crawlers never reach /docs/install.html: the only link to it is on the walled /docs/.
-		{Kind: "public-403", Path: "/docs/", Source: "caddy", Mechanism: "ua-rule", Directive: caddyUARule,
+		{ConfigFile: "bot-rules.Caddyfile", ConfigLine: 28, Kind: "public-403", Path: "/docs/", Source: "caddy", Mechanism: "ua-rule", Directive: caddyUARule,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 200}},
 	})
 	assert.Equal(t, map[string]string{

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,13 +21,13 @@ const (
 // name ("www"); the press kit keeps its embargo rule with realm "Press Kit".
 func TestRealHAProxyAuthTooWide(t *testing.T) {
 	srv := realserver.HAProxy(t, "testdata/haproxy/auth-too-wide.cfg")
-	ra := auditReal(t, srv.URL, "testdata/haproxy/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/haproxy/public.txt", "--server-config", filepath.Join(srv.Prefix, filepath.Base("testdata/haproxy/auth-too-wide.cfg")))
 	assert.Equal(t, 1, ra.code)
 	all401 := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
 	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
-		{Kind: "public-401", Path: "/blog/", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "www", Statuses: all401},
-		{Kind: "public-401", Path: "/blog/first-post.html", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "www", Statuses: all401},
-		{Kind: "public-401", Path: "/press/", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "Press Kit", Statuses: all401},
+		{ConfigFile: "auth-too-wide.cfg", ConfigLine: 21, Kind: "public-401", Path: "/blog/", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "www", Statuses: all401},
+		{ConfigFile: "auth-too-wide.cfg", ConfigLine: 21, Kind: "public-401", Path: "/blog/first-post.html", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "www", Statuses: all401},
+		{ConfigFile: "auth-too-wide.cfg", ConfigLine: 22, Kind: "public-401", Path: "/press/", Source: "haproxy", Mechanism: "basic", Directive: haproxyAuth, Realm: "Press Kit", Statuses: all401},
 	})
 	assert.Equal(t, map[string]string{
 		"public-401 /blog/":                "haproxy.http_request_auth",
@@ -41,15 +42,15 @@ func TestRealHAProxyAuthTooWide(t *testing.T) {
 // `path_beg`, so the orders page is exposed.
 func TestRealHAProxyDenyRules(t *testing.T) {
 	srv := realserver.HAProxy(t, "testdata/haproxy/deny-rules.cfg")
-	ra := auditReal(t, srv.URL, "testdata/haproxy/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/haproxy/public.txt", "--server-config", filepath.Join(srv.Prefix, filepath.Base("testdata/haproxy/deny-rules.cfg")))
 	assert.Equal(t, 1, ra.code)
 	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
-		{Kind: "public-403", Path: "/careers.html", Source: "haproxy", Mechanism: "unknown", Directive: haproxyDeny,
+		{ConfigFile: "deny-rules.cfg", ConfigLine: 23, Kind: "public-403", Path: "/careers.html", Source: "haproxy", Mechanism: "unknown", Directive: haproxyDeny,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 403}},
 		// The crawlers never reach /docs/install.html: the only link to it is on the walled /docs/.
-		{Kind: "public-403", Path: "/docs/", Source: "haproxy", Mechanism: "ua-rule", Directive: haproxyUARule,
+		{ConfigFile: "deny-rules.cfg", ConfigLine: 22, Kind: "public-403", Path: "/docs/", Source: "haproxy", Mechanism: "ua-rule", Directive: haproxyUARule,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 200}},
-		{Kind: "private-exposed", Path: "/account/orders.html", Statuses: map[string]int{"googlebot": 200, "bingbot": 200}},
+		{ConfigFile: "deny-rules.cfg", ConfigLine: 18, Kind: "private-exposed", Path: "/account/orders.html", Statuses: map[string]int{"googlebot": 200, "bingbot": 200}},
 	})
 	assert.Equal(t, map[string]string{
 		"public-403 /careers.html":             "haproxy.deny",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,13 +22,13 @@ const (
 // kit keeps its embargo rule (digest, realm "Press Kit").
 func TestRealLighttpdAuthTooWide(t *testing.T) {
 	srv := realserver.Lighttpd(t, "testdata/lighttpd/auth-too-wide.conf", "testdata/lighttpd/site")
-	ra := auditReal(t, srv.URL, "testdata/lighttpd/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/lighttpd/public.txt", "--server-config", filepath.Join(srv.Prefix, filepath.Base("testdata/lighttpd/auth-too-wide.conf")))
 	assert.Equal(t, 1, ra.code)
 	all401 := map[string]int{"googlebot": 401, "bingbot": 401, "browser": 401} // the control shows a wall for everyone
 	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
-		{Kind: "public-401", Path: "/blog/", Source: "lighttpd", Mechanism: "basic", Directive: lighttpdBasic, Realm: "Beta", Statuses: all401},
-		{Kind: "public-401", Path: "/blog/first-post.html", Source: "lighttpd", Mechanism: "basic", Directive: lighttpdBasic, Realm: "Beta", Statuses: all401},
-		{Kind: "public-401", Path: "/press/", Source: "lighttpd", Mechanism: "digest", Directive: lighttpdDigest, Realm: "Press Kit", Statuses: all401},
+		{ConfigFile: "auth-too-wide.conf", ConfigLine: 16, Kind: "public-401", Path: "/blog/", Source: "lighttpd", Mechanism: "basic", Directive: lighttpdBasic, Realm: "Beta", Statuses: all401},
+		{ConfigFile: "auth-too-wide.conf", ConfigLine: 16, Kind: "public-401", Path: "/blog/first-post.html", Source: "lighttpd", Mechanism: "basic", Directive: lighttpdBasic, Realm: "Beta", Statuses: all401},
+		{ConfigFile: "auth-too-wide.conf", ConfigLine: 17, Kind: "public-401", Path: "/press/", Source: "lighttpd", Mechanism: "digest", Directive: lighttpdDigest, Realm: "Press Kit", Statuses: all401},
 	})
 	assert.Equal(t, map[string]string{
 		"public-401 /blog/":                "lighttpd.auth_basic",
@@ -42,14 +43,14 @@ func TestRealLighttpdAuthTooWide(t *testing.T) {
 // under one host name, so it is exposed under the one crawled.
 func TestRealLighttpdDenyRules(t *testing.T) {
 	srv := realserver.Lighttpd(t, "testdata/lighttpd/deny-rules.conf", "testdata/lighttpd/site")
-	ra := auditReal(t, srv.URL, "testdata/lighttpd/public.txt")
+	ra := auditReal(t, srv.URL, "testdata/lighttpd/public.txt", "--server-config", filepath.Join(srv.Prefix, filepath.Base("testdata/lighttpd/deny-rules.conf")))
 	assert.Equal(t, 1, ra.code)
 	exposed := map[string]int{"googlebot": 200, "bingbot": 200}
 	assertRealFindings(t, srv.URL, ra.findings, []realFinding{
-		{Kind: "public-403", Path: "/careers.html", Source: "lighttpd", Mechanism: "unknown", Directive: lighttpdDeny,
+		{ConfigFile: "deny-rules.conf", ConfigLine: 34, Kind: "public-403", Path: "/careers.html", Source: "lighttpd", Mechanism: "unknown", Directive: lighttpdDeny,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 403}},
 		// The crawlers never reach /docs/install.html: the only link to it is on the walled /docs/.
-		{Kind: "public-403", Path: "/docs/", Source: "lighttpd", Mechanism: "ua-rule", Directive: lighttpdUARule,
+		{ConfigFile: "deny-rules.conf", ConfigLine: 29, Kind: "public-403", Path: "/docs/", Source: "lighttpd", Mechanism: "ua-rule", Directive: lighttpdUARule,
 			Statuses: map[string]int{"googlebot": 403, "bingbot": 403, "browser": 200}},
 		{Kind: "private-exposed", Path: "/account/", Statuses: exposed},
 		{Kind: "private-exposed", Path: "/account/orders.html", Statuses: exposed},

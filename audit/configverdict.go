@@ -42,6 +42,9 @@ func askConfigs(configs []serverconf.Evaluator, rawURL, userAgent string) (confi
 // deny, a return, a rule that depends on the client, or an external auth
 // service), rather than leaving it to the content handler.
 func (c configVerdict) walls() bool {
+	if c.v.Outcome == serverconf.OutcomeReturn && c.v.Status >= 200 && c.v.Status < 300 {
+		return false // a rule that serves the page itself (HAProxy's return status 200) is content
+	}
 	return c.v.DecidedBy != nil && c.v.Outcome != serverconf.OutcomeOpen
 }
 
