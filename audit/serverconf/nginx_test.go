@@ -372,3 +372,63 @@ func FuzzNginxEvaluate(f *testing.F) {
 		}
 	})
 }
+
+// An inherited setting is decided by the line that sets it, in the file
+// that holds it, not by the block that inherits it.
+func TestNginxInheritedDecidedBy(t *testing.T) {
+	tests := []struct {
+		name      string
+		http      string // http-level lines of nginx.conf, before the include (lines 2, 3...)
+		site      string // sites/a.conf
+		path      string
+		status    int
+		directive string
+		file      string
+		line      int
+		context   string
+		selected  string
+	}{
+		{
+			name: "auth_basic at http", http: "auth_basic \"Staff\";\nauth_basic_user_file /h;\n",
+			site: "server {\n location /blog/ { }\n}\n", path: "/blog/x", status: 401,
+			directive: `auth_basic Staff`, file: "nginx.conf", line: 2, context: "http", selected: "server > location /blog/",
+		},
+		{
+			name: "realm at http, user file in the location", http: "auth_basic Staff;\n",
+			site: "server {\n location /blog/ { auth_basic_user_file /h; }\n}\n", path: "/blog/x", status: 401,
+			directive: `auth_basic Staff`, file: "nginx.conf", line: 2, context: "http", selected: "server > location /blog/",
+		},
+		{
+			name: "auth_basic at http, server block with no location", http: "\nauth_basic_user_file /h;\nauth_basic Staff;\n",
+			site: "server { }\n", path: "/x", status: 401,
+			directive: `auth_basic Staff`, file: "nginx.conf", line: 4, context: "http", selected: "server",
+		},
+		{
+			name: "access_by_lua at http", http: "access_by_lua_block { ngx.exit(401) }\n",
+			site: "server {\n location / { }\n}\n", path: "/x", status: 0,
+			directive: `access_by_lua_block { ngx.exit(401) }`, file: "nginx.conf", line: 2, context: "http", selected: "server > location /",
+		},
+		{
+			name: "a server-level setting in an included file", http: "auth_basic Staff;\nauth_basic_user_file /h;\n",
+			site: "server {\n\n auth_basic Team;\n location / { }\n}\n", path: "/x", status: 401,
+			directive: `auth_basic Team`, file: "sites/a.conf", line: 3, context: "server", selected: "server > location /",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{
+				"nginx.conf":   "http {\n" + tt.http + "include sites/*.conf;\n}\n",
+				"sites/a.conf": tt.site,
+			})
+			n, err := LoadNginx(filepath.Join(dir, "nginx.conf"))
+			require.NoError(t, err)
+			v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: tt.path, UserAgent: googlebot})
+			assert.Equal(t, tt.status, v.Status, "notes %q", v.Notes)
+			require.NotNil(t, v.DecidedBy)
+			assert.Equal(t, Ref{File: filepath.Join(dir, tt.file), Line: tt.line, Directive: tt.directive, Context: tt.context}, *v.DecidedBy)
+			require.NotNil(t, v.Selected)
+			assert.Equal(t, filepath.Join(dir, "sites/a.conf"), v.Selected.File)
+			assert.Equal(t, tt.selected, v.Selected.Context)
+		})
+	}
+}
