@@ -85,13 +85,13 @@ func (c configVerdict) directiveName() string {
 	return name
 }
 
-// mechanism is the verdict's mechanism in attribution's words.
+// mechanism is the verdict's mechanism; evaluators already use
+// attribution's words, and "" (no mechanism named) is "unknown".
 func (c configVerdict) mechanism() string {
-	m := strings.ReplaceAll(c.v.Mechanism, "_", "-")
-	if m == "" {
+	if c.v.Mechanism == "" {
 		return "unknown"
 	}
-	return m
+	return c.v.Mechanism
 }
 
 // statusText is the predicted status, or what stands for it.
@@ -197,6 +197,10 @@ var nginxOff = map[string]string{
 	"auth_basic":   "auth_basic off;",
 	"auth_request": "auth_request off;",
 	"auth_jwt":     "auth_jwt off;",
+	"auth_ldap":    "auth_ldap off;",
+	"auth_pam":     "auth_pam off;",
+	"auth_gss":     "auth_gss off;",
+	"auth_digest":  "auth_digest off;",
 	"deny":         "allow all;",
 	"allow":        "allow all;",
 	"satisfy":      "allow all;",

@@ -33,8 +33,14 @@ const whiteBoxConf = `http {
 
 func whiteBoxConfig(t *testing.T) serverconf.Evaluator {
 	t.Helper()
+	return loadSiteConf(t, whiteBoxConf)
+}
+
+// loadSiteConf loads conf, written to site.conf, as --server-config does.
+func loadSiteConf(t *testing.T, conf string) serverconf.Evaluator {
+	t.Helper()
 	file := filepath.Join(t.TempDir(), "site.conf")
-	require.NoError(t, os.WriteFile(file, []byte(whiteBoxConf), 0o644))
+	require.NoError(t, os.WriteFile(file, []byte(conf), 0o644))
 	ev, err := serverconf.Load(file)
 	require.NoError(t, err)
 	return ev
@@ -136,4 +142,40 @@ func TestWallTarget(t *testing.T) {
 	u, st = wallTarget(&Finding{Kind: PublicForbidden, URL: site + "/x", Statuses: map[string]int{"googlebot": 403}, Agents: []string{"googlebot"}})
 	assert.Equal(t, site+"/x", u)
 	assert.Equal(t, 403, st)
+}
+
+// The evaluators name mechanisms in attribution's words, which the
+// attribution carries as they are.
+func TestConfigVerdictMechanism(t *testing.T) {
+	conf := `http {
+    server {
+        listen 8080;
+        auth_jwt "api";
+        location /jwt/ { }
+        location /sso/ { auth_jwt off; auth_request /_auth; }
+        location /lua/ { auth_jwt off; access_by_lua_block { ngx.exit(401) } }
+        location /basic/ { auth_jwt off; auth_basic "Staff"; auth_basic_user_file htpasswd; }
+    }
+}
+`
+	ev := loadSiteConf(t, conf)
+	tests := []struct {
+		path, mechanism, directive, fix string
+	}{
+		{"/jwt/x", "bearer", "auth_jwt", "Add `auth_jwt off;` to location /jwt/"},
+		{"/sso/x", "auth-request", "auth_request", "Remove `auth_request /_auth` at "},
+		{"/lua/x", "unknown", "access_by_lua_block", "Remove `access_by_lua_block { ngx.exit(401) }` at "},
+		{"/basic/x", "basic", "auth_basic", "Remove `auth_basic Staff` at "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path, func(t *testing.T) {
+			cv, ok := askConfigs([]serverconf.Evaluator{ev}, "http://127.0.0.1:8080"+tt.path, "Googlebot")
+			require.True(t, ok)
+			att := cv.attribution()
+			assert.Equal(t, tt.mechanism, att.Mechanism)
+			assert.True(t, knownMechanism(att.Mechanism), att.Mechanism)
+			assert.Equal(t, tt.directive, att.Directive)
+			assert.Contains(t, att.Fix, tt.fix)
+		})
+	}
 }

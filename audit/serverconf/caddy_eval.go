@@ -219,7 +219,7 @@ func (c *Caddy) handle(st *caddyState, r *caddyRoute, res caddyMatchResult) (*ca
 		return s, false
 	case "forward_auth":
 		st.note(fmt.Sprintf("forward_auth at %s: the answer comes from another service", r.node.Pos()))
-		return &caddyStop{status: 0, outcome: OutcomeUnsupported, mech: "forward_auth", by: r.node, context: r.context}, false
+		return &caddyStop{status: 0, outcome: OutcomeUnsupported, mech: "forward-auth", by: r.node, context: r.context}, false
 	case "respond":
 		return wall(caddyRespondStatus(r.args), OutcomeReturn, "respond"), false
 	case "error":

@@ -76,7 +76,7 @@ func TestCaddyDirectiveOrder(t *testing.T) {
 		{name: "first matching rewrite only", conf: "rewrite /a /b\nrewrite * /c\nrespond /c 403", path: "/a", status: 200, outcome: OutcomeOpen},
 		{name: "error", conf: "error /x \"gone\" 410", path: "/x", status: 410, outcome: OutcomeReturn, mech: "error", line: 2},
 		{name: "abort", conf: "abort /x", path: "/x", status: 0, outcome: OutcomeReturn, mech: "abort", line: 2},
-		{name: "forward_auth", conf: "forward_auth localhost:9091 {\n uri /verify\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "forward_auth", line: 2},
+		{name: "forward_auth", conf: "forward_auth localhost:9091 {\n uri /verify\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "forward-auth", line: 2},
 		{name: "file_server answers before a later respond", conf: "file_server\nrespond 403", path: "/", status: 403, outcome: OutcomeReturn, mech: "respond", line: 3},
 	})
 }

@@ -14,7 +14,8 @@ import (
 // Nginx decides requests the way nginx does for one config read by
 // ReadNginx: server selection, location selection, the rewrite phase
 // (return, if, rewrite), the access phase (allow/deny, auth_basic,
-// auth_request under satisfy) with nginx's inheritance, limit_except, and
+// auth_request under satisfy) with nginx's inheritance, the directives that
+// hand the decision to Lua or a module (unsupported), limit_except, and
 // the internal redirects of index, try_files and error_page.
 type Nginx struct {
 	http    *Node // nil when the config is a bare list of server blocks

@@ -10,7 +10,8 @@ import (
 // server's own settings). nil means no wall.
 //
 // nginx runs the access handlers in the order allow/deny, auth_basic,
-// auth_request. Under "satisfy all" the first refusal answers (so deny's 403
+// then auth_request and the other modules' (Lua's access handler puts
+// itself last). Under "satisfy all" the first refusal answers (so deny's 403
 // comes before auth_basic's 401); under "satisfy any" one OK lets the
 // request through, and otherwise a 401 wins over a 403.
 //
@@ -32,15 +33,16 @@ func (n *Nginx) accessPhase(r *ngxRequest, loc *ngxLoc) *ngxStop {
 	if uf := ngxInnermost(levels, "auth_basic_user_file"); len(uf) > 0 {
 		a.userFile = uf[len(uf)-1]
 	}
-	if ar := ngxInnermost(levels, "auth_request"); len(ar) > 0 {
-		a.authRequest = ar[len(ar)-1]
-	}
+	a.module = ngxModuleAuthIn(levels, labels, "access")
 	if a.basic != nil && len(a.basic.Args) > 0 && strings.Contains(a.basic.Args[0], "$") {
 		r.note(fmt.Sprintf("%s at %s: the realm is a variable; a value of \"off\" would turn auth off", ngxDirectiveText(a.basic), a.basic.Pos()))
 		r.verdict.Certainty = Uncertain
 	}
 
 	outside := a.decide(-1)
+	if outside != nil && outside == a.module {
+		r.note(ngxModuleNote(outside))
+	}
 	for i, rule := range a.rules {
 		if ngxRuleArg(rule) == "all" {
 			break
@@ -50,6 +52,9 @@ func (n *Nginx) accessPhase(r *ngxRequest, loc *ngxLoc) *ngxStop {
 			continue
 		}
 		r.note(fmt.Sprintf("%s at %s: a client it names gets %s", ngxDirectiveText(rule), rule.Pos(), ngxAccessText(inside)))
+		if inside != nil && inside == a.module {
+			r.note(ngxModuleNote(inside))
+		}
 		r.dependOn(&ngxStop{mech: "ip-rule", by: rule, context: a.labelOf(rule)})
 		return outside
 	}
@@ -64,13 +69,15 @@ func (r *ngxRequest) dependOn(st *ngxStop) {
 }
 
 type ngxAccessConf struct {
-	levels      []*Node
-	labels      []string
-	rules       []*Node // allow/deny of the innermost level that has any
-	any         bool
-	basic       *Node
-	userFile    *Node
-	authRequest *Node
+	levels   []*Node
+	labels   []string
+	rules    []*Node // allow/deny of the innermost level that has any
+	any      bool
+	basic    *Node
+	userFile *Node
+	// module is the Lua handler or module (auth_request, auth_jwt...)
+	// that decides after allow/deny and auth_basic, if one applies.
+	module *ngxStop
 }
 
 // decide runs the access handlers for a client that the rule at index
@@ -93,10 +100,7 @@ func (a *ngxAccessConf) decide(client int) *ngxStop {
 	if a.basic != nil && a.userFile != nil && len(a.basic.Args) > 0 && a.basic.Args[0] != "off" {
 		basic = &ngxStop{status: 401, outcome: OutcomeAuth, mech: "basic", realm: a.basic.Args[0], by: a.basic, context: a.labelOf(a.basic)}
 	}
-	var ar *ngxStop
-	if a.authRequest != nil && len(a.authRequest.Args) > 0 && a.authRequest.Args[0] != "off" {
-		ar = &ngxStop{status: 0, outcome: OutcomeUnsupported, mech: "auth_request", by: a.authRequest, context: a.labelOf(a.authRequest)}
-	}
+	ar := a.module
 	if !a.any {
 		for _, st := range []*ngxStop{ip, basic, ar} {
 			if st != nil {
@@ -170,7 +174,7 @@ func ngxAccessText(st *ngxStop) string {
 		return "through"
 	}
 	if st.outcome == OutcomeUnsupported {
-		return "the auth_request answer"
+		return "the answer of " + st.by.Name
 	}
 	return fmt.Sprintf("%d", st.status)
 }

@@ -154,22 +154,28 @@ func (n *Nginx) run(r *ngxRequest, uri string, first bool) Verdict {
 			r.note(fmt.Sprintf("%s at %s is internal: a request from outside gets 404", loc.label, loc.node.Pos()))
 			return r.finish(404, OutcomeOpen, "", "", nil, "")
 		}
+		res := ngxRewriteResult{uri: uri}
 		if loc != nil {
 			block, ctx := n.rewriteBlockOf(r, loc)
-			res := n.rewritePhase(r, block.Children, ctx, uri)
+			res = n.rewritePhase(r, block.Children, ctx, uri)
 			if res.stop != nil {
 				return n.answer(r, res.stop, loc)
 			}
-			if res.uri != uri && !res.brk {
-				// "rewrite ... last" or a changed URI: find the location again.
-				if r.redirects++; r.redirects > nginxMaxRedirects {
-					return r.redirectLoop()
-				}
-				uri, first = res.uri, false
-				continue
-			}
-			uri = res.uri
 		}
+		// Lua's rewrite handler runs after the rewrite module's, before the
+		// new location search a changed URI asks for.
+		if st := n.rewriteModule(r, loc); st != nil {
+			return n.answer(r, st, loc)
+		}
+		if res.uri != uri && !res.brk {
+			// "rewrite ... last" or a changed URI: find the location again.
+			if r.redirects++; r.redirects > nginxMaxRedirects {
+				return r.redirectLoop()
+			}
+			uri, first = res.uri, false
+			continue
+		}
+		uri = res.uri
 		if st := n.accessPhase(r, loc); st != nil {
 			return n.answer(r, st, loc)
 		}
@@ -346,6 +352,9 @@ func (n *Nginx) runNamed(r *ngxRequest, name, uri string) Verdict {
 	if res.stop != nil {
 		return n.answer(r, res.stop, loc)
 	}
+	if st := n.rewriteModule(r, loc); st != nil {
+		return n.answer(r, st, loc)
+	}
 	if st := n.accessPhase(r, loc); st != nil {
 		return n.answer(r, st, loc)
 	}
@@ -474,6 +483,11 @@ func ngxInnermostLevel(levels []*Node, names ...string) ([]*Node, int) {
 func ngxDirectiveText(n *Node) string {
 	if n.Name == "if" && len(n.Args) > 0 {
 		return "if (" + strings.TrimPrefix(directiveText(n), "if ") + ")"
+	}
+	if strings.HasSuffix(n.Name, "_by_lua_block") && len(n.Args) == 1 {
+		// The reader keeps a Lua block's code as its one argument; shown on
+		// one line, in its braces.
+		return n.Name + " { " + strings.Join(strings.Fields(n.Args[0]), " ") + " }"
 	}
 	return directiveText(n)
 }

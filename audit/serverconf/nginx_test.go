@@ -205,11 +205,45 @@ func TestNginxAccess(t *testing.T) {
 		{name: "loopback allow depends", conf: "server {\n location / {\n  allow 127.0.0.1;\n  deny all;\n }\n}", path: "/", status: 403, outcome: OutcomeDepends, mech: "ip-rule", line: 5, note: "allow 127.0.0.1 at"},
 		{name: "satisfy any with an allow list depends", conf: "server {\n satisfy any;\n allow 10.0.0.0/8;\n auth_basic x;\n auth_basic_user_file /h;\n}", path: "/", status: 401, outcome: OutcomeDepends, mech: "basic", line: 5},
 		{name: "deny list alone depends", conf: "server {\n deny 10.0.0.1;\n}", path: "/p", status: 200, outcome: OutcomeDepends, mech: "ip-rule", line: 3},
-		{name: "auth_request is unsupported", conf: "server {\n location / {\n  auth_request /auth;\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "auth_request", line: 4},
+		{name: "auth_request is unsupported", conf: "server {\n location / {\n  auth_request /auth;\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "auth-request", line: 4, note: "a subrequest to another service decides"},
 		{name: "auth_request off", conf: "server {\n auth_request /auth;\n location / { auth_request off; }\n}", path: "/x", status: 200, outcome: OutcomeOpen},
 		{name: "deny before auth_request", conf: "server {\n auth_request /auth;\n deny all;\n}", path: "/x", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 4},
 		{name: "nested location inherits", conf: "server {\n location /a/ {\n  auth_basic x;\n  auth_basic_user_file /h;\n  location /a/b/ { }\n }\n}", path: "/a/b/c", status: 401, outcome: OutcomeAuth, mech: "basic", line: 4, sel: "server > location /a/ > location /a/b/"},
 		{name: "http level", conf: "auth_basic x;\nauth_basic_user_file /h;\nserver { }", path: "/x", status: 401, outcome: OutcomeAuth, mech: "basic", line: 2},
+	})
+}
+
+// Directives whose decision lives in code or a module the config cannot
+// show: unsupported, named, with a note, in the phase nginx runs them.
+func TestNginxModuleAuth(t *testing.T) {
+	runNginxCases(t, []nginxCase{
+		{name: "access_by_lua_block", conf: "server {\n location / {\n  access_by_lua_block { ngx.exit(401) }\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 4, note: "Lua code decides the answer in the access phase; the config cannot show the answer"},
+		{name: "access_by_lua", conf: "server {\n location / {\n  access_by_lua 'ngx.exit(403)';\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 4, note: "Lua code"},
+		{name: "access_by_lua_file inherited from http", conf: "access_by_lua_file /etc/nginx/auth.lua;\nserver {\n location / { }\n}", path: "/x", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 2, note: "Lua code in another file"},
+		{name: "rewrite_by_lua_block", conf: "server {\n location / {\n  rewrite_by_lua_block { ngx.exit(403) }\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 4, note: "rewrite phase"},
+		{name: "rewrite_by_lua_file inherited from server", conf: "server {\n rewrite_by_lua_file /x.lua;\n location / { }\n}", path: "/x", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 3},
+		{name: "rewrite_by_lua with no location", conf: "server {\n rewrite_by_lua 'ngx.exit(403)';\n location /a/ { }\n}", path: "/x", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 3},
+		{name: "return answers before rewrite_by_lua", conf: "server {\n location / {\n  rewrite_by_lua_block { ngx.exit(403) }\n  return 200 ok;\n }\n}", path: "/", status: 200, outcome: OutcomeReturn, mech: "return", line: 5},
+		{name: "server return answers before access_by_lua", conf: "server {\n return 301 https://x/;\n access_by_lua_block { ngx.exit(401) }\n}", path: "/", status: 301, outcome: OutcomeReturn, mech: "return", line: 3},
+		{name: "location return answers before access_by_lua", conf: "server {\n access_by_lua_block { ngx.exit(401) }\n location /p { return 204; }\n}", path: "/p", status: 204, outcome: OutcomeReturn, mech: "return", line: 4},
+		{name: "rewrite_by_lua runs before deny", conf: "server {\n location / {\n  deny all;\n  rewrite_by_lua_block { ngx.exit(200) }\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 5},
+		{name: "rewrite_by_lua runs before the location search a rewrite asks for", conf: "server {\n rewrite_by_lua 'ngx.exit(403)';\n location /old/ { rewrite ^ /new/ last; }\n location /new/ { return 204; }\n}", path: "/old/", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 3},
+		{name: "deny answers before access_by_lua", conf: "server {\n location / {\n  access_by_lua_block { ngx.exit(200) }\n  deny all;\n }\n}", path: "/", status: 403, outcome: OutcomeDeny, mech: "ip-rule", line: 5},
+		{name: "auth_basic answers before access_by_lua", conf: "server {\n auth_basic x;\n auth_basic_user_file /h;\n access_by_lua_block { ngx.exit(200) }\n}", path: "/", status: 401, outcome: OutcomeAuth, mech: "basic", line: 3},
+		{name: "access_by_lua under satisfy any", conf: "server {\n satisfy any;\n auth_basic x;\n auth_basic_user_file /h;\n access_by_lua_block { ngx.exit(200) }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 6},
+		{name: "allow all lets through before access_by_lua under satisfy any", conf: "server {\n satisfy any;\n allow all;\n access_by_lua_block { ngx.exit(401) }\n}", path: "/x", status: 200, outcome: OutcomeOpen},
+		{name: "access_by_lua in a location replaces the server's", conf: "server {\n access_by_lua_file /a.lua;\n location / {\n  access_by_lua_block { ngx.exit(401) }\n }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "unknown", line: 5},
+		{name: "auth_jwt", conf: "server {\n location /api/ {\n  auth_jwt \"api\";\n  auth_jwt_key_file /k.jwk;\n }\n}", path: "/api/x", status: 0, outcome: OutcomeUnsupported, mech: "bearer", line: 4, note: "`auth_jwt off;` turns it off"},
+		{name: "auth_jwt off", conf: "server {\n auth_jwt \"api\";\n location /pub/ { auth_jwt off; }\n}", path: "/pub/x", status: 200, outcome: OutcomeOpen},
+		{name: "auth_jwt off leaves another module", conf: "server {\n auth_request /auth;\n auth_jwt api;\n location /pub/ { auth_jwt off; }\n}", path: "/pub/x", status: 0, outcome: OutcomeUnsupported, mech: "auth-request", line: 3},
+		{name: "auth_jwt in limit_except", conf: "server {\n location / {\n  limit_except GET { auth_jwt api; }\n }\n}", path: "/", method: "POST", status: 0, outcome: OutcomeUnsupported, mech: "bearer", line: 4},
+		{name: "auth_ldap", conf: "server {\n auth_ldap \"Forbidden\";\n auth_ldap_servers corp;\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "basic", line: 3, note: "LDAP"},
+		{name: "auth_pam", conf: "server {\n location / { auth_pam \"Secure\"; }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "basic", line: 3, note: "PAM"},
+		{name: "auth_gss", conf: "server {\n location / { auth_gss on; }\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "negotiate", line: 3, note: "SPNEGO"},
+		{name: "auth_gss off", conf: "server {\n auth_gss on;\n location / { auth_gss off; }\n}", path: "/x", status: 200, outcome: OutcomeOpen},
+		{name: "auth_gss under satisfy any with an allow list", conf: "server {\n satisfy any;\n allow 10.0.0.0/8;\n deny all;\n auth_gss on;\n}", path: "/", status: 0, outcome: OutcomeDepends, mech: "negotiate", line: 6, note: "a client it names gets through"},
+		{name: "auth_digest", conf: "server {\n auth_digest realm;\n auth_digest_user_file /d;\n}", path: "/", status: 0, outcome: OutcomeUnsupported, mech: "digest", line: 3},
+		{name: "named settings are not handlers", conf: "server {\n rewrite_by_lua_no_postpone on;\n access_by_lua_no_postpone on;\n}", path: "/x", status: 200, outcome: OutcomeOpen},
 	})
 }
 
@@ -337,4 +371,64 @@ func FuzzNginxEvaluate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An inherited setting is decided by the line that sets it, in the file
+// that holds it, not by the block that inherits it.
+func TestNginxInheritedDecidedBy(t *testing.T) {
+	tests := []struct {
+		name      string
+		http      string // http-level lines of nginx.conf, before the include (lines 2, 3...)
+		site      string // sites/a.conf
+		path      string
+		status    int
+		directive string
+		file      string
+		line      int
+		context   string
+		selected  string
+	}{
+		{
+			name: "auth_basic at http", http: "auth_basic \"Staff\";\nauth_basic_user_file /h;\n",
+			site: "server {\n location /blog/ { }\n}\n", path: "/blog/x", status: 401,
+			directive: `auth_basic Staff`, file: "nginx.conf", line: 2, context: "http", selected: "server > location /blog/",
+		},
+		{
+			name: "realm at http, user file in the location", http: "auth_basic Staff;\n",
+			site: "server {\n location /blog/ { auth_basic_user_file /h; }\n}\n", path: "/blog/x", status: 401,
+			directive: `auth_basic Staff`, file: "nginx.conf", line: 2, context: "http", selected: "server > location /blog/",
+		},
+		{
+			name: "auth_basic at http, server block with no location", http: "\nauth_basic_user_file /h;\nauth_basic Staff;\n",
+			site: "server { }\n", path: "/x", status: 401,
+			directive: `auth_basic Staff`, file: "nginx.conf", line: 4, context: "http", selected: "server",
+		},
+		{
+			name: "access_by_lua at http", http: "access_by_lua_block { ngx.exit(401) }\n",
+			site: "server {\n location / { }\n}\n", path: "/x", status: 0,
+			directive: `access_by_lua_block { ngx.exit(401) }`, file: "nginx.conf", line: 2, context: "http", selected: "server > location /",
+		},
+		{
+			name: "a server-level setting in an included file", http: "auth_basic Staff;\nauth_basic_user_file /h;\n",
+			site: "server {\n\n auth_basic Team;\n location / { }\n}\n", path: "/x", status: 401,
+			directive: `auth_basic Team`, file: "sites/a.conf", line: 3, context: "server", selected: "server > location /",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{
+				"nginx.conf":   "http {\n" + tt.http + "include sites/*.conf;\n}\n",
+				"sites/a.conf": tt.site,
+			})
+			n, err := LoadNginx(filepath.Join(dir, "nginx.conf"))
+			require.NoError(t, err)
+			v := n.Evaluate(Request{Host: "example.org", Port: 80, Path: tt.path, UserAgent: googlebot})
+			assert.Equal(t, tt.status, v.Status, "notes %q", v.Notes)
+			require.NotNil(t, v.DecidedBy)
+			assert.Equal(t, Ref{File: filepath.Join(dir, tt.file), Line: tt.line, Directive: tt.directive, Context: tt.context}, *v.DecidedBy)
+			require.NotNil(t, v.Selected)
+			assert.Equal(t, filepath.Join(dir, "sites/a.conf"), v.Selected.File)
+			assert.Equal(t, tt.selected, v.Selected.Context)
+		})
+	}
 }
