@@ -88,7 +88,10 @@ func (c configVerdict) directiveName() string {
 // mechanism is the verdict's mechanism; evaluators already use
 // attribution's words, and "" (no mechanism named) is "unknown".
 func (c configVerdict) mechanism() string {
-	if c.v.Mechanism == "" {
+	// Evaluators also name what decided in their own words (return,
+	// rewrite, stats...); the attribution keeps its fixed vocabulary and the
+	// directive says the rest.
+	if !knownMechanism(c.v.Mechanism) {
 		return "unknown"
 	}
 	return c.v.Mechanism

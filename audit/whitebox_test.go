@@ -155,6 +155,7 @@ func TestConfigVerdictMechanism(t *testing.T) {
         location /sso/ { auth_jwt off; auth_request /_auth; }
         location /lua/ { auth_jwt off; access_by_lua_block { ngx.exit(401) } }
         location /basic/ { auth_jwt off; auth_basic "Staff"; auth_basic_user_file htpasswd; }
+        location /gone/ { auth_jwt off; return 403; }
     }
 }
 `
@@ -166,6 +167,7 @@ func TestConfigVerdictMechanism(t *testing.T) {
 		{"/sso/x", "auth-request", "auth_request", "Remove `auth_request /_auth` at "},
 		{"/lua/x", "unknown", "access_by_lua_block", "Remove `access_by_lua_block { ngx.exit(401) }` at "},
 		{"/basic/x", "basic", "auth_basic", "Remove `auth_basic Staff` at "},
+		{"/gone/x", "unknown", "return", "Remove `return 403` at "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
