@@ -1,18 +1,32 @@
 package serverconf
 
 import (
+	"bufio"
+	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"authwall/internal/realserver"
+
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // Test helpers every server's tests share.
 
-const googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+const (
+	googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+	bingbot   = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
+)
 
 // writeFiles lays out files (name → content) under a temp dir and returns it.
 func writeFiles(t testing.TB, files map[string]string) string {
@@ -66,4 +80,107 @@ func describeVerdict(v Verdict) string {
 		s += "; notes: " + strings.Join(v.Notes, "; ")
 	}
 	return s + ")"
+}
+
+// differentialSeeds picks the seeds of a differential test against the real
+// server: the regression seeds first, then 1 to count without repeats.
+// AUTHWALL_<server>_CONFIGS sets count (def when unset) and
+// AUTHWALL_<server>_SEED runs that one seed alone.
+func differentialSeeds(t *testing.T, server string, def int, regressions ...uint64) []uint64 {
+	t.Helper()
+	countVar, seedVar := "AUTHWALL_"+server+"_CONFIGS", "AUTHWALL_"+server+"_SEED"
+	if v := os.Getenv(seedVar); v != "" {
+		s, err := strconv.ParseUint(v, 10, 64)
+		require.NoError(t, err, seedVar)
+		return []uint64{s}
+	}
+	count := def
+	if v := os.Getenv(countVar); v != "" {
+		n, err := strconv.Atoi(v)
+		require.NoError(t, err, countVar)
+		count = n
+	}
+	seeds := slices.Clone(regressions)
+	for i := range count {
+		if s := uint64(i + 1); !slices.Contains(seeds, s) {
+			seeds = append(seeds, s)
+		}
+	}
+	return seeds
+}
+
+// serverAddr returns the host:port a started real server listens on, and
+// its port.
+func serverAddr(t *testing.T, srv *realserver.Server) (string, int) {
+	t.Helper()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+	_, portText, err := net.SplitHostPort(addr)
+	require.NoError(t, err)
+	port, err := strconv.Atoi(portText)
+	require.NoError(t, err)
+	return addr, port
+}
+
+// rawStatus sends method target exactly as written (no client-side
+// cleaning of "..", "//" or escapes) to addr with the Host header host, and
+// returns the status; 0 when the server closes the connection without an
+// answer (Caddy's abort).
+func rawStatus(addr, method, host, target, agent string) (int, error) {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
+	req := method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + agent + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+	if _, err := conn.Write([]byte(req)); err != nil {
+		return 0, err
+	}
+	// The request tells ReadResponse that a HEAD answer has no body.
+	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: method})
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// fuzzRead writes conf as the file name in a temp dir and reads it with
+// read: bad input must come back as a ParseError, and every node read must
+// carry its line. It returns the nodes, and false when read refused conf.
+func fuzzRead(t *testing.T, name, conf string, read func(path string) ([]*Node, error)) ([]*Node, bool) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := read(p)
+	if err != nil {
+		var perr *ParseError
+		if !assert.ErrorAs(t, err, &perr) {
+			t.Fatalf("error is not a ParseError: %v", err)
+		}
+		return nil, false
+	}
+	walkNodes(nodes, func(n *Node) {
+		if n.Line < 1 {
+			t.Fatalf("node %q without a line", n.Name)
+		}
+	})
+	return nodes, true
+}
+
+// fuzzEvaluate asks ev for req at every path: whatever was read, the
+// evaluator decides (an Outcome), never panics.
+func fuzzEvaluate(t *testing.T, ev Evaluator, req Request, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		req.Path = path
+		if v := ev.Evaluate(req); v.Outcome == "" {
+			t.Fatalf("no outcome for %s", path)
+		}
+	}
 }
