@@ -21,7 +21,7 @@ func apacheFixture(t *testing.T, conf string, site map[string]string) (*ApacheEv
 	for k, v := range site {
 		files["site/"+k] = v
 	}
-	dir := writeTree(t, files)
+	dir := writeFiles(t, files)
 	conf = strings.ReplaceAll(conf, "{{ROOT}}", dir)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.conf"), []byte(conf), 0o644))
 	cfg, err := ReadApache(filepath.Join(dir, "main.conf"), ApacheOptions{})

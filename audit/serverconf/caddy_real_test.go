@@ -44,15 +44,7 @@ func TestCaddyMatchesRealServer(t *testing.T) {
 
 func checkCaddySeed(t *testing.T, seed uint64) {
 	gen := generateCaddyConfig(seed)
-	site := t.TempDir()
-	for _, f := range caddyGenSiteFiles {
-		writeSiteFile(t, site, f, "page "+f+"\n")
-	}
-	for name, content := range gen.Files {
-		writeSiteFile(t, site, name, content)
-	}
-	tmpl := filepath.Join(t.TempDir(), "Caddyfile")
-	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
+	tmpl, site := writeGenSite(t, "Caddyfile", gen.Template, caddyGenSiteFiles, gen.Files)
 	srv := realserver.Caddy(t, tmpl, site)
 
 	nodes, err := ReadCaddy(filepath.Join(srv.Prefix, "Caddyfile"))
@@ -61,22 +53,12 @@ func checkCaddySeed(t *testing.T, seed uint64) {
 	require.NoError(t, err)
 	addr, port := serverAddr(t, srv)
 
-	failed := 0
-	for _, host := range []string{"example.org", "WWW.example.org", "api.example.org", "127.0.0.1", "unknown.test"} {
-		for _, agent := range []string{googlebot, bingbot} {
-			for _, target := range caddyGenURLs {
-				real, err := rawStatus(addr, "GET", host, target, agent)
-				require.NoError(t, err, "GET %s Host %s", target, host)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed > 8 {
-						continue
-					}
-					t.Errorf("seed %d: Host %s GET %s as %.30s: caddy answered %d, the evaluator said %s", seed, host, target, agent, real, describeVerdict(v))
-				}
-			}
-		}
-	}
+	failed := compareWithReal(t, realComparison{
+		server: "caddy", label: fmt.Sprintf("seed %d", seed), ev: ev, addr: addr, port: port,
+		hosts:   []string{"example.org", "WWW.example.org", "api.example.org", "127.0.0.1", "unknown.test"},
+		agents:  []string{googlebot, bingbot},
+		targets: caddyGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("seed %d: %d answers differ; Caddyfile:\n%s\nimported files: %q", seed, failed, gen.Template, gen.Files)
 	}

@@ -67,21 +67,12 @@ func checkHAProxyConfig(t *testing.T, name, conf string) {
 	srv := realserver.HAProxy(t, tmpl)
 	ev, addr, port := loadRealHAProxy(t, srv, "haproxy.cfg")
 
-	failed := 0
-	for _, host := range []string{"example.org", "other.example"} {
-		for _, agent := range haproxyGenAgents {
-			for _, target := range haproxyGenURLs {
-				real, err := rawStatus(addr, "GET", net.JoinHostPort(host, strconv.Itoa(port)), target, agent)
-				require.NoError(t, err, "GET %s Host %s", target, host)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed <= 8 {
-						t.Errorf("%s: Host %s:%d GET %s as %q: haproxy answered %d, the evaluator said %s", name, host, port, target, agent, real, describeVerdict(v))
-					}
-				}
-			}
-		}
-	}
+	failed := compareWithReal(t, realComparison{
+		server: "haproxy", label: name, ev: ev, addr: addr, port: port, hostPort: true,
+		hosts:   []string{"example.org", "other.example"},
+		agents:  haproxyGenAgents,
+		targets: haproxyGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("%s: %d answers differ; config:\n%s", name, failed, conf)
 	}

@@ -87,33 +87,16 @@ func TestLighttpdRefusedConfigs(t *testing.T) {
 // checkLighttpdConfig starts lighttpd with a generated config (files are
 // put under the site dir) and compares every answer with the evaluator's.
 func checkLighttpdConfig(t *testing.T, name, template string, files map[string]string) {
-	site := t.TempDir()
-	for _, f := range lighttpdGenSiteFiles {
-		writeSiteFile(t, site, f, "page "+f+"\n")
-	}
-	for name, content := range files {
-		writeSiteFile(t, site, name, content)
-	}
-	tmpl := filepath.Join(t.TempDir(), "lighttpd.conf")
-	require.NoError(t, os.WriteFile(tmpl, []byte(template), 0o644))
+	tmpl, site := writeGenSite(t, "lighttpd.conf", template, lighttpdGenSiteFiles, files)
 	srv := realserver.Lighttpd(t, tmpl, site)
 
 	ev, addr, port := loadRenderedLighttpd(t, srv, "lighttpd.conf")
-	failed := 0
-	for _, host := range []string{"example.org", "other.example"} {
-		for _, agent := range []string{googlebot, lighttpdBingbot} {
-			for _, target := range lighttpdGenURLs {
-				real, err := rawStatus(addr, "GET", net.JoinHostPort(host, strconv.Itoa(port)), target, agent)
-				require.NoError(t, err, "GET %s Host %s", target, host)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed <= 8 {
-						t.Errorf("%s: Host %s, %s, GET %s: lighttpd answered %d, the evaluator said %s", name, host, lighttpdAgentName(agent), target, real, describeVerdict(v))
-					}
-				}
-			}
-		}
-	}
+	failed := compareWithReal(t, realComparison{
+		server: "lighttpd", label: name, ev: ev, addr: addr, port: port, hostPort: true,
+		hosts:   []string{"example.org", "other.example"},
+		agents:  []string{googlebot, lighttpdBingbot},
+		targets: lighttpdGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("%s: %d answers differ; config:\n%s\nincluded files: %q", name, failed, template, files)
 	}

@@ -70,15 +70,7 @@ func TestNginxRegressionsMatchRealServer(t *testing.T) {
 // checkNginxConfig starts nginx with one generated config and compares
 // every answer with the evaluator's.
 func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
-	site := t.TempDir()
-	for _, f := range nginxGenSiteFiles {
-		writeSiteFile(t, site, f, "page "+f+"\n")
-	}
-	for name, content := range gen.Files {
-		writeSiteFile(t, site, name, content)
-	}
-	tmpl := filepath.Join(t.TempDir(), "nginx.conf")
-	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
+	tmpl, site := writeGenSite(t, "nginx.conf", gen.Template, nginxGenSiteFiles, gen.Files)
 	srv := realserver.Nginx(t, tmpl, site)
 
 	conf := filepath.Join(srv.Prefix, "nginx.conf")
@@ -86,30 +78,13 @@ func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
 	require.NoError(t, err)
 	addr, port := serverAddr(t, srv)
 
-	failed := 0
-	for _, agent := range []string{googlebot, bingbot} {
-		for _, host := range []string{"example.org", "other.example", "unknown.test", "www.example.org", "api7.example.net"} {
-			for _, target := range nginxGenURLs {
-				real, err := rawStatus(addr, "GET", host, target, agent)
-				require.NoError(t, err, "GET %s Host %s", target, host)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed > 8 {
-						continue
-					}
-					t.Errorf("%s: Host %s GET %s as %q: nginx answered %d, the evaluator said %s", label, host, target, agent, real, describeVerdict(v))
-				}
-			}
-		}
-	}
+	failed := compareWithReal(t, realComparison{
+		server: "nginx", label: label, ev: ev, addr: addr, port: port,
+		hosts:   []string{"example.org", "other.example", "unknown.test", "www.example.org", "api7.example.net"},
+		agents:  []string{googlebot, bingbot},
+		targets: nginxGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("%s: %d answers differ; config:\n%s\nincluded files: %q", label, failed, gen.Template, gen.Files)
 	}
-}
-
-func writeSiteFile(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -183,4 +184,61 @@ func fuzzEvaluate(t *testing.T, ev Evaluator, req Request, paths ...string) {
 			t.Fatalf("no outcome for %s", path)
 		}
 	}
+}
+
+// writeGenSite lays out a generated config for a real server: its site dir
+// holds a "page NAME" file for every page and the config's extra files
+// (includes, imports), and the template (name under a dir of its own) is
+// what realserver renders. It returns the template's path and the site dir.
+func writeGenSite(t *testing.T, name, template string, pages []string, files map[string]string) (tmpl, site string) {
+	t.Helper()
+	all := make(map[string]string, len(pages)+len(files))
+	for _, p := range pages {
+		all[p] = "page " + p + "\n"
+	}
+	maps.Copy(all, files)
+	site = writeFiles(t, all)
+	tmpl = filepath.Join(writeFiles(t, map[string]string{name: template}), name)
+	return tmpl, site
+}
+
+// realComparison is one differential check: the real server at addr and
+// the evaluator, both running the same config, asked the same requests.
+type realComparison struct {
+	server string // names the server in messages
+	label  string // names the config in messages
+	ev     Evaluator
+	addr   string
+	port   int
+	// hostPort sends the Host header with the port, as a crawler does for
+	// a server on another port than 80.
+	hostPort               bool
+	hosts, agents, targets []string
+}
+
+// compareWithReal asks every host × agent × target of both, reports the
+// first 8 answers that differ in class (sameAnswer), and returns how many
+// differ.
+func compareWithReal(t *testing.T, c realComparison) int {
+	t.Helper()
+	failed := 0
+	for _, host := range c.hosts {
+		header := host
+		if c.hostPort {
+			header = net.JoinHostPort(host, strconv.Itoa(c.port))
+		}
+		for _, agent := range c.agents {
+			for _, target := range c.targets {
+				real, err := rawStatus(c.addr, "GET", header, target, agent)
+				require.NoError(t, err, "GET %s Host %s", target, header)
+				v := c.ev.Evaluate(Request{Host: host, Port: c.port, Path: target, UserAgent: agent})
+				if !sameAnswer(v, real) {
+					if failed++; failed <= 8 {
+						t.Errorf("%s: Host %s GET %s as %q: %s answered %d, the evaluator said %s", c.label, header, target, agent, c.server, real, describeVerdict(v))
+					}
+				}
+			}
+		}
+	}
+	return failed
 }
