@@ -242,3 +242,47 @@ func compareWithReal(t *testing.T, c realComparison) int {
 	}
 	return failed
 }
+
+// loadConfig writes conf as the file name in a temp dir, reads it with read
+// and builds the evaluator with build; either failing fails the test.
+func loadConfig[E any](t testing.TB, name, conf string, read func(string) ([]*Node, error), build func([]*Node) (E, error)) E {
+	t.Helper()
+	dir := writeFiles(t, map[string]string{name: conf})
+	nodes, err := read(filepath.Join(dir, name))
+	require.NoError(t, err)
+	ev, err := build(nodes)
+	require.NoError(t, err)
+	return ev
+}
+
+// wantVerdict is what a table case expects of a verdict; line 0 expects
+// no DecidedBy, and an empty ctx, sel or note is not checked.
+type wantVerdict struct {
+	status         int
+	outcome        Outcome
+	mech, realm    string
+	line           int
+	ctx, sel, note string
+}
+
+func assertVerdict(t *testing.T, v Verdict, w wantVerdict) {
+	t.Helper()
+	assert.Equal(t, w.status, v.Status, "status; notes %q", v.Notes)
+	assert.Equal(t, w.outcome, v.Outcome, "outcome")
+	assert.Equal(t, w.mech, v.Mechanism, "mechanism")
+	assert.Equal(t, w.realm, v.Realm, "realm")
+	if w.line == 0 {
+		assert.Nil(t, v.DecidedBy)
+	} else if assert.NotNil(t, v.DecidedBy) {
+		assert.Equal(t, w.line, v.DecidedBy.Line, "decided by %s", v.DecidedBy.Directive)
+		if w.ctx != "" {
+			assert.Equal(t, w.ctx, v.DecidedBy.Context)
+		}
+	}
+	if w.sel != "" && assert.NotNil(t, v.Selected) {
+		assert.Equal(t, w.sel, v.Selected.Context)
+	}
+	if w.note != "" {
+		assert.Contains(t, strings.Join(v.Notes, "\n"), w.note)
+	}
+}
