@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -286,3 +287,27 @@ func assertVerdict(t *testing.T, v Verdict, w wantVerdict) {
 		assert.Contains(t, strings.Join(v.Notes, "\n"), w.note)
 	}
 }
+
+// configGen is what every config generator of the differential tests
+// builds on: a seeded random source and the text written so far.
+type configGen struct {
+	rnd    *rand.Rand
+	b      strings.Builder
+	indent string // one level of indentation
+}
+
+func newConfigGen(seed, stream uint64, indent string) configGen {
+	return configGen{rnd: rand.New(rand.NewPCG(seed, stream)), indent: indent}
+}
+
+// line writes s indented depth levels.
+func (g *configGen) line(depth int, s string) {
+	g.b.WriteString(strings.Repeat(g.indent, depth))
+	g.b.WriteString(s)
+	g.b.WriteByte('\n')
+}
+
+// chance is true one time in n.
+func (g *configGen) chance(n int) bool { return g.rnd.IntN(n) == 0 }
+
+func (g *configGen) pick(options ...string) string { return options[g.rnd.IntN(len(options))] }
