@@ -52,7 +52,7 @@ func TestApacheReaderAgainstDumpConfig(t *testing.T) {
 // nested conditionals, -D defines, Include of a glob (dot-files skipped)
 // and of a directory (read whole, recursively).
 func TestApacheReaderAgainstDumpConfigSyntax(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"main.conf": `LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
 LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
 LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so

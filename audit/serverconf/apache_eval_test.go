@@ -21,7 +21,7 @@ func apacheFixture(t *testing.T, conf string, site map[string]string) (*ApacheEv
 	for k, v := range site {
 		files["site/"+k] = v
 	}
-	dir := writeTree(t, files)
+	dir := writeFiles(t, files)
 	conf = strings.ReplaceAll(conf, "{{ROOT}}", dir)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "main.conf"), []byte(conf), 0o644))
 	cfg, err := ReadApache(filepath.Join(dir, "main.conf"), ApacheOptions{})
@@ -135,7 +135,7 @@ func TestApacheEvaluate(t *testing.T) {
 			ev, dir := apacheFixture(t, tt.conf, tt.site)
 			ua := tt.ua
 			if ua == "" {
-				ua = googlebotUA
+				ua = googlebot
 			}
 			v := ev.Evaluate(Request{Host: "example.org", Port: 80, Path: tt.path, Method: tt.method, UserAgent: ua})
 			assert.Equal(t, tt.status, v.Status, "status; notes: %v", v.Notes)
@@ -167,23 +167,23 @@ func TestApacheDecidedByContext(t *testing.T) {
 </VirtualHost>
 `
 	ev, dir := apacheFixture(t, conf, map[string]string{"a/.htaccess": "# staff only\n" + apacheAuth + "Require valid-user\n"})
-	v := ev.Evaluate(Request{Host: "a.test", Port: 80, Path: "/a/page.html", UserAgent: googlebotUA})
+	v := ev.Evaluate(Request{Host: "a.test", Port: 80, Path: "/a/page.html", UserAgent: googlebot})
 	require.NotNil(t, v.DecidedBy)
 	assert.Equal(t, 401, v.Status)
 	assert.Equal(t, "Staff", v.Realm)
 	assert.Equal(t, Ref{File: filepath.Join(dir, "site/a/.htaccess"), Line: 5, Directive: "Require valid-user", Context: ".htaccess in " + filepath.Join(dir, "site/a")}, *v.DecidedBy)
 
-	v = ev.Evaluate(Request{Host: "B.test", Port: 80, Path: "/a/", UserAgent: googlebotUA})
+	v = ev.Evaluate(Request{Host: "B.test", Port: 80, Path: "/a/", UserAgent: googlebot})
 	require.NotNil(t, v.DecidedBy)
 	assert.Equal(t, 403, v.Status)
 	assert.Equal(t, "VirtualHost *:80 > Location /a", v.DecidedBy.Context)
 	assert.Equal(t, 21, v.DecidedBy.Line)
 
 	// An unknown name goes to the first vhost on the address.
-	v = ev.Evaluate(Request{Host: "other.test", Port: 80, Path: "/a/page.html", UserAgent: googlebotUA})
+	v = ev.Evaluate(Request{Host: "other.test", Port: 80, Path: "/a/page.html", UserAgent: googlebot})
 	assert.Equal(t, 401, v.Status)
 	// No vhost on the port: the main server.
-	v = ev.Evaluate(Request{Host: "b.test", Port: 8080, Path: "/a/", UserAgent: googlebotUA})
+	v = ev.Evaluate(Request{Host: "b.test", Port: 8080, Path: "/a/", UserAgent: googlebot})
 	assert.Equal(t, 200, v.Status)
 }
 
@@ -266,7 +266,7 @@ func TestApacheRepositorySite(t *testing.T) {
 		{"/about.html", 200, OutcomeOpen, "", "", 0},
 	}
 	for _, tt := range tests {
-		v := ev.Evaluate(Request{Host: "127.0.0.1", Port: 8080, Path: tt.path, UserAgent: googlebotUA})
+		v := ev.Evaluate(Request{Host: "127.0.0.1", Port: 8080, Path: tt.path, UserAgent: googlebot})
 		assert.Equal(t, tt.status, v.Status, "%s: %v", tt.path, v.Notes)
 		assert.Equal(t, tt.outcome, v.Outcome, tt.path)
 		assert.Equal(t, tt.mechanism, v.Mechanism, tt.path)
@@ -294,17 +294,17 @@ func TestApacheVhostAddresses(t *testing.T) {
 </VirtualHost>
 `
 	ev, _ := apacheFixture(t, conf, nil)
-	v := ev.Evaluate(Request{Host: "a.test", Port: 80, Path: "/a/", UserAgent: googlebotUA})
+	v := ev.Evaluate(Request{Host: "a.test", Port: 80, Path: "/a/", UserAgent: googlebot})
 	assert.Equal(t, 200, v.Status, "a.test is on another address: *:80 answers")
 	assert.Equal(t, Uncertain, v.Certainty)
-	v = ev.Evaluate(Request{Host: "10.0.0.1", Port: 80, Path: "/a/", UserAgent: googlebotUA})
+	v = ev.Evaluate(Request{Host: "10.0.0.1", Port: 80, Path: "/a/", UserAgent: googlebot})
 	assert.Equal(t, 403, v.Status, "the address itself selects its vhost")
-	v = ev.Evaluate(Request{Host: "b.test", Port: 80, Path: "/old", UserAgent: googlebotUA})
+	v = ev.Evaluate(Request{Host: "b.test", Port: 80, Path: "/old", UserAgent: googlebot})
 	assert.Equal(t, 302, v.Status, "vhosts inherit the main server's Redirect")
 }
 
 func TestApacheExpr(t *testing.T) {
-	req := Request{Host: "example.org", UserAgent: googlebotUA, Method: "HEAD"}
+	req := Request{Host: "example.org", UserAgent: googlebot, Method: "HEAD"}
 	tests := []struct {
 		expr string
 		want bool
@@ -363,7 +363,7 @@ func TestApacheGenSiteRoundTrip(t *testing.T) {
 
 func TestApachePCREOnlyPatternIsUncertain(t *testing.T) {
 	ev, _ := apacheFixture(t, apacheBase+"<LocationMatch \"^/(?!public)\">\nRequire all denied\n</LocationMatch>\n", nil)
-	v := ev.Evaluate(Request{Host: "example.org", Port: 80, Path: "/a/", UserAgent: googlebotUA})
+	v := ev.Evaluate(Request{Host: "example.org", Port: 80, Path: "/a/", UserAgent: googlebot})
 	assert.Equal(t, Uncertain, v.Certainty)
 	require.NotEmpty(t, v.Notes)
 	assert.Contains(t, v.Notes[0], "LocationMatch")

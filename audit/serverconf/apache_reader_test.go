@@ -45,18 +45,6 @@ func TestApacheResolveVars(t *testing.T) {
 	assert.Equal(t, "${A", apacheResolveVars("${A", lookup))
 }
 
-// writeTree writes files (path → content) under a temp dir.
-func writeTree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
-	return dir
-}
-
 func names(nodes []*Node) []string {
 	var out []string
 	for _, n := range nodes {
@@ -66,7 +54,7 @@ func names(nodes []*Node) []string {
 }
 
 func TestReadApacheSections(t *testing.T) {
-	dir := writeTree(t, map[string]string{"main.conf": "<Directory /srv>\n  <files x>\n  Require all denied\n  </FILES>\n</directory>\n"})
+	dir := writeFiles(t, map[string]string{"main.conf": "<Directory /srv>\n  <files x>\n  Require all denied\n  </FILES>\n</directory>\n"})
 	cfg, err := ReadApache(filepath.Join(dir, "main.conf"), ApacheOptions{})
 	require.NoError(t, err)
 	require.Len(t, cfg.Nodes, 1)
@@ -90,7 +78,7 @@ func TestReadApacheErrors(t *testing.T) {
 		{"<IfModule>\n</IfModule>\n", "main.conf:1: <IfModule> needs an argument"},
 	}
 	for _, tt := range tests {
-		dir := writeTree(t, map[string]string{"main.conf": tt.conf})
+		dir := writeFiles(t, map[string]string{"main.conf": tt.conf})
 		_, err := ReadApache(filepath.Join(dir, "main.conf"), ApacheOptions{})
 		require.Error(t, err, tt.conf)
 		var pe *ParseError
@@ -100,7 +88,7 @@ func TestReadApacheErrors(t *testing.T) {
 }
 
 func TestReadApacheIncludes(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"main.conf":           "A 1\nInclude conf.d/*.conf\nIncludeOptional none/*.conf\nInclude sites\nB 2\n",
 		"conf.d/b.conf":       "InB\n",
 		"conf.d/a.conf":       "InA\n",
@@ -120,7 +108,7 @@ func TestReadApacheIncludes(t *testing.T) {
 }
 
 func TestReadApacheIncludeGlobInDirectory(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"main.conf":    "Include */site.conf\n",
 		"b/site.conf":  "B\n",
 		"a/site.conf":  "A\n",
@@ -132,7 +120,7 @@ func TestReadApacheIncludeGlobInDirectory(t *testing.T) {
 }
 
 func TestReadApacheRootRemap(t *testing.T) {
-	dir := writeTree(t, map[string]string{
+	dir := writeFiles(t, map[string]string{
 		"etc/apache2/apache2.conf":         "Include /etc/apache2/sites-enabled/*.conf\n",
 		"etc/apache2/sites-enabled/x.conf": "Site\n",
 	})
@@ -142,7 +130,7 @@ func TestReadApacheRootRemap(t *testing.T) {
 }
 
 func TestReadApacheServerRootDirective(t *testing.T) {
-	dir := writeTree(t, map[string]string{"conf/main.conf": "ServerRoot " + "ROOT" + "\nInclude extra.conf\n", "extra.conf": "Extra\n"})
+	dir := writeFiles(t, map[string]string{"conf/main.conf": "ServerRoot " + "ROOT" + "\nInclude extra.conf\n", "extra.conf": "Extra\n"})
 	main := filepath.Join(dir, "conf/main.conf")
 	data, _ := os.ReadFile(main)
 	require.NoError(t, os.WriteFile(main, []byte(string(data[:11])+dir+string(data[15:])), 0o644))
@@ -188,7 +176,7 @@ LoadModule rewrite_module modules/mod_rewrite.so
 </IfFile>
 K ${UNDEFINED}
 `
-	dir := writeTree(t, map[string]string{"main.conf": conf})
+	dir := writeFiles(t, map[string]string{"main.conf": conf})
 	cfg, err := ReadApache(filepath.Join(dir, "main.conf"), ApacheOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Define", "Define", "A", "LoadModule", "E", "G", "I", "K"}, names(cfg.Nodes))

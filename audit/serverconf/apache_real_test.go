@@ -1,16 +1,12 @@
 package serverconf
 
 import (
-	"bufio"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -37,8 +33,6 @@ var apacheTrickyTargets = []string{
 
 var apacheTestHosts = []string{"one.test", "two.test", "www.two.test", "other.test"}
 
-const googlebotUA = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-
 // statusClass is what the differential test compares: the wall, or none.
 func statusClass(status int) string {
 	switch status {
@@ -52,21 +46,10 @@ func statusClass(status int) string {
 // .htaccess files, starts Debian's apache2 with each, and requires the
 // evaluator's status class to equal the real answer for every tricky URL
 // on every virtual host. AUTHWALL_APACHE_CONFIGS sets how many seeds run
-// (default 20), AUTHWALL_APACHE_SEED the first one.
+// (default 20); AUTHWALL_APACHE_SEED runs one seed alone.
 func TestApacheAgainstRealServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts apache2 once per generated config")
-	}
-	count, first := 20, uint64(1)
-	if v := os.Getenv("AUTHWALL_APACHE_CONFIGS"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(t, err, "AUTHWALL_APACHE_CONFIGS")
-		count = n
-	}
-	if v := os.Getenv("AUTHWALL_APACHE_SEED"); v != "" {
-		n, err := strconv.ParseUint(v, 10, 64)
-		require.NoError(t, err, "AUTHWALL_APACHE_SEED")
-		first = n
 	}
 	saved, err := filepath.Glob(filepath.Join(apacheRegressionDir, "*.txt"))
 	require.NoError(t, err)
@@ -77,10 +60,9 @@ func TestApacheAgainstRealServer(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(file), ".txt")
 		t.Run(name, func(t *testing.T) { checkApacheSite(t, site, "regression "+file) })
 	}
-	for i := range count {
-		seed := first + uint64(i)
+	for _, seed := range differentialSeeds(t, "APACHE", 20) {
 		t.Run(fmt.Sprintf("seed-%d", seed), func(t *testing.T) {
-			checkApacheSite(t, genApacheSite(seed), fmt.Sprintf("seed %d (AUTHWALL_APACHE_SEED=%d AUTHWALL_APACHE_CONFIGS=1 reruns it; keep it in %s/ as it is printed below)", seed, seed, apacheRegressionDir))
+			checkApacheSite(t, genApacheSite(seed), fmt.Sprintf("seed %d (AUTHWALL_APACHE_SEED=%d reruns it; keep it in %s/ as it is printed below)", seed, seed, apacheRegressionDir))
 		})
 	}
 }
@@ -104,10 +86,7 @@ func parseApacheGenSite(text string) apacheGenSite {
 func checkApacheSite(t *testing.T, site apacheGenSite, label string) {
 	conf, siteDir := writeApacheGenSite(t, site, t.TempDir())
 	srv := realserver.Apache(t, conf, siteDir)
-	u, err := url.Parse(srv.URL)
-	require.NoError(t, err)
-	port, err := strconv.Atoi(u.Port())
-	require.NoError(t, err)
+	addr, port := serverAddr(t, srv)
 
 	// The rendered config realserver wrote is the one the server runs.
 	cfg, err := ReadApache(filepath.Join(srv.Prefix, "gen.conf"), ApacheOptions{Modules: []string{}})
@@ -126,9 +105,9 @@ func checkApacheSite(t *testing.T, site apacheGenSite, label string) {
 	for _, host := range apacheTestHosts {
 		for _, pr := range probes {
 			method, target := pr.method, pr.target
-			real, err := rawRequest(u.Host, method, host, target, googlebotUA)
+			real, err := rawStatus(addr, method, host, target, googlebot)
 			require.NoError(t, err, "%s %s Host %s", method, target, host)
-			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, Method: method, UserAgent: googlebotUA})
+			v := ev.Evaluate(Request{Host: host, Port: port, Path: target, Method: method, UserAgent: googlebot})
 			if statusClass(real) != statusClass(v.Status) {
 				errorLog, _ := os.ReadFile(filepath.Join(srv.Prefix, "error.log"))
 				lines := strings.Split(strings.TrimSpace(string(errorLog)), "\n")
@@ -138,27 +117,4 @@ func checkApacheSite(t *testing.T, site apacheGenSite, label string) {
 			}
 		}
 	}
-}
-
-// rawRequest sends the target exactly as written (no client-side
-// cleaning) and returns the status code.
-func rawRequest(addr, method, host, target, ua string) (int, error) {
-	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		return 0, err
-	}
-	defer c.Close()
-	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := fmt.Fprintf(c, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", method, target, host, ua); err != nil {
-		return 0, err
-	}
-	line, err := bufio.NewReader(c).ReadString('\n')
-	if err != nil {
-		return 0, err
-	}
-	fields := strings.Fields(line)
-	if len(fields) < 2 {
-		return 0, fmt.Errorf("bad status line %q", line)
-	}
-	return strconv.Atoi(fields[1])
 }

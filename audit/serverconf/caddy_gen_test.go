@@ -2,7 +2,6 @@ package serverconf
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
 )
 
@@ -14,8 +13,7 @@ import (
 // handle and handle_path blocks, route, rewrite, a snippet with
 // {args.0} and a glob import.
 type caddyGen struct {
-	rnd   *rand.Rand
-	b     strings.Builder
+	configGen
 	named int
 }
 
@@ -27,7 +25,7 @@ type caddyGenConfig struct {
 const caddyGenHash = "$2a$14$R2Z9D9T0mqq8PtMSMMXlBe6aimfOirWNMfL821r9E3yO6Kb5jLDWC"
 
 func generateCaddyConfig(seed uint64) caddyGenConfig {
-	g := &caddyGen{rnd: rand.New(rand.NewPCG(seed, 0x5bd1e995))}
+	g := &caddyGen{configGen: newConfigGen(seed, 0x5bd1e995, "\t")}
 	g.line(0, "{")
 	g.line(1, "admin off")
 	g.line(1, "auto_https off")
@@ -48,16 +46,6 @@ func generateCaddyConfig(seed uint64) caddyGenConfig {
 	}
 	return caddyGenConfig{Template: g.b.String(), Files: files}
 }
-
-func (g *caddyGen) line(depth int, s string) {
-	g.b.WriteString(strings.Repeat("\t", depth))
-	g.b.WriteString(s)
-	g.b.WriteByte('\n')
-}
-
-func (g *caddyGen) chance(n int) bool { return g.rnd.IntN(n) == 0 }
-
-func (g *caddyGen) pick(options ...string) string { return options[g.rnd.IntN(len(options))] }
 
 var caddyGenPaths = []string{"/a/*", "/a*", "/a", "/a/b/*", "/blog/*", "/blog/private/*", "/admin*", "/admin/*", "*.css", "/B*", "/x/*/c.css", "*priv*"}
 

@@ -1,7 +1,6 @@
 package serverconf
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -158,30 +157,12 @@ func FuzzReadCaddy(f *testing.F) {
 			// Only imports of snippets: a file import could reach /dev/zero.
 			t.Skip()
 		}
-		dir := t.TempDir()
-		p := filepath.Join(dir, "Caddyfile")
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		nodes, err := ReadCaddy(p)
-		if err != nil {
-			var perr *ParseError
-			if !assert.ErrorAs(t, err, &perr) {
-				t.Fatalf("error is not a ParseError: %v", err)
-			}
+		nodes, ok := fuzzRead(t, "Caddyfile", text, ReadCaddy)
+		if !ok {
 			return
 		}
-		walkNodes(nodes, func(n *Node) {
-			if n.Line < 1 {
-				t.Fatalf("node %q without a line", n.Name)
-			}
-		})
 		if c, err := NewCaddy(nodes); err == nil {
-			for _, path := range []string{"/", "/a/b", "/%zz", "/../x"} {
-				if v := c.Evaluate(Request{Host: "a", Port: 80, Path: path, UserAgent: googlebot}); v.Outcome == "" {
-					t.Fatalf("no outcome for %s", path)
-				}
-			}
+			fuzzEvaluate(t, c, Request{Host: "a", Port: 80, UserAgent: googlebot}, "/", "/a/b", "/%zz", "/../x")
 		}
 	})
 }

@@ -1,27 +1,17 @@
 package serverconf
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"authwall/internal/realserver"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-const bingbot = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
 
 // caddyRegressionSeeds are seeds whose configs once made the evaluator
 // disagree with the real Caddy; each runs on every test run:
@@ -44,23 +34,7 @@ var caddyRegressionSeeds = []uint64{14, 35, 47, 87, 152, 167, 179, 19, 33}
 // how many seeds to try (20 by default); AUTHWALL_CADDY_SEED runs one
 // seed alone.
 func TestCaddyMatchesRealServer(t *testing.T) {
-	seeds := append([]uint64(nil), caddyRegressionSeeds...)
-	count := 20
-	if v := os.Getenv("AUTHWALL_CADDY_CONFIGS"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(t, err, "AUTHWALL_CADDY_CONFIGS")
-		count = n
-	}
-	for i := range count {
-		if s := uint64(i + 1); !slices.Contains(seeds, s) {
-			seeds = append(seeds, s)
-		}
-	}
-	if v := os.Getenv("AUTHWALL_CADDY_SEED"); v != "" {
-		s, err := strconv.ParseUint(v, 10, 64)
-		require.NoError(t, err, "AUTHWALL_CADDY_SEED")
-		seeds = []uint64{s}
-	}
+	seeds := differentialSeeds(t, "CADDY", 20, caddyRegressionSeeds...)
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			checkCaddySeed(t, seed)
@@ -70,69 +44,24 @@ func TestCaddyMatchesRealServer(t *testing.T) {
 
 func checkCaddySeed(t *testing.T, seed uint64) {
 	gen := generateCaddyConfig(seed)
-	site := t.TempDir()
-	for _, f := range caddyGenSiteFiles {
-		writeSiteFile(t, site, f, "page "+f+"\n")
-	}
-	for name, content := range gen.Files {
-		writeSiteFile(t, site, name, content)
-	}
-	tmpl := filepath.Join(t.TempDir(), "Caddyfile")
-	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
+	tmpl, site := writeGenSite(t, "Caddyfile", gen.Template, caddyGenSiteFiles, gen.Files)
 	srv := realserver.Caddy(t, tmpl, site)
 
 	nodes, err := ReadCaddy(filepath.Join(srv.Prefix, "Caddyfile"))
 	require.NoError(t, err)
 	ev, err := NewCaddy(nodes)
 	require.NoError(t, err)
-	addr := strings.TrimPrefix(srv.URL, "http://")
-	_, portText, _ := net.SplitHostPort(addr)
-	port, _ := strconv.Atoi(portText)
+	addr, port := serverAddr(t, srv)
 
-	failed := 0
-	for _, host := range []string{"example.org", "WWW.example.org", "api.example.org", "127.0.0.1", "unknown.test"} {
-		for _, agent := range []string{googlebot, bingbot} {
-			for _, target := range caddyGenURLs {
-				real, err := caddyRawStatus(addr, host, target, agent)
-				require.NoError(t, err, "GET %s Host %s", target, host)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed > 8 {
-						continue
-					}
-					t.Errorf("seed %d: Host %s GET %s as %.30s: caddy answered %d, the evaluator said %s", seed, host, target, agent, real, describeVerdict(v))
-				}
-			}
-		}
-	}
+	failed := compareWithReal(t, realComparison{
+		server: "caddy", label: fmt.Sprintf("seed %d", seed), ev: ev, addr: addr, port: port,
+		hosts:   []string{"example.org", "WWW.example.org", "api.example.org", "127.0.0.1", "unknown.test"},
+		agents:  []string{googlebot, bingbot},
+		targets: caddyGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("seed %d: %d answers differ; Caddyfile:\n%s\nimported files: %q", seed, failed, gen.Template, gen.Files)
 	}
-}
-
-// caddyRawStatus sends the request target exactly as written and returns
-// the status; 0 when the server closes the connection without an answer
-// (abort).
-func caddyRawStatus(addr, host, target, agent string) (int, error) {
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	req := "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + agent + "\r\nConnection: close\r\n\r\n"
-	if _, err := conn.Write([]byte(req)); err != nil {
-		return 0, err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
 }
 
 // TestCaddyRepoConfigs evaluates the Caddyfiles of the repository's

@@ -10,13 +10,7 @@ import (
 
 // loadCaddy reads text as a Caddyfile into an evaluator.
 func loadCaddy(t testing.TB, text string) *Caddy {
-	t.Helper()
-	dir := writeFiles(t, map[string]string{"Caddyfile": text})
-	nodes, err := ReadCaddy(filepath.Join(dir, "Caddyfile"))
-	require.NoError(t, err)
-	c, err := NewCaddy(nodes)
-	require.NoError(t, err)
-	return c
+	return loadConfig(t, "Caddyfile", text, ReadCaddy, NewCaddy)
 }
 
 type caddyCase struct {
@@ -43,21 +37,7 @@ func runCaddyCases(t *testing.T, cases []caddyCase) {
 				agent = googlebot
 			}
 			v := c.Evaluate(Request{Host: "example.org", Port: 80, Path: tt.path, UserAgent: agent})
-			assert.Equal(t, tt.status, v.Status, "status; notes %q", v.Notes)
-			assert.Equal(t, tt.outcome, v.Outcome, "outcome")
-			assert.Equal(t, tt.mech, v.Mechanism, "mechanism")
-			assert.Equal(t, tt.realm, v.Realm, "realm")
-			if tt.line == 0 {
-				assert.Nil(t, v.DecidedBy)
-			} else if assert.NotNil(t, v.DecidedBy) {
-				assert.Equal(t, tt.line, v.DecidedBy.Line, "decided by %s", v.DecidedBy.Directive)
-			}
-			if tt.sel != "" && assert.NotNil(t, v.Selected) {
-				assert.Equal(t, tt.sel, v.Selected.Context)
-			}
-			if tt.note != "" {
-				assert.Contains(t, v.Notes, tt.note)
-			}
+			assertVerdict(t, v, wantVerdict{status: tt.status, outcome: tt.outcome, mech: tt.mech, realm: tt.realm, line: tt.line, sel: tt.sel, note: tt.note})
 		})
 	}
 }

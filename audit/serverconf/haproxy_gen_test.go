@@ -1,7 +1,6 @@
 package serverconf
 
 import (
-	"math/rand/v2"
 	"strings"
 )
 
@@ -14,13 +13,12 @@ import (
 // Address ACLs never name 127.0.0.1: the test reaches haproxy from there,
 // and a crawler never comes from it.
 type haproxyGen struct {
-	rnd  *rand.Rand
-	b    strings.Builder
+	configGen
 	acls []string // named ACLs declared in the frontend so far
 }
 
 func generateHAProxyConfig(seed uint64) string {
-	g := &haproxyGen{rnd: rand.New(rand.NewPCG(seed, 0x2545f4914f6cdd1d))}
+	g := &haproxyGen{configGen: newConfigGen(seed, 0x2545f4914f6cdd1d, "")}
 	g.line("global")
 	g.line("    log stderr format raw local0 emerg")
 	// A listen section may not inherit rules from its defaults.
@@ -99,14 +97,8 @@ func generateHAProxyConfig(seed uint64) string {
 	return g.b.String()
 }
 
-func (g *haproxyGen) line(s string) {
-	g.b.WriteString(s)
-	g.b.WriteByte('\n')
-}
-
-func (g *haproxyGen) chance(n int) bool { return g.rnd.IntN(n) == 0 }
-
-func (g *haproxyGen) pick(options ...string) string { return options[g.rnd.IntN(len(options))] }
+// line writes s as it is: the generator writes its own indentation.
+func (g *haproxyGen) line(s string) { g.configGen.line(0, s) }
 
 // stats turns the statistics page on, at uri ("" keeps the default
 // /haproxy?stats), maybe behind a password.

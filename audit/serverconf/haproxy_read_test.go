@@ -1,7 +1,6 @@
 package serverconf
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -196,32 +195,12 @@ func FuzzReadHAProxy(f *testing.F) {
 			// An ACL's pattern file could be /dev/zero and read forever.
 			t.Skip()
 		}
-		p := filepath.Join(t.TempDir(), "haproxy.cfg")
-		if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		nodes, err := ReadHAProxy(p)
-		if err != nil {
-			var perr *ParseError
-			if !assert.ErrorAs(t, err, &perr) {
-				t.Fatalf("error is not a ParseError: %v", err)
-			}
+		nodes, ok := fuzzRead(t, "haproxy.cfg", conf, ReadHAProxy)
+		if !ok {
 			return
 		}
-		walkNodes(nodes, func(n *Node) {
-			if n.Line < 1 {
-				t.Fatalf("node %s without a line", n.Name)
-			}
-		})
-		h, err := NewHAProxy(nodes)
-		if err != nil {
-			return
-		}
-		for _, path := range []string{"/", "/a", "/x?y", "http://h/p"} {
-			v := h.Evaluate(Request{Host: "example.org", Port: 80, Path: path, UserAgent: googlebot})
-			if v.Outcome == "" {
-				t.Fatalf("no outcome for %s", path)
-			}
+		if h, err := NewHAProxy(nodes); err == nil {
+			fuzzEvaluate(t, h, Request{Host: "example.org", Port: 80, UserAgent: googlebot}, "/", "/a", "/x?y", "http://h/p")
 		}
 	})
 }

@@ -2,14 +2,12 @@ package serverconf
 
 import (
 	"fmt"
-	"net/http"
-	"net/url"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
-	"time"
 
 	"authwall/internal/realserver"
 
@@ -49,23 +47,7 @@ func TestHAProxyRegressionConfigs(t *testing.T) {
 // sets how many seeds to try (20 by default); AUTHWALL_HAPROXY_SEED runs
 // one seed alone.
 func TestHAProxyMatchesRealServer(t *testing.T) {
-	seeds := append([]uint64(nil), haproxyRegressionSeeds...)
-	count := 20
-	if v := os.Getenv("AUTHWALL_HAPROXY_CONFIGS"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(t, err, "AUTHWALL_HAPROXY_CONFIGS")
-		count = n
-	}
-	for i := range count {
-		if s := uint64(i + 1); !slices.Contains(seeds, s) {
-			seeds = append(seeds, s)
-		}
-	}
-	if v := os.Getenv("AUTHWALL_HAPROXY_SEED"); v != "" {
-		s, err := strconv.ParseUint(v, 10, 64)
-		require.NoError(t, err, "AUTHWALL_HAPROXY_SEED")
-		seeds = []uint64{s}
-	}
+	seeds := differentialSeeds(t, "HAPROXY", 20, haproxyRegressionSeeds...)
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			checkHAProxySeed(t, seed)
@@ -83,60 +65,29 @@ func checkHAProxyConfig(t *testing.T, name, conf string) {
 	tmpl := filepath.Join(t.TempDir(), "haproxy.cfg")
 	require.NoError(t, os.WriteFile(tmpl, []byte(conf), 0o644))
 	srv := realserver.HAProxy(t, tmpl)
-	ev, port := loadRealHAProxy(t, srv, "haproxy.cfg")
+	ev, addr, port := loadRealHAProxy(t, srv, "haproxy.cfg")
 
-	failed := 0
-	for _, host := range []string{"example.org", "other.example"} {
-		for _, agent := range haproxyGenAgents {
-			for _, target := range haproxyGenURLs {
-				real := haproxyRealStatus(t, srv, host, port, target, agent)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed <= 8 {
-						t.Errorf("%s: Host %s:%d GET %s as %q: haproxy answered %d, the evaluator said %s", name, host, port, target, agent, real, describeVerdict(v))
-					}
-				}
-			}
-		}
-	}
+	failed := compareWithReal(t, realComparison{
+		server: "haproxy", label: name, ev: ev, addr: addr, port: port, hostPort: true,
+		hosts:   []string{"example.org", "other.example"},
+		agents:  haproxyGenAgents,
+		targets: haproxyGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("%s: %d answers differ; config:\n%s", name, failed, conf)
 	}
 }
 
 // loadRealHAProxy reads the config the real server runs (rendered in its
-// prefix under name) and returns the evaluator and the port.
-func loadRealHAProxy(t *testing.T, srv *realserver.Server, name string) (*HAProxy, int) {
+// prefix under name) and returns the evaluator, the address and the port.
+func loadRealHAProxy(t *testing.T, srv *realserver.Server, name string) (*HAProxy, string, int) {
 	t.Helper()
 	nodes, err := ReadHAProxy(filepath.Join(srv.Prefix, name))
 	require.NoError(t, err)
 	ev, err := NewHAProxy(nodes)
 	require.NoError(t, err)
-	u, err := url.Parse(srv.URL)
-	require.NoError(t, err)
-	port, err := strconv.Atoi(u.Port())
-	require.NoError(t, err)
-	return ev, port
-}
-
-// haproxyRealStatus sends target exactly as written (an opaque URL is
-// never cleaned or re-escaped) with a Host header that carries the port,
-// as a crawler sends it, and returns the status.
-func haproxyRealStatus(t *testing.T, srv *realserver.Server, host string, port int, target, agent string) int {
-	t.Helper()
-	u, err := url.Parse(srv.URL)
-	require.NoError(t, err)
-	u.Opaque = target
-	req := &http.Request{Method: http.MethodGet, URL: u, Host: host + ":" + strconv.Itoa(port), Header: http.Header{"User-Agent": {agent}}}
-	client := &http.Client{
-		Timeout:       10 * time.Second,
-		Transport:     &http.Transport{DisableKeepAlives: true},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-	resp, err := client.Do(req)
-	require.NoError(t, err, "GET %s", target)
-	resp.Body.Close()
-	return resp.StatusCode
+	addr, port := serverAddr(t, srv)
+	return ev, addr, port
 }
 
 // TestHAProxyTestdataConfigs evaluates the configs of the real-server
@@ -171,7 +122,7 @@ func TestHAProxyTestdataConfigs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			srv := realserver.HAProxy(t, filepath.Join("..", "..", "testdata", "haproxy", tt.file))
-			ev, port := loadRealHAProxy(t, srv, tt.file)
+			ev, addr, port := loadRealHAProxy(t, srv, tt.file)
 			conf := filepath.Join(srv.Prefix, tt.file)
 			for _, w := range tt.walls {
 				v := ev.Evaluate(Request{Host: "127.0.0.1", Port: port, Path: w.path, UserAgent: w.agent})
@@ -188,7 +139,8 @@ func TestHAProxyTestdataConfigs(t *testing.T) {
 				"/press/", "/beta/", "/account/", "/account/orders.html", "/nope", "/Blog/", "/docs//install.html"}
 			for _, p := range paths {
 				for _, agent := range append(slices.Clone(haproxyGenAgents), browser) {
-					real := haproxyRealStatus(t, srv, "127.0.0.1", port, p, agent)
+					real, err := rawStatus(addr, "GET", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), p, agent)
+					require.NoError(t, err, "GET %s", p)
 					v := ev.Evaluate(Request{Host: "127.0.0.1", Port: port, Path: p, UserAgent: agent})
 					assert.True(t, sameAnswer(v, real), "%s as %s: haproxy answered %d, the evaluator said %s", p, agent, real, describeVerdict(v))
 				}

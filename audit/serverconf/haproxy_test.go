@@ -14,13 +14,7 @@ import (
 const hapHead = "defaults base\n    mode http\nfrontend www from base\n    bind :80\n"
 
 func loadHAProxy(t testing.TB, conf string) *HAProxy {
-	t.Helper()
-	dir := writeFiles(t, map[string]string{"haproxy.cfg": conf})
-	nodes, err := ReadHAProxy(filepath.Join(dir, "haproxy.cfg"))
-	require.NoError(t, err)
-	h, err := NewHAProxy(nodes)
-	require.NoError(t, err)
-	return h
+	return loadConfig(t, "haproxy.cfg", conf, ReadHAProxy, NewHAProxy)
 }
 
 type haproxyCase struct {
@@ -55,24 +49,7 @@ func runHAProxyCases(t *testing.T, cases []haproxyCase) {
 				port = 80
 			}
 			v := h.Evaluate(Request{Host: "example.org", Port: port, Path: tt.path, Method: tt.method, UserAgent: agent})
-			assert.Equal(t, tt.status, v.Status, "status; notes %q", v.Notes)
-			assert.Equal(t, tt.outcome, v.Outcome, "outcome")
-			assert.Equal(t, tt.mech, v.Mechanism, "mechanism")
-			assert.Equal(t, tt.realm, v.Realm, "realm")
-			if tt.line == 0 {
-				assert.Nil(t, v.DecidedBy)
-			} else if assert.NotNil(t, v.DecidedBy) {
-				assert.Equal(t, tt.line, v.DecidedBy.Line, "decided by %s", v.DecidedBy.Directive)
-				if tt.ctx != "" {
-					assert.Equal(t, tt.ctx, v.DecidedBy.Context)
-				}
-			}
-			if tt.sel != "" && assert.NotNil(t, v.Selected) {
-				assert.Equal(t, tt.sel, v.Selected.Context)
-			}
-			if tt.note != "" {
-				assert.Contains(t, strings.Join(v.Notes, "\n"), tt.note)
-			}
+			assertVerdict(t, v, wantVerdict{status: tt.status, outcome: tt.outcome, mech: tt.mech, realm: tt.realm, line: tt.line, ctx: tt.ctx, sel: tt.sel, note: tt.note})
 			assert.Equal(t, tt.unsure, v.Certainty == Uncertain, "certainty; notes %q", v.Notes)
 		})
 	}

@@ -2,7 +2,6 @@ package serverconf
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
 )
 
@@ -19,8 +18,7 @@ import (
 // Address rules never name 127.0.0.1: the test reaches lighttpd from
 // there, and a crawler never comes from it.
 type lighttpdGen struct {
-	rnd *rand.Rand
-	b   strings.Builder
+	configGen
 }
 
 type lighttpdGenConfig struct {
@@ -29,7 +27,7 @@ type lighttpdGenConfig struct {
 }
 
 func generateLighttpdConfig(seed uint64) lighttpdGenConfig {
-	g := &lighttpdGen{rnd: rand.New(rand.NewPCG(seed, 0x6c69676874747064))}
+	g := &lighttpdGen{configGen: newConfigGen(seed, 0x6c69676874747064, "    ")}
 	g.line(0, g.pick(
 		`server.modules = ( "mod_access", "mod_auth", "mod_authn_file" )`,
 		`server.modules = ( "mod_auth", "mod_authn_file", "mod_access" )`,
@@ -71,16 +69,6 @@ func generateLighttpdConfig(seed uint64) lighttpdGenConfig {
 	}
 	return lighttpdGenConfig{Template: g.b.String(), Files: files}
 }
-
-func (g *lighttpdGen) line(depth int, s string) {
-	g.b.WriteString(strings.Repeat("    ", depth))
-	g.b.WriteString(s)
-	g.b.WriteByte('\n')
-}
-
-func (g *lighttpdGen) chance(n int) bool { return g.rnd.IntN(n) == 0 }
-
-func (g *lighttpdGen) pick(options ...string) string { return options[g.rnd.IntN(len(options))] }
 
 var lighttpdGenPrefixes = []string{"/", "/a/", "/a", "/b", "/blog/", "/blog/private/", "/admin/", "/Admin/", "/img/", "/exact"}
 

@@ -1,7 +1,6 @@
 package serverconf
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -183,24 +182,12 @@ func FuzzReadLighttpd(f *testing.F) {
 			// reach /dev/zero and read forever.
 			t.Skip()
 		}
-		dir := t.TempDir()
-		p := filepath.Join(dir, "lighttpd.conf")
-		if err := os.WriteFile(p, []byte(conf), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		nodes, err := ReadLighttpd(p)
-		if err != nil {
-			var perr *ParseError
-			if !assert.ErrorAs(t, err, &perr) {
-				return
-			}
+		nodes, ok := fuzzRead(t, "lighttpd.conf", conf, ReadLighttpd)
+		if !ok {
 			return
 		}
-		l, err := NewLighttpd(nodes)
-		if err != nil {
-			return
+		if l, err := NewLighttpd(nodes); err == nil {
+			fuzzEvaluate(t, l, Request{Host: host, Port: 80, UserAgent: agent}, path)
 		}
-		v := l.Evaluate(Request{Host: host, Port: 80, Path: path, UserAgent: agent})
-		assert.NotEmpty(t, v.Outcome)
 	})
 }

@@ -1,16 +1,13 @@
 package serverconf
 
 import (
-	"bufio"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"authwall/internal/realserver"
 
@@ -31,21 +28,7 @@ var lighttpdRegressionSeeds = []uint64{47, 62, 71, 72, 79}
 // many seeds to try (20 by default); AUTHWALL_LIGHTTPD_SEED runs one seed
 // alone.
 func TestLighttpdMatchesRealServer(t *testing.T) {
-	var seeds []uint64
-	count := 20
-	if v := os.Getenv("AUTHWALL_LIGHTTPD_CONFIGS"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(t, err, "AUTHWALL_LIGHTTPD_CONFIGS")
-		count = n
-	}
-	for i := range count {
-		seeds = append(seeds, uint64(i+1))
-	}
-	if v := os.Getenv("AUTHWALL_LIGHTTPD_SEED"); v != "" {
-		s, err := strconv.ParseUint(v, 10, 64)
-		require.NoError(t, err, "AUTHWALL_LIGHTTPD_SEED")
-		seeds = []uint64{s}
-	}
+	seeds := differentialSeeds(t, "LIGHTTPD", 20)
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			gen := generateLighttpdConfig(seed)
@@ -104,50 +87,31 @@ func TestLighttpdRefusedConfigs(t *testing.T) {
 // checkLighttpdConfig starts lighttpd with a generated config (files are
 // put under the site dir) and compares every answer with the evaluator's.
 func checkLighttpdConfig(t *testing.T, name, template string, files map[string]string) {
-	site := t.TempDir()
-	for _, f := range lighttpdGenSiteFiles {
-		writeSiteFile(t, site, f, "page "+f+"\n")
-	}
-	for name, content := range files {
-		writeSiteFile(t, site, name, content)
-	}
-	tmpl := filepath.Join(t.TempDir(), "lighttpd.conf")
-	require.NoError(t, os.WriteFile(tmpl, []byte(template), 0o644))
+	tmpl, site := writeGenSite(t, "lighttpd.conf", template, lighttpdGenSiteFiles, files)
 	srv := realserver.Lighttpd(t, tmpl, site)
 
-	ev, port := loadRenderedLighttpd(t, srv, "lighttpd.conf")
-	addr := strings.TrimPrefix(srv.URL, "http://")
-	failed := 0
-	for _, host := range []string{"example.org", "other.example"} {
-		for _, agent := range []string{googlebot, lighttpdBingbot} {
-			for _, target := range lighttpdGenURLs {
-				real, err := lighttpdStatus(addr, net.JoinHostPort(host, strconv.Itoa(port)), target, agent)
-				require.NoError(t, err, "GET %s Host %s", target, host)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed <= 8 {
-						t.Errorf("%s: Host %s, %s, GET %s: lighttpd answered %d, the evaluator said %s", name, host, lighttpdAgentName(agent), target, real, describeVerdict(v))
-					}
-				}
-			}
-		}
-	}
+	ev, addr, port := loadRenderedLighttpd(t, srv, "lighttpd.conf")
+	failed := compareWithReal(t, realComparison{
+		server: "lighttpd", label: name, ev: ev, addr: addr, port: port, hostPort: true,
+		hosts:   []string{"example.org", "other.example"},
+		agents:  []string{googlebot, lighttpdBingbot},
+		targets: lighttpdGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("%s: %d answers differ; config:\n%s\nincluded files: %q", name, failed, template, files)
 	}
 }
 
-// loadRenderedLighttpd reads the config realserver rendered and started.
-func loadRenderedLighttpd(t *testing.T, srv *realserver.Server, name string) (*Lighttpd, int) {
+// loadRenderedLighttpd reads the config realserver rendered and started,
+// and returns the evaluator, the server's address and its port.
+func loadRenderedLighttpd(t *testing.T, srv *realserver.Server, name string) (*Lighttpd, string, int) {
 	t.Helper()
 	nodes, err := ReadLighttpd(filepath.Join(srv.Prefix, name))
 	require.NoError(t, err)
 	ev, err := NewLighttpd(nodes)
 	require.NoError(t, err)
-	_, portText, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
-	port, err := strconv.Atoi(portText)
-	require.NoError(t, err)
-	return ev, port
+	addr, port := serverAddr(t, srv)
+	return ev, addr, port
 }
 
 func lighttpdAgentName(agent string) string {
@@ -155,27 +119,6 @@ func lighttpdAgentName(agent string) string {
 		return "Bingbot"
 	}
 	return "Googlebot"
-}
-
-// lighttpdStatus sends the request target exactly as written, with the
-// Host header a crawler sends (the port included), and returns the status.
-func lighttpdStatus(addr, host, target, agent string) (int, error) {
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	req := "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + agent + "\r\nConnection: close\r\n\r\n"
-	if _, err := conn.Write([]byte(req)); err != nil {
-		return 0, err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
 }
 
 // lighttpdTestdataWalls are the walls of the repository's lighttpd test
@@ -232,13 +175,12 @@ func TestLighttpdTestdataRealServer(t *testing.T) {
 	for _, conf := range []string{"auth-too-wide.conf", "deny-rules.conf"} {
 		t.Run(conf, func(t *testing.T) {
 			srv := realserver.Lighttpd(t, filepath.Join("..", "..", "testdata", "lighttpd", conf), filepath.Join("..", "..", "testdata", "lighttpd", "site"))
-			ev, port := loadRenderedLighttpd(t, srv, conf)
-			addr := strings.TrimPrefix(srv.URL, "http://")
+			ev, addr, port := loadRenderedLighttpd(t, srv, conf)
 			for _, tt := range lighttpdTestdataWalls {
 				if tt.conf != conf {
 					continue
 				}
-				real, err := lighttpdStatus(addr, net.JoinHostPort(tt.host, strconv.Itoa(port)), tt.path, tt.agent)
+				real, err := rawStatus(addr, "GET", net.JoinHostPort(tt.host, strconv.Itoa(port)), tt.path, tt.agent)
 				require.NoError(t, err)
 				v := ev.Evaluate(Request{Host: tt.host, Port: port, Path: tt.path, UserAgent: tt.agent})
 				assert.True(t, sameAnswer(v, real), "Host %s %s GET %s: lighttpd answered %d, the evaluator said %s", tt.host, lighttpdAgentName(tt.agent), tt.path, real, describeVerdict(v))

@@ -18,13 +18,7 @@ auth.backend = "plain"
 `
 
 func loadLighttpd(t testing.TB, conf string) *Lighttpd {
-	t.Helper()
-	dir := writeFiles(t, map[string]string{"lighttpd.conf": conf})
-	nodes, err := ReadLighttpd(filepath.Join(dir, "lighttpd.conf"))
-	require.NoError(t, err)
-	l, err := NewLighttpd(nodes)
-	require.NoError(t, err)
-	return l
+	return loadConfig(t, "lighttpd.conf", conf, ReadLighttpd, NewLighttpd)
 }
 
 type lighttpdCase struct {
@@ -65,21 +59,7 @@ func runLighttpdCases(t *testing.T, cases []lighttpdCase) {
 				port = 80
 			}
 			v := l.Evaluate(Request{Host: host, Port: port, Path: tt.path, UserAgent: agent})
-			assert.Equal(t, tt.status, v.Status, "status; notes %q", v.Notes)
-			assert.Equal(t, tt.outcome, v.Outcome, "outcome")
-			assert.Equal(t, tt.mech, v.Mechanism, "mechanism")
-			assert.Equal(t, tt.realm, v.Realm, "realm")
-			if tt.line == 0 {
-				assert.Nil(t, v.DecidedBy)
-			} else if assert.NotNil(t, v.DecidedBy) {
-				assert.Equal(t, tt.line, v.DecidedBy.Line, "decided by %s", v.DecidedBy.Directive)
-			}
-			if tt.sel != "" && assert.NotNil(t, v.Selected) {
-				assert.Equal(t, tt.sel, v.Selected.Context)
-			}
-			if tt.note != "" {
-				assert.Contains(t, strings.Join(v.Notes, "\n"), tt.note)
-			}
+			assertVerdict(t, v, wantVerdict{status: tt.status, outcome: tt.outcome, mech: tt.mech, realm: tt.realm, line: tt.line, sel: tt.sel, note: tt.note})
 			if tt.certain != "" {
 				assert.Equal(t, tt.certain, v.Certainty)
 			}

@@ -2,7 +2,6 @@ package serverconf
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"strings"
 )
 
@@ -16,8 +15,7 @@ import (
 // Address rules never name 127.0.0.1: the test reaches nginx from there,
 // and a crawler never comes from it.
 type nginxGen struct {
-	rnd *rand.Rand
-	b   strings.Builder
+	configGen
 }
 
 // nginxHiddenInclude is a dot-file beside the included files: nginx skips
@@ -31,7 +29,7 @@ type nginxGenConfig struct {
 }
 
 func generateNginxConfig(seed uint64) nginxGenConfig {
-	g := &nginxGen{rnd: rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))}
+	g := &nginxGen{configGen: newConfigGen(seed, 0x9e3779b97f4a7c15, "    ")}
 	g.line(0, "{{USER}}")
 	g.line(0, "worker_processes 1;")
 	g.line(0, "pid {{PREFIX}}/nginx.pid;")
@@ -64,16 +62,6 @@ func generateNginxConfig(seed uint64) nginxGenConfig {
 	}
 	return nginxGenConfig{Template: g.b.String(), Files: files}
 }
-
-func (g *nginxGen) line(depth int, s string) {
-	g.b.WriteString(strings.Repeat("    ", depth))
-	g.b.WriteString(s)
-	g.b.WriteByte('\n')
-}
-
-func (g *nginxGen) chance(n int) bool { return g.rnd.IntN(n) == 0 }
-
-func (g *nginxGen) pick(options ...string) string { return options[g.rnd.IntN(len(options))] }
 
 func (g *nginxGen) server(name string, defaultServer bool) {
 	g.line(1, "server {")

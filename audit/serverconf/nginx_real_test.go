@@ -1,23 +1,15 @@
 package serverconf
 
 import (
-	"bufio"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
-	"time"
 
 	"authwall/internal/realserver"
 
 	"github.com/stretchr/testify/require"
 )
-
-const nginxBingbot = "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)"
 
 // nginxRegressions are configs that once made the evaluator disagree with
 // the real nginx, kept as the generator wrote them then (under
@@ -50,21 +42,7 @@ var nginxRegressions = []struct {
 // many seeds to try (25 by default); AUTHWALL_NGINX_SEED runs one seed
 // alone. A seed that fails joins nginxRegressions, its config saved.
 func TestNginxMatchesRealServer(t *testing.T) {
-	count := 25
-	if v := os.Getenv("AUTHWALL_NGINX_CONFIGS"); v != "" {
-		n, err := strconv.Atoi(v)
-		require.NoError(t, err, "AUTHWALL_NGINX_CONFIGS")
-		count = n
-	}
-	seeds := make([]uint64, 0, count)
-	for i := range count {
-		seeds = append(seeds, uint64(i+1))
-	}
-	if v := os.Getenv("AUTHWALL_NGINX_SEED"); v != "" {
-		s, err := strconv.ParseUint(v, 10, 64)
-		require.NoError(t, err, "AUTHWALL_NGINX_SEED")
-		seeds = []uint64{s}
-	}
+	seeds := differentialSeeds(t, "NGINX", 25)
 	for _, seed := range seeds {
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 			checkNginxConfig(t, fmt.Sprintf("seed %d", seed), generateNginxConfig(seed))
@@ -92,69 +70,21 @@ func TestNginxRegressionsMatchRealServer(t *testing.T) {
 // checkNginxConfig starts nginx with one generated config and compares
 // every answer with the evaluator's.
 func checkNginxConfig(t *testing.T, label string, gen nginxGenConfig) {
-	site := t.TempDir()
-	for _, f := range nginxGenSiteFiles {
-		writeSiteFile(t, site, f, "page "+f+"\n")
-	}
-	for name, content := range gen.Files {
-		writeSiteFile(t, site, name, content)
-	}
-	tmpl := filepath.Join(t.TempDir(), "nginx.conf")
-	require.NoError(t, os.WriteFile(tmpl, []byte(gen.Template), 0o644))
+	tmpl, site := writeGenSite(t, "nginx.conf", gen.Template, nginxGenSiteFiles, gen.Files)
 	srv := realserver.Nginx(t, tmpl, site)
 
 	conf := filepath.Join(srv.Prefix, "nginx.conf")
 	ev, err := LoadNginx(conf)
 	require.NoError(t, err)
-	addr := strings.TrimPrefix(srv.URL, "http://")
-	_, portText, _ := net.SplitHostPort(addr)
-	port, _ := strconv.Atoi(portText)
+	addr, port := serverAddr(t, srv)
 
-	failed := 0
-	for _, agent := range []string{googlebot, nginxBingbot} {
-		for _, host := range []string{"example.org", "other.example", "unknown.test", "www.example.org", "api7.example.net"} {
-			for _, target := range nginxGenURLs {
-				real, err := nginxRawStatus(addr, host, target, agent)
-				require.NoError(t, err, "GET %s Host %s", target, host)
-				v := ev.Evaluate(Request{Host: host, Port: port, Path: target, UserAgent: agent})
-				if !sameAnswer(v, real) {
-					if failed++; failed > 8 {
-						continue
-					}
-					t.Errorf("%s: Host %s GET %s as %q: nginx answered %d, the evaluator said %s", label, host, target, agent, real, describeVerdict(v))
-				}
-			}
-		}
-	}
+	failed := compareWithReal(t, realComparison{
+		server: "nginx", label: label, ev: ev, addr: addr, port: port,
+		hosts:   []string{"example.org", "other.example", "unknown.test", "www.example.org", "api7.example.net"},
+		agents:  []string{googlebot, bingbot},
+		targets: nginxGenURLs,
+	})
 	if failed > 0 {
 		t.Logf("%s: %d answers differ; config:\n%s\nincluded files: %q", label, failed, gen.Template, gen.Files)
 	}
-}
-
-// nginxRawStatus sends the request target exactly as written (no client-side
-// cleaning of "..", "//" or escapes) and returns the status.
-func nginxRawStatus(addr, host, target, agent string) (int, error) {
-	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	req := "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + agent + "\r\nConnection: close\r\n\r\n"
-	if _, err := conn.Write([]byte(req)); err != nil {
-		return 0, err
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
-	if err != nil {
-		return 0, err
-	}
-	resp.Body.Close()
-	return resp.StatusCode, nil
-}
-
-func writeSiteFile(t *testing.T, dir, name, content string) {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 }
