@@ -78,7 +78,7 @@ var lighttpdGenConditions = []string{
 	// One block in lighttpd with the simple regex above: it tests "/a/".
 	`$HTTP["url"] =^ "/A/"`, `$HTTP["url"] =$ ".PNG"`,
 	`$HTTP["host"] == "example.org"`, `$HTTP["host"] =~ "^other\."`, `$HTTP["host"] != "other.example"`, `$HTTP["host"] =$ ".org"`,
-	`$HTTP["useragent"] =~ "Googlebot"`, `$HTTP["useragent"] =~ "(?i)lighttpdBingbot"`, `$HTTP["useragent"] =~ "bot"`, `$HTTP["useragent"] !~ "Google"`,
+	`$HTTP["useragent"] =~ "Googlebot"`, `$HTTP["useragent"] =~ "(?i)bingbot"`, `$HTTP["useragent"] =~ "bot"`, `$HTTP["useragent"] !~ "Google"`,
 	`$HTTP["remoteip"] == "192.0.2.0/24"`, `$HTTP["remoteip"] != "198.51.100.7"`,
 	`$HTTP["querystring"] =~ "x="`, `$HTTP["request-method"] == "GET"`, `$HTTP["request-method"] == "POST"`, `$HTTP["scheme"] == "http"`,
 }

@@ -94,7 +94,7 @@ func checkLighttpdConfig(t *testing.T, name, template string, files map[string]s
 	failed := compareWithReal(t, realComparison{
 		server: "lighttpd", label: name, ev: ev, addr: addr, port: port, hostPort: true,
 		hosts:   []string{"example.org", "other.example"},
-		agents:  []string{googlebot, lighttpdBingbot},
+		agents:  []string{googlebot, bingbot},
 		targets: lighttpdGenURLs,
 	})
 	if failed > 0 {
@@ -115,7 +115,7 @@ func loadRenderedLighttpd(t *testing.T, srv *realserver.Server, name string) (*L
 }
 
 func lighttpdAgentName(agent string) string {
-	if strings.Contains(agent, "lighttpdBingbot") {
+	if strings.Contains(agent, "bingbot") {
 		return "Bingbot"
 	}
 	return "Googlebot"
@@ -131,7 +131,7 @@ var lighttpdTestdataWalls = []struct {
 	line                    int
 }{
 	{"auth-too-wide.conf", "example.org", "/blog/", googlebot, 401, "basic", "Beta", 16},
-	{"auth-too-wide.conf", "example.org", "/blog/first-post.html", lighttpdBingbot, 401, "basic", "Beta", 16},
+	{"auth-too-wide.conf", "example.org", "/blog/first-post.html", bingbot, 401, "basic", "Beta", 16},
 	{"auth-too-wide.conf", "example.org", "/beta/", googlebot, 401, "basic", "Beta", 16},
 	{"auth-too-wide.conf", "example.org", "/press/", googlebot, 401, "digest", "Press Kit", 17},
 	{"auth-too-wide.conf", "example.org", "/account/", googlebot, 401, "basic", "Customer Area", 18},
@@ -140,7 +140,7 @@ var lighttpdTestdataWalls = []struct {
 	{"deny-rules.conf", "example.org", "/account/", googlebot, 200, "", "", 0},
 	{"deny-rules.conf", "shop.example.org", "/account/", googlebot, 401, "basic", "Customer Area", 23},
 	{"deny-rules.conf", "example.org", "/docs/", googlebot, 403, "ua-rule", "", 29},
-	{"deny-rules.conf", "example.org", "/docs/install.html", lighttpdBingbot, 403, "ua-rule", "", 29},
+	{"deny-rules.conf", "example.org", "/docs/install.html", bingbot, 403, "ua-rule", "", 29},
 	{"deny-rules.conf", "example.org", "/docs/", "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0", 200, "", "", 0},
 	{"deny-rules.conf", "example.org", "/careers.html", googlebot, 403, "deny", "", 34},
 	{"deny-rules.conf", "example.org", "/blog/", googlebot, 200, "", "", 0},

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-const lighttpdBingbot = "Mozilla/5.0 (compatible; lighttpdBingbot/2.0; +http://www.bing.com/lighttpdBingbot.htm)"
 
 // lighttpdHead loads mod_access and mod_auth with a backend; it is lines
 // 1-2, so a case's conf starts at line 3.
@@ -128,7 +127,7 @@ func TestLighttpdAuthRequire(t *testing.T) {
 			path: "/", status: 200, outcome: OutcomeOpen},
 		{name: "... which other agents reach",
 			conf: "$HTTP[\"useragent\"] =~ \"Googlebot\" { }\nelse $HTTP[\"request-method\"] == \"GET\" { }\n$HTTP[\"request-method\"] == \"GET\" {\n  auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"\", \"require\" => \"valid-user\" ) )\n}\n",
-			path: "/", agent: lighttpdBingbot, status: 401, outcome: OutcomeAuth, mech: "basic", line: 6},
+			path: "/", agent: bingbot, status: 401, outcome: OutcomeAuth, mech: "basic", line: 6},
 		{name: "conditions that differ only in case are one block, testing the first",
 			conf: "$HTTP[\"url\"] =^ \"/a/\" { auth.require = ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"lower\", \"require\" => \"valid-user\" ) ) }\n$HTTP[\"url\"] =^ \"/A/\" { auth.require := ( \"/\" => ( \"method\" => \"basic\", \"realm\" => \"upper\", \"require\" => \"valid-user\" ) ) }\n",
 			path: "/a/x", status: 401, outcome: OutcomeAuth, mech: "basic", realm: "upper", line: 4},
@@ -157,7 +156,7 @@ func TestLighttpdAccess(t *testing.T) {
 			path: "/docs/", status: 403, outcome: OutcomeDeny, mech: "ua-rule", line: 5, sel: `$HTTP["useragent"] =~ "bot" > $HTTP["url"] =~ "^/docs/"`},
 		{name: "ua-rule spares other agents",
 			conf: "$HTTP[\"useragent\"] =~ \"Googlebot\" { url.access-deny = ( \"\" ) }\n",
-			path: "/", agent: lighttpdBingbot, status: 200, outcome: OutcomeOpen},
+			path: "/", agent: bingbot, status: 200, outcome: OutcomeOpen},
 		{name: "a directory path is checked again with its index file",
 			conf: "index-file.names = ( \"index.html\" )\nurl.access-deny = ( \".html\" )\n",
 			path: "/blog/", status: 403, outcome: OutcomeDeny, mech: "deny", line: 4, note: "index file", certain: Uncertain},
