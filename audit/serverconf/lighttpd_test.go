@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-
 // lighttpdHead loads mod_access and mod_auth with a backend; it is lines
 // 1-2, so a case's conf starts at line 3.
 const lighttpdHead = `server.modules = ( "mod_access", "mod_auth", "mod_authn_file" )
