@@ -66,7 +66,7 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	what.StringArrayVar(&o.Exclude, "exclude", nil, "skip paths matching `GLOB`; repeatable")
 	what.BoolVar(&o.Robots, "robots", o.Robots, "obey robots.txt per agent; disallowed public paths are still reported (--no-robots to fetch them anyway)")
 	what.BoolVar(&o.Sitemaps, "sitemaps", o.Sitemaps, "seed from robots.txt Sitemap lines and /sitemap.xml (--no-sitemaps to skip)")
-	what.StringArrayVar(&o.ServerConfig, "server-config", nil, "the site's server config `PATH` (a file, or a directory such as /etc/nginx; nginx today) to name the file and line behind each wall; repeatable")
+	what.StringArrayVar(&o.ServerConfig, "server-config", nil, "the site's server config `PATH` (nginx, Apache, Caddy, HAProxy or lighttpd: a file, or a directory such as /etc/nginx) to name the file and line behind each wall; repeatable")
 
 	limits := pflag.NewFlagSet("limits", pflag.ContinueOnError)
 	limits.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "requests in flight")

@@ -62,7 +62,7 @@ serves.`,
 			return report.WriteExplainTable(stdout, es)
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "server-config", "", "server config `PATH`: a file, or a directory such as /etc/nginx (nginx today)")
+	cmd.Flags().StringVar(&configPath, "server-config", "", "server config `PATH` (nginx, Apache, Caddy, HAProxy or lighttpd): a file, or a directory such as /etc/nginx")
 	cmd.Flags().StringVar(&agent, "agent", "googlebot", "decide as this agent: googlebot, googlebot-desktop, bingbot, bingbot-mobile or name=User-Agent")
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "table or json (an array, one object per URL)")
 	return cmd

@@ -57,7 +57,7 @@ private path it leaves open as private-exposed, each with the file and line; the
 	}
 	f := cmd.Flags()
 	f.SortFlags = false
-	f.StringArrayVar(&o.ServerConfig, "server-config", nil, "server config `PATH` to check: a file, or a directory such as /etc/nginx (nginx today); repeatable")
+	f.StringArrayVar(&o.ServerConfig, "server-config", nil, "server config `PATH` to check (nginx, Apache, Caddy, HAProxy or lighttpd): a file, or a directory such as /etc/nginx; repeatable")
 	f.StringArrayVarP(&o.Paths, "public", "p", nil, "declared paths `FILE` (public patterns, !private ones); repeatable")
 	f.StringArrayVar(&o.Sitemaps, "sitemap", nil, "sitemap `FILE` whose URLs count as public unless declared; repeatable")
 	f.StringSliceVar(&o.Agents, "agents", o.Agents, "agents to decide for: googlebot (smartphone), googlebot-desktop, bingbot, bingbot-mobile, or name=User-Agent")
