@@ -3,6 +3,7 @@ package serverconf
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"strings"
 )
 
@@ -18,7 +19,8 @@ type apacheLine struct {
 // ap_cfg_getline does: trailing blanks dropped, a `\` at the end joins the
 // next line, blank lines and lines whose first non-blank character is `#`
 // skipped. A `#` anywhere else is part of the line.
-func apacheLines(data []byte) []apacheLine {
+// A line longer than httpd would read is an error, not the end of the file.
+func apacheLines(data []byte) ([]apacheLine, error) {
 	var out []apacheLine
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 0, 64*1024), 8*1024*1024)
@@ -39,10 +41,13 @@ func apacheLines(data []byte) []apacheLine {
 		}
 		out = append(out, apacheLine{text: text, line: n})
 	}
+	if err := sc.Err(); err != nil {
+		return out, fmt.Errorf("line %d: %w", n+1, err)
+	}
 	if text := strings.TrimSpace(cur.String()); text != "" && text[0] != '#' {
 		out = append(out, apacheLine{text: text, line: n})
 	}
-	return out
+	return out, nil
 }
 
 // apacheWords splits arguments as ap_getword_conf does: words are separated

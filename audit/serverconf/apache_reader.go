@@ -163,7 +163,10 @@ func (r *apacheReader) parseFile(file string, data []byte, chain []Pos, main boo
 	if r.files > apacheMaxFiles {
 		return nil, &ParseError{File: file, Problem: fmt.Sprintf("more than %d files included", apacheMaxFiles)}
 	}
-	lines := apacheLines(data)
+	lines, err := apacheLines(data)
+	if err != nil {
+		return nil, &ParseError{File: file, Problem: err.Error()}
+	}
 	p := &apacheFileParser{r: r, file: file, lines: lines, chain: chain, main: main}
 	nodes, err := p.block("", 0, true)
 	if err != nil {
@@ -179,7 +182,16 @@ type apacheFileParser struct {
 	i     int
 	chain []Pos
 	main  bool
+	depth int // sections open around the current line
 }
+
+// Bounds on what one config may ask of the reader: sections nested
+// deeper, or a line that variables expand beyond, is refused rather than
+// followed into a stack overflow or an exponential expansion.
+const (
+	apacheMaxNesting  = 128
+	apacheMaxLineSize = 1 << 20
+)
 
 func (p *apacheFileParser) errf(line int, format string, args ...any) error {
 	return &ParseError{File: p.file, Line: line, Problem: fmt.Sprintf(format, args...)}
@@ -196,6 +208,9 @@ func (p *apacheFileParser) block(closing string, openLine int, active bool) ([]*
 		text := ln.text
 		if active {
 			text = apacheResolveVars(text, p.r.lookupVar)
+			if len(text) > apacheMaxLineSize {
+				return nil, p.errf(ln.line, "line expands to more than %d bytes (Define values that grow on every use?)", apacheMaxLineSize)
+			}
 			if strings.Contains(text, "${") && strings.Contains(text, "}") {
 				p.r.warnings = append(p.r.warnings, fmt.Sprintf("%s:%d: undefined variable left as written: %s", p.file, ln.line, text))
 			}
@@ -247,6 +262,11 @@ func (p *apacheFileParser) block(closing string, openLine int, active bool) ([]*
 
 // section reads `<Name args>` and its content up to `</Name>`.
 func (p *apacheFileParser) section(ln apacheLine, text string, active bool) ([]*Node, error) {
+	if p.depth >= apacheMaxNesting {
+		return nil, p.errf(ln.line, "sections nested deeper than %d", apacheMaxNesting)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	if !strings.HasSuffix(text, ">") {
 		return nil, p.errf(ln.line, "%s directive missing closing '>'", strings.Fields(text)[0])
 	}

@@ -1,8 +1,10 @@
 package serverconf
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -30,7 +32,8 @@ func TestApacheWords(t *testing.T) {
 
 func TestApacheLines(t *testing.T) {
 	in := "# comment\n  # indented comment\n\nAuthName \\\n  \"Two Lines\"\nRequire all granted \t\nX a#b\n"
-	got := apacheLines([]byte(in))
+	got, err := apacheLines([]byte(in))
+	require.NoError(t, err)
 	require.Len(t, got, 3)
 	assert.Equal(t, apacheLine{text: `AuthName   "Two Lines"`, line: 5}, got[0], "httpd names the last line")
 	assert.Equal(t, apacheLine{text: "Require all granted", line: 6}, got[1])
@@ -76,6 +79,10 @@ func TestReadApacheErrors(t *testing.T) {
 		{"Include nothing-*.conf\n", "main.conf:1: Include nothing-*.conf: no file matches the wildcard"},
 		{"Include missing.conf\n", "main.conf:1: Include missing.conf"},
 		{"<IfModule>\n</IfModule>\n", "main.conf:1: <IfModule> needs an argument"},
+		// Hostile inputs end in an error, not a crash or a lost tail.
+		{"AuthType Basic\nFoo " + strings.Repeat("x", 9<<20) + "\nRequire valid-user\n", "main.conf: line 2: bufio.Scanner: token too long"},
+		{strings.Repeat("<Location /a>\n", 200) + strings.Repeat("</Location>\n", 200), "main.conf:129: sections nested deeper than 128"},
+		{apacheDoublingDefines(24), "line expands to more than 1048576 bytes"},
 	}
 	for _, tt := range tests {
 		dir := writeFiles(t, map[string]string{"main.conf": tt.conf})
@@ -201,4 +208,14 @@ func FuzzApacheParse(f *testing.F) {
 		}
 		_ = nodes
 	})
+}
+
+// apacheDoublingDefines is n Define lines, each value twice the one before.
+func apacheDoublingDefines(n int) string {
+	var b strings.Builder
+	b.WriteString("Define v0 xxxxxxxxxxxxxxxx\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "Define v%d ${v%d}${v%d}\n", i, i-1, i-1)
+	}
+	return b.String()
 }

@@ -42,6 +42,9 @@ const caddyMaxTokens = 200000
 // caddyMaxIncludeDepth bounds import nesting (a cycle is caught before it).
 const caddyMaxIncludeDepth = 32
 
+// caddyMaxNesting bounds block nesting, which is re-read at every level.
+const caddyMaxNesting = 64
+
 type caddyParser struct {
 	toks     []caddyToken
 	cur      int
@@ -225,7 +228,9 @@ func (p *caddyParser) segment() ([]caddyToken, error) {
 		t := p.toks[p.cur]
 		switch {
 		case t.text == "{":
-			depth++
+			if depth++; depth > caddyMaxNesting {
+				return nil, p.errAt(t, "blocks nested deeper than %d", caddyMaxNesting)
+			}
 			if !t.quoted && p.cur+1 < len(p.toks) && !p.toks[p.cur+1].newLine {
 				return nil, p.errAt(t, "unexpected token after '{' on the same line")
 			}

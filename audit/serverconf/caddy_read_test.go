@@ -126,6 +126,7 @@ func TestReadCaddyErrors(t *testing.T) {
 		{"template placeholder", "http://127.0.0.1:{{PORT}} {\n\trespond 403\n}\n", nil, 1, "unrendered template"},
 		{"brace glued to an address", "example.org{\n}\n", nil, 1, "ends with '{'"},
 		{"duplicate snippet", "(a) {\n}\n(a) {\n}\n", nil, 3, "defined twice"},
+		{"blocks nested too deep", "example.org {\n" + strings.Repeat("a {\n", 100) + strings.Repeat("}\n", 100) + "}\n", nil, 66, "nested deeper than 64"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

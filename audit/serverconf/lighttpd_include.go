@@ -29,18 +29,17 @@ func (p *lighttpdParser) include(scope *lighttpdScope, t lighttpdTok) ([]*Node, 
 		// working directory is not known here, so both use the latter.
 		full = filepath.Join(p.r.baseDir, pattern)
 	}
+	alts, ok := lighttpdBraces(full)
+	if !ok {
+		return nil, p.errAt(t.line, "include %q: braces expand to more than %d patterns", pattern, lighttpdMaxBraces)
+	}
 	var files []string
-	for _, alt := range lighttpdBraces(full) {
-		matches, err := filepath.Glob(alt)
+	for _, alt := range alts {
+		matches, err := globSkippingDotFiles(alt)
 		if err != nil {
 			return nil, p.errAt(t.line, "include %q: %v", pattern, err)
 		}
-		for _, m := range matches {
-			if strings.HasPrefix(filepath.Base(m), ".") && !strings.HasPrefix(filepath.Base(alt), ".") {
-				continue // glob(3) without GLOB_PERIOD
-			}
-			files = append(files, m)
-		}
+		files = append(files, matches...)
 	}
 	if len(files) == 0 {
 		if strings.ContainsAny(full, "*?[]{}") {
@@ -60,11 +59,15 @@ func (p *lighttpdParser) include(scope *lighttpdScope, t lighttpdTok) ([]*Node, 
 	return out, nil
 }
 
+// lighttpdMaxBraces bounds how many patterns one include's braces may
+// expand to; ok is false past it.
+const lighttpdMaxBraces = 256
+
 // lighttpdBraces expands {a,b} alternatives as GLOB_BRACE does, in order.
-func lighttpdBraces(pattern string) []string {
+func lighttpdBraces(pattern string) (out []string, ok bool) {
 	open := strings.IndexByte(pattern, '{')
 	if open < 0 {
-		return []string{pattern}
+		return []string{pattern}, true
 	}
 	depth, end := 0, -1
 	var commas []int
@@ -83,20 +86,27 @@ func lighttpdBraces(pattern string) []string {
 		}
 	}
 	if end < 0 {
-		return []string{pattern}
+		return []string{pattern}, true
 	}
-	var out []string
+	rests, ok := lighttpdBraces(pattern[end+1:])
+	if !ok {
+		return nil, false
+	}
 	start := open + 1
 	for _, c := range append(commas, end) {
-		for _, mid := range lighttpdBraces(pattern[start:c]) {
-			for _, rest := range lighttpdBraces(pattern[end+1:]) {
+		mids, ok := lighttpdBraces(pattern[start:c])
+		if !ok {
+			return nil, false
+		}
+		for _, mid := range mids {
+			for _, rest := range rests {
+				if len(out) == lighttpdMaxBraces {
+					return nil, false
+				}
 				out = append(out, pattern[:open]+mid+rest)
 			}
 		}
 		start = c + 1
-		if len(out) > 256 {
-			break
-		}
 	}
-	return out
+	return out, true
 }

@@ -136,6 +136,9 @@ func lighttpdTokenize(file, src string) ([]lighttpdTok, error) {
 				emit(ltComma, ",")
 			}
 		case c == '(':
+			if parens == lighttpdMaxNesting {
+				return nil, errAt("arrays nested deeper than %d", lighttpdMaxNesting)
+			}
 			parens++
 			emit(ltLParen, "(")
 			i++

@@ -355,6 +355,9 @@ func (p *lighttpdParser) condition(scope *lighttpdScope, isElse bool) (*Node, st
 	if err != nil {
 		return nil, "", err
 	}
+	if strings.Count(scope.key, " / ") >= lighttpdMaxNesting {
+		return nil, "", p.errAt(n.Line, "conditions nested deeper than %d", lighttpdMaxNesting)
+	}
 	key := strings.ToLower(scope.key + " / " + text)
 	inner := p.r.contexts[key]
 	switch {

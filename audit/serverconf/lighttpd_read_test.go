@@ -1,6 +1,7 @@
 package serverconf
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -152,6 +153,11 @@ func TestReadLighttpdErrors(t *testing.T) {
 		{"keys ignore case", "a = ( \"/Admin/\" => 1,\n \"/admin/\" => 2 )\n", 2, "duplicate array key"},
 		{"variables ignore case", "A = 1\na = 2\n", 2, "duplicate config variable"},
 		{"unclosed array", "a = ( 1,\n 2\n", 3, "array not closed"},
+		// Hostile inputs end in an error, not a crash or exhausted memory.
+		{"conditions nested too deep", strings.Repeat("$HTTP[\"url\"] =~ \"^/a\" {\n", 100) + strings.Repeat("}\n", 100), 65, "nested deeper than 64"},
+		{"arrays nested too deep", "a = " + strings.Repeat("(", 100) + strings.Repeat(")", 100) + "\n", 1, "nested deeper than 64"},
+		{"a value that doubles", lighttpdDoubling(24), 17, "value grows beyond"},
+		{"braces that explode", "include \"{" + strings.Repeat("{a,b}", 9) + "}" + strings.Repeat("{a,b}", 9) + "\"\n", 1, "braces expand to more than 256"},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -190,4 +196,14 @@ func FuzzReadLighttpd(f *testing.F) {
 			fuzzEvaluate(t, l, Request{Host: host, Port: 80, UserAgent: agent}, path)
 		}
 	})
+}
+
+// lighttpdDoubling is n assignments, each value twice the one before.
+func lighttpdDoubling(n int) string {
+	var b strings.Builder
+	b.WriteString("v0 = \"xxxxxxxxxxxxxxxx\"\n")
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "v%d = v%d + v%d\n", i, i-1, i-1)
+	}
+	return b.String()
 }

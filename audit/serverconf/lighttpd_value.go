@@ -75,6 +75,25 @@ func (v *lighttpdValue) scalar() (string, bool) {
 	return "", false
 }
 
+// Bounds on what one config may ask of the reader: nesting deeper than
+// lighttpdMaxNesting, or a value that `+` grows past lighttpdMaxValueSize
+// (a variable added to itself line after line doubles each time), is
+// refused rather than followed into a stack overflow or exhausted memory.
+const (
+	lighttpdMaxNesting   = 64
+	lighttpdMaxValueSize = 1 << 20
+)
+
+// size is about how many bytes the value holds: its string, or its
+// elements' keys and values.
+func (v *lighttpdValue) size() int {
+	n := len(v.str) + 8
+	for _, e := range v.elems {
+		n += len(e.key) + e.val.size()
+	}
+	return n
+}
+
 // lighttpdMerge is lighttpd's `+`: strings concatenate (an integer turns
 // into its digits), integers add, arrays append (a repeated key, compared
 // without case, is an error unless it repeats the same scalar).
@@ -145,6 +164,9 @@ func (p *lighttpdParser) expression(scope *lighttpdScope) (*lighttpdValue, error
 		}
 		if v, err = lighttpdMerge(v, w); err != nil {
 			return nil, p.errAt(t.line, "%v", err)
+		}
+		if v.size() > lighttpdMaxValueSize {
+			return nil, p.errAt(t.line, "value grows beyond %d bytes", lighttpdMaxValueSize)
 		}
 	}
 	return v, nil

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -63,7 +62,7 @@ func parseNginx(path string) (payload *crossplane.Payload, err error) {
 		SkipDirectiveContextCheck: true,
 		SkipDirectiveArgsCheck:    true,
 		StopParsingOnError:        true,
-		Glob:                      nginxGlob,
+		Glob:                      globSkippingDotFiles,
 		Open: func(p string) (io.ReadCloser, error) {
 			opened = append(opened, p)
 			return os.Open(p)
@@ -76,26 +75,6 @@ func parseNginx(path string) (payload *crossplane.Payload, err error) {
 		return nil, nginxParseError(path, err)
 	}
 	return payload, nil
-}
-
-// nginxGlob is filepath.Glob without the names that start with a
-// dot, as nginx's glob(3) call without GLOB_PERIOD skips them, unless the
-// pattern's own last element asks for a dot.
-func nginxGlob(pattern string) ([]string, error) {
-	matches, err := filepath.Glob(pattern)
-	if err != nil {
-		return nil, err
-	}
-	if strings.HasPrefix(filepath.Base(pattern), ".") {
-		return matches, nil
-	}
-	kept := matches[:0]
-	for _, m := range matches {
-		if !strings.HasPrefix(filepath.Base(m), ".") {
-			kept = append(kept, m)
-		}
-	}
-	return kept, nil
 }
 
 type nginxReader struct {

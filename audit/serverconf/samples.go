@@ -149,23 +149,18 @@ func regexExample(pattern string) (example string, anchored, ok bool) {
 func apacheSamples(nodes []*Node) Samples {
 	var s Samples
 	seen := map[string]bool{}
-	var walk func([]*Node)
-	walk = func(ns []*Node) {
-		for _, n := range ns {
-			var p string
-			switch {
-			case strings.EqualFold(n.Name, "Location") && len(n.Args) == 1:
-				p = n.Args[0]
-			case strings.EqualFold(n.Name, "Alias") && len(n.Args) == 2:
-				p = n.Args[0]
-			}
-			if strings.HasPrefix(p, "/") && !strings.ContainsAny(p, "*?[") && !seen[p] {
-				seen[p] = true
-				s.Paths = append(s.Paths, p)
-			}
-			walk(n.Children)
+	walkNodes(nodes, func(n *Node) {
+		var p string
+		switch {
+		case strings.EqualFold(n.Name, "Location") && len(n.Args) == 1:
+			p = n.Args[0]
+		case strings.EqualFold(n.Name, "Alias") && len(n.Args) == 2:
+			p = n.Args[0]
 		}
-	}
-	walk(nodes)
+		if strings.HasPrefix(p, "/") && !strings.ContainsAny(p, "*?[") && !seen[p] {
+			seen[p] = true
+			s.Paths = append(s.Paths, p)
+		}
+	})
 	return s
 }

@@ -1,6 +1,7 @@
 package serverconf
 
 import (
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,4 +47,24 @@ func directiveText(n *Node) string {
 		parts = append(parts, a)
 	}
 	return strings.Join(parts, " ")
+}
+
+// globSkippingDotFiles is filepath.Glob without the names that start with
+// a dot, as glob(3) without GLOB_PERIOD (nginx, lighttpd) skips them,
+// unless the pattern's own last element asks for a dot.
+func globSkippingDotFiles(pattern string) ([]string, error) {
+	matches, err := filepath.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(filepath.Base(pattern), ".") {
+		return matches, nil
+	}
+	kept := matches[:0]
+	for _, m := range matches {
+		if !strings.HasPrefix(filepath.Base(m), ".") {
+			kept = append(kept, m)
+		}
+	}
+	return kept, nil
 }
