@@ -351,8 +351,10 @@ func (c *Caddy) uri(st *caddyState, r *caddyRoute) {
 		st.stripPrefix(a[1])
 	case "strip_suffix":
 		clean := caddyCleanPath(st.path, true)
-		if strings.HasSuffix(strings.ToLower(clean), strings.ToLower(a[1])) {
-			st.setPath(clean[:len(clean)-len(a[1])])
+		// Compared without case on the bytes themselves: lower-casing can
+		// change a string's length (the Kelvin sign, invalid UTF-8).
+		if n := len(a[1]); len(clean) >= n && strings.EqualFold(clean[len(clean)-n:], a[1]) {
+			st.setPath(clean[:len(clean)-n])
 		}
 	case "replace":
 		if len(a) >= 3 {

@@ -197,3 +197,13 @@ func TestNewCaddyErrors(t *testing.T) {
 		})
 	}
 }
+
+// strip_suffix compares without case; a suffix whose lower case has
+// another length (the Kelvin sign) must not cut the path out of range.
+func TestCaddyStripSuffixCaseFolding(t *testing.T) {
+	c := loadCaddy(t, "example.org:80 {\n\turi strip_suffix \u212a\n\trespond 200\n}\n")
+	for _, p := range []string{"/k", "/K", "/\u212a", "/x\xff"} {
+		v := c.Evaluate(Request{Host: "example.org", Port: 80, Path: p, UserAgent: googlebot})
+		assert.Equal(t, 200, v.Status, p)
+	}
+}

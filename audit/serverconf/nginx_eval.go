@@ -37,7 +37,16 @@ type ngxRequest struct {
 	vars     map[string]ngxVar
 	maps     map[string]*Node
 	mapDepth int
+	// inMap holds the maps being evaluated: nginx refuses a map that needs
+	// itself ("cycle while evaluating variable"). mapCalls bounds the work
+	// of maps that read other maps many times over.
+	inMap    map[*Node]bool
+	mapCalls int
 }
+
+// ngxMaxMapCalls bounds map evaluations per request; past it a map's
+// value is unknown.
+const ngxMaxMapCalls = 10000
 
 // Evaluate decides what an anonymous request gets. It only reads the
 // evaluator, so one Nginx may serve concurrent calls.

@@ -432,3 +432,11 @@ func TestNginxInheritedDecidedBy(t *testing.T) {
 		})
 	}
 }
+
+// A map that reads itself many times over: nginx refuses it at request
+// time; the evaluator must answer at once, not after k^n evaluations.
+func TestNginxSelfReferencingMap(t *testing.T) {
+	runNginxCases(t, []nginxCase{
+		{name: "cycle", conf: "map $m$m$m$m$m$m$m$m$m$m $m {\n default x;\n}\nserver {\n if ($m) { return 403; }\n}", path: "/", status: 200, outcome: OutcomeDepends, line: 6, redir: []string{"/index.html"}},
+	})
+}

@@ -63,11 +63,21 @@ func (r *ngxRequest) variable(name, uri string) (value string, known bool) {
 // first, then the regexes (~, ~* case-insensitive) in order, else default.
 // Hostname wildcards are not modelled: such a map gives an unknown value.
 func (r *ngxRequest) mapValue(m *Node, uri string) (string, bool) {
-	if r.mapDepth > 8 {
-		return "", false // maps defined through each other in a loop
+	r.mapCalls++
+	if r.mapDepth > 8 || r.inMap[m] || r.mapCalls > ngxMaxMapCalls {
+		return "", false // maps defined through each other in a loop, or too many
+	}
+	if r.inMap == nil {
+		r.inMap = map[*Node]bool{}
 	}
 	r.mapDepth++
-	defer func() { r.mapDepth-- }()
+	r.inMap[m] = true
+	defer func() { r.mapDepth--; delete(r.inMap, m) }()
+	return r.evalMap(m, uri)
+}
+
+// evalMap is mapValue's work, once per map and URI.
+func (r *ngxRequest) evalMap(m *Node, uri string) (string, bool) {
 	src, known := expandNginxVars(m.Args[0], r, uri)
 	if !known {
 		return "", false
