@@ -300,6 +300,7 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 		"csv-pages": checkCSVPages,
 		"junit":     checkJUnit,
 		"github":    checkGitHub,
+		"markdown":  checkMarkdown,
 	}
 }
 
@@ -409,6 +410,7 @@ func TestNilOptionsMeanDefaults(t *testing.T) {
 		{(*CSVPages)(nil), &CSVPages{}},
 		{(*JUnit)(nil), &JUnit{}},
 		{(*GitHub)(nil), &GitHub{}},
+		{(*Markdown)(nil), &Markdown{}},
 	} {
 		var a, b bytes.Buffer
 		require.NoError(t, tc.nilWriter.Write(&a, sampleReport()))
@@ -432,7 +434,8 @@ func TestNew(t *testing.T) {
 		{format: "junit", want: &JUnit{}},
 		{format: "sarif", want: &SARIF{}},
 		{format: "github", want: &GitHub{}},
-		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github)`},
+		{format: "markdown", want: &Markdown{}},
+		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github, markdown)`},
 		{format: "", wantErr: `unknown report format ""`},
 	}
 	for _, tc := range tests {
@@ -450,7 +453,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestFormatsAreAccepted(t *testing.T) {
-	assert.Equal(t, []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github"}, Formats())
+	assert.Equal(t, []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github", "markdown"}, Formats())
 	for _, f := range Formats() {
 		_, err := New(f, Options{})
 		assert.NoError(t, err, f)
@@ -475,6 +478,7 @@ func TestGolden(t *testing.T) {
 		{"report.golden.pages.csv", &CSVPages{}},
 		{"report.golden.junit.xml", &JUnit{}},
 		{"report.golden.github.txt", &GitHub{}},
+		{"report.golden.md", &Markdown{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -506,8 +510,8 @@ func ExampleNew() {
 		panic(err)
 	}
 	// Output:
-	// [table json csv csv-pages html junit sarif github]
-	// unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github)
+	// [table json csv csv-pages html junit sarif github markdown]
+	// unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github, markdown)
 	// No findings on 4 crawled URLs.
 	// 4 URLs, 9 requests, in 1.2s — PASS
 }
