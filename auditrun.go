@@ -153,6 +153,7 @@ func (a *auditRun) run(ctx context.Context) error {
 	prog.done()
 	rep := a.auditor.Finish(res) // an interrupted crawl's Result is marked incomplete
 	writeErr := a.outputs.write(rep)
+	appendStepSummary(rep, a.err)
 
 	switch {
 	case crawlErr != nil:
