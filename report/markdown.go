@@ -27,6 +27,10 @@ import (
 //   - a collapsed <details> section with the rest: the findings that do not
 //     fail the run, the baseline's fixed findings, and the notes.
 //
+// A recheck (audit --recheck) adds its counts under the heading, a recheck
+// column (remains or new), and the earlier findings that are fixed or
+// were not rechecked to the collapsed section.
+//
 // Every value from the audited site is escaped (see markdown_text.go), so
 // a hostile URL, realm or message can add no link, image, HTML or table
 // cell. The output is bounded: each table lists at most MaxRows findings
@@ -84,6 +88,7 @@ func (m *Markdown) Write(w io.Writer, r *audit.Report) error {
 		agents:   agentColumns(r.Agents, findingAgentNames(findings)),
 		browser:  hasControl(findingAgentNames(findings)),
 		baseline: r.Baseline != "",
+		recheck:  r.Recheck != nil,
 		origin:   originOf(r.Target),
 		rows:     rows,
 	}
@@ -99,16 +104,30 @@ func (m *Markdown) Write(w io.Writer, r *audit.Report) error {
 			buf.WriteString("\\* marks the status of each agent the finding concerns.\n\n")
 		}
 	}
-	if len(other) > 0 || len(r.Fixed) > 0 || len(r.Notes) > 0 {
-		fmt.Fprintf(&buf, "<details>\n<summary>%s</summary>\n\n", detailsSummary(len(other), len(r.Fixed), len(r.Notes)))
+	var recheckFixed, unchecked []audit.Finding
+	if r.Recheck != nil {
+		recheckFixed, unchecked = r.Recheck.Fixed, r.Recheck.Unchecked
+	}
+	fixedCount := len(r.Fixed) + len(recheckFixed)
+	if len(other) > 0 || fixedCount > 0 || len(unchecked) > 0 || len(r.Notes) > 0 {
+		fmt.Fprintf(&buf, "<details>\n<summary>%s</summary>\n\n", detailsSummary(len(other), fixedCount, len(unchecked), len(r.Notes)))
 		if len(other) > 0 {
 			buf.WriteString("#### Findings that do not fail the run\n\n")
 			t.write(&buf, other, "findings")
 		}
 		if len(r.Fixed) > 0 {
 			fmt.Fprintf(&buf, "#### Fixed since the baseline %s\n\n", mdCode(r.Baseline, mdPathWidth))
-			fixed := markdownTable{origin: t.origin, rows: rows, brief: true}
-			fixed.write(&buf, sortedFindings(r.Fixed), "fixed findings")
+			brief := markdownTable{origin: t.origin, rows: rows, brief: true}
+			brief.write(&buf, sortedFindings(r.Fixed), "fixed findings")
+		}
+		brief := markdownTable{origin: t.origin, rows: rows, brief: true}
+		if len(recheckFixed) > 0 {
+			fmt.Fprintf(&buf, "#### Fixed since %s\n\n", mdCode(r.Recheck.Report, mdPathWidth))
+			brief.write(&buf, sortedFindings(recheckFixed), "fixed findings")
+		}
+		if len(unchecked) > 0 {
+			buf.WriteString("#### Not rechecked: URL outside the crawl's scope\n\n")
+			brief.write(&buf, sortedFindings(unchecked), "findings")
 		}
 		if len(r.Notes) > 0 {
 			buf.WriteString("#### Notes\n\n")
@@ -165,6 +184,14 @@ func writeMarkdownHead(buf *bytes.Buffer, r *audit.Report) {
 		}
 		fmt.Fprintf(buf, "Against the baseline %s: %d new, %d fixed.\n\n", mdCode(r.Baseline, mdPathWidth), newCount, len(r.Fixed))
 	}
+	if rc := r.Recheck; rc != nil {
+		remains, added := recheckCounts(r.Findings)
+		fmt.Fprintf(buf, "Recheck of %s: %s fetched again: %d fixed, %d remaining, %d new", mdCode(rc.Report, mdPathWidth), plural(rc.URLs, "URL", "URLs"), len(rc.Fixed), remains, added)
+		if len(rc.Unchecked) > 0 {
+			fmt.Fprintf(buf, "; %d not rechecked (URL outside the crawl's scope)", len(rc.Unchecked))
+		}
+		buf.WriteString(".\n\n")
+	}
 	if r.Incomplete {
 		buf.WriteString("**Incomplete:** the crawl ended early, findings may be missing (see the notes).\n\n")
 	}
@@ -195,13 +222,16 @@ func writeMarkdownCounts(buf *bytes.Buffer, r *audit.Report, rows int) {
 
 // detailsSummary is the line a collapsed <details> section shows; it holds
 // only counts.
-func detailsSummary(other, fixed, notes int) string {
+func detailsSummary(other, fixed, unchecked, notes int) string {
 	var parts []string
 	if other > 0 {
 		parts = append(parts, plural(other, "finding", "findings")+" that do not fail the run")
 	}
 	if fixed > 0 {
 		parts = append(parts, plural(fixed, "fixed finding", "fixed findings"))
+	}
+	if unchecked > 0 {
+		parts = append(parts, plural(unchecked, "finding", "findings")+" not rechecked")
 	}
 	if notes > 0 {
 		parts = append(parts, plural(notes, "note", "notes"))
@@ -215,6 +245,7 @@ type markdownTable struct {
 	agents   []string
 	browser  bool
 	baseline bool
+	recheck  bool
 	origin   string
 	rows     int
 	brief    bool // kind and path only (the baseline's fixed findings)
@@ -247,6 +278,9 @@ func (t markdownTable) header() string {
 		if t.baseline {
 			cols = append(cols, "new")
 		}
+		if t.recheck {
+			cols = append(cols, "recheck")
+		}
 		for _, a := range t.agents {
 			cols = append(cols, mdCodeCell(a, mdStatusWidth))
 		}
@@ -263,6 +297,9 @@ func (t markdownTable) row(f audit.Finding) string {
 	if !t.brief {
 		if t.baseline {
 			cells = append(cells, mark(f.New, "new"))
+		}
+		if t.recheck {
+			cells = append(cells, mdText(f.Recheck, mdStatusWidth))
 		}
 		for _, a := range t.agents {
 			st := mdText(statusText(f, a), mdStatusWidth)
