@@ -49,7 +49,9 @@ func mdCode(s string, max int) string {
 		return "-"
 	}
 	fence := strings.Repeat("`", longestRun(s, '`')+1)
-	if s[0] == '`' || s[len(s)-1] == '`' || s[0] == ' ' || s[len(s)-1] == ' ' {
+	// Markdown strips one space from each end of a code span that starts
+	// and ends with one, unless the span is all spaces.
+	if strings.Trim(s, " ") != "" && (s[0] == '`' || s[len(s)-1] == '`' || s[0] == ' ' || s[len(s)-1] == ' ') {
 		s = " " + s + " "
 	}
 	return fence + s + fence
