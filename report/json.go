@@ -97,14 +97,7 @@ func newJSONReport(r *audit.Report) *jsonReport {
 	if rc := r.Recheck; rc != nil {
 		jr.Recheck = &jsonRecheck{Report: validUTF8(rc.Report), URLs: rc.URLs,
 			Fixed: newJSONFindings(rc.Fixed), Unchecked: newJSONFindings(rc.Unchecked)}
-		for _, f := range r.Findings {
-			switch f.Recheck {
-			case audit.RecheckRemains:
-				jr.Recheck.Remains++
-			case audit.RecheckNew:
-				jr.Recheck.New++
-			}
-		}
+		jr.Recheck.Remains, jr.Recheck.New = recheckCounts(r.Findings)
 	}
 	return jr
 }

@@ -155,18 +155,17 @@ func cellTexts(t *testing.T, cells ...string) []string {
 	md.WriteString("\n")
 	doc := renderMarkdown(t, []byte(md.String()))
 	checkRenderedMarkdown(t, doc)
+	return elementTexts(doc, "td")
+}
+
+// elementTexts returns the text of each element with the given name.
+func elementTexts(doc *html.Node, name string) []string {
 	var texts []string
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "td" {
+	for n := range doc.Descendants() {
+		if n.Type == html.ElementNode && n.Data == name {
 			texts = append(texts, nodeText(n))
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
 		}
 	}
-	walk(doc)
 	return texts
 }
 
@@ -197,18 +196,7 @@ func TestMarkdownEscaping(t *testing.T) {
 			// Outside a table, a code span needs no pipe escape.
 			doc := renderMarkdown(t, []byte("- "+mdText(s, 1000)+"\n- "+mdCode(s, 1000)+"\n"))
 			checkRenderedMarkdown(t, doc)
-			var items []string
-			var walk func(n *html.Node)
-			walk = func(n *html.Node) {
-				if n.Type == html.ElementNode && n.Data == "li" {
-					items = append(items, nodeText(n))
-					return
-				}
-				for c := n.FirstChild; c != nil; c = c.NextSibling {
-					walk(c)
-				}
-			}
-			walk(doc)
+			items := elementTexts(doc, "li")
 			assert.Equal(t, []string{strings.Trim(want, " "), want}, items)
 		})
 	}

@@ -48,13 +48,7 @@ func TestRecheckGolden(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			var out bytes.Buffer
 			require.NoError(t, tc.writer.Write(&out, recheckReport()))
-			path := filepath.Join("testdata", tc.file)
-			if *update {
-				require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run: go test ./report -update")
-			assert.Equal(t, string(want), out.String(), "output differs from %s; if the change is intended, run: go test ./report -update", path)
+			assertGolden(t, tc.file, out.Bytes())
 		})
 	}
 }

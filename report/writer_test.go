@@ -484,15 +484,21 @@ func TestGolden(t *testing.T) {
 		t.Run(tc.file, func(t *testing.T) {
 			var out bytes.Buffer
 			require.NoError(t, tc.writer.Write(&out, sampleReport()))
-			path := filepath.Join("testdata", tc.file)
-			if *update {
-				require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run: go test ./report -update")
-			assert.Equal(t, string(want), out.String(), "output differs from %s; if the change is intended, run: go test ./report -update", path)
+			assertGolden(t, tc.file, out.Bytes())
 		})
 	}
+}
+
+// assertGolden compares out with testdata/file, which -update rewrites.
+func assertGolden(t *testing.T, file string, out []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if *update {
+		require.NoError(t, os.WriteFile(path, out, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run: go test ./report -update")
+	assert.Equal(t, string(want), string(out), "output differs from %s; if the change is intended, run: go test ./report -update", path)
 }
 
 // ExampleNew shows how the CLI picks a writer and what it says about a
