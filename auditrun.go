@@ -174,7 +174,11 @@ func (a *auditRun) run(ctx context.Context) error {
 	prog.done()
 	rep := a.auditor.Finish(res) // an interrupted crawl's Result is marked incomplete
 	writeErr := a.outputs.write(rep)
-	appendStepSummary(rep, a.err)
+	if crawlErr == nil {
+		// A site that could not be audited has no verdict to show: the
+		// step fails with exit code 3 and the error on stderr.
+		appendStepSummary(rep, a.err)
+	}
 
 	switch {
 	case crawlErr != nil:

@@ -64,3 +64,16 @@ func TestStepSummaryUnwritable(t *testing.T) {
 	assert.Equal(t, 0, code, "a passing audit still passes")
 	assert.Contains(t, errOut, "job summary")
 }
+
+// TestStepSummaryNotWhenUnreachable: a site that could not be audited gets
+// no "PASS" summary; the step fails with exit code 3.
+func TestStepSummaryNotWhenUnreachable(t *testing.T) {
+	srv := testSite(t)
+	url := srv.URL
+	srv.Close()
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	t.Setenv(stepSummaryEnv, summary)
+	code, _, errOut := cli(t, "audit", "-q", "--no-progress", "--timeout", "2s", url)
+	assert.Equal(t, 3, code, errOut)
+	assert.NoFileExists(t, summary)
+}
