@@ -29,6 +29,14 @@ type auditRun struct {
 // declared, when not nil, holds patterns declared before o's files and
 // lists (the demo's own).
 func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (*auditRun, error) {
+	var earlier *audit.Report
+	if o.Recheck != "" {
+		var err error
+		if earlier, err = report.ReadReport(o.Recheck); err != nil {
+			return nil, &FieldError{Field: "recheck", Err: err}
+		}
+		o = o.forRecheck(earlier)
+	}
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
@@ -48,6 +56,17 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 	paths, err := loadPaths(o, declared)
 	if err != nil {
 		return nil, inputErr(err)
+	}
+	seeds := paths.Literals()
+	var notes []string
+	var earlierFindings []audit.Finding
+	if earlier != nil {
+		seeds, earlierFindings = recheckSeeds(earlier.Findings), earlier.Findings
+		if paths.Len() == 0 {
+			if paths, notes, err = earlierPaths(o.Recheck, earlier.Findings); err != nil {
+				return nil, &FieldError{Field: "recheck", Err: err}
+			}
+		}
 	}
 	var prior []audit.Finding
 	if o.Baseline != "" {
@@ -70,7 +89,8 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 		MaxBody:      int64(o.MaxBody),
 		Include:      o.Include,
 		Exclude:      o.Exclude,
-		Seeds:        paths.Literals(),
+		Seeds:        seeds,
+		SeedsOnly:    earlier != nil,
 		Logger:       logger,
 	})
 	if err != nil {
@@ -80,7 +100,8 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 	if err != nil {
 		return nil, err
 	}
-	a.auditor, err = audit.NewAuditor(audit.Options{Paths: paths, FailOn: failOn, Baseline: o.Baseline, Prior: prior, Version: version, ServerConfigs: configs})
+	a.auditor, err = audit.NewAuditor(audit.Options{Paths: paths, FailOn: failOn, Baseline: o.Baseline, Prior: prior, Version: version, ServerConfigs: configs,
+		Recheck: o.Recheck, Earlier: earlierFindings, Notes: notes})
 	if err != nil {
 		return nil, &runError{err: err}
 	}
@@ -153,6 +174,11 @@ func (a *auditRun) run(ctx context.Context) error {
 	prog.done()
 	rep := a.auditor.Finish(res) // an interrupted crawl's Result is marked incomplete
 	writeErr := a.outputs.write(rep)
+	if crawlErr == nil {
+		// A site that could not be audited has no verdict to show: the
+		// step fails with exit code 3 and the error on stderr.
+		appendStepSummary(rep, a.err)
+	}
 
 	switch {
 	case crawlErr != nil:

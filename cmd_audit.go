@@ -31,7 +31,10 @@ const auditExamples = `  # audit a site against its declared public paths
   authwall audit -p public.txt --concurrency 2 --rate 5 https://example.org/
 
   # only the blog, as Googlebot desktop and a custom agent
-  authwall audit --include '/blog/**' --agents googlebot-desktop,mybot=MyBot/1.0 https://example.org/`
+  authwall audit --include '/blog/**' --agents googlebot-desktop,mybot=MyBot/1.0 https://example.org/
+
+  # after a config change: fetch again only the URLs with findings, say which are fixed
+  authwall audit -p public.txt --recheck authwall.json`
 
 func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	fl := auditFlags{opts: defaultOptions()}
@@ -67,6 +70,7 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	what.BoolVar(&o.Robots, "robots", o.Robots, "obey robots.txt per agent; disallowed public paths are still reported (--no-robots to fetch them anyway)")
 	what.BoolVar(&o.Sitemaps, "sitemaps", o.Sitemaps, "seed from robots.txt Sitemap lines and /sitemap.xml (--no-sitemaps to skip)")
 	what.StringArrayVar(&o.ServerConfig, "server-config", nil, "the site's server config `PATH` (nginx, Apache, Caddy, HAProxy or lighttpd: a file, or a directory such as /etc/nginx) to name the file and line behind each wall; repeatable")
+	what.StringVar(&o.Recheck, "recheck", "", "an earlier JSON report `FILE`: fetch again only the URLs of its findings (no crawl; URL defaults to its target) and say which are fixed and which remain")
 
 	limits := pflag.NewFlagSet("limits", pflag.ContinueOnError)
 	limits.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "requests in flight")
@@ -117,6 +121,7 @@ func (fl *auditFlags) options(fs *pflag.FlagSet, args []string) (auditOptions, e
 	o.Robots = o.Robots && !fl.noRobots
 	o.Sitemaps = o.Sitemaps && !fl.noSitemaps
 	o.Progress = !fl.noProgress
+	o.agentsGiven = fs.Changed("agents")
 	file, required := fl.configFile, fl.configFile != ""
 	if file == "" {
 		file = config.DefaultFile
@@ -126,6 +131,7 @@ func (fl *auditFlags) options(fs *pflag.FlagSet, args []string) (auditOptions, e
 		return o, inputErr(err)
 	}
 	if cfg != nil {
+		o.agentsGiven = o.agentsGiven || len(cfg.Agents) > 0
 		// A switch counts as given in either form: --control or --no-control.
 		o.applyConfig(cfg, func(flag string) bool { return fs.Changed(flag) || fs.Changed("no-"+flag) })
 	}

@@ -41,7 +41,7 @@ writes the JSON report. It exits with the audit's exit code (1: the demo site fa
 			o.Progress = false
 			for _, r := range []struct{ format, file string }{
 				{"json", "report.json"}, {"csv", "report.csv"}, {"html", "report.html"},
-				{"junit", "report.junit.xml"}, {"sarif", "report.sarif"},
+				{"junit", "report.junit.xml"}, {"sarif", "report.sarif"}, {"markdown", "report.md"},
 			} {
 				o.Reports = append(o.Reports, r.format+"="+filepath.Join(outDir, r.file))
 			}
@@ -55,7 +55,7 @@ writes the JSON report. It exits with the audit's exit code (1: the demo site fa
 			}
 			err = a.run(c.Context())
 			if code := exitCode(err); !quiet && (code == exitOK || code == exitFindings) {
-				fmt.Fprintf(stdout, "\nReports in %s/: report.html (open it in a browser), report.json, report.csv, report.junit.xml, report.sarif\nExit code %d: %s\n", outDir, code, exitMeaning(code))
+				fmt.Fprintf(stdout, "\nReports in %s/: report.html (open it in a browser), report.json, report.csv, report.junit.xml, report.sarif, report.md\nExit code %d: %s\n", outDir, code, exitMeaning(code))
 			}
 			return err
 		},

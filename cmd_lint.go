@@ -52,7 +52,7 @@ private path it leaves open as private-exposed, each with the file and line; the
 		},
 		RunE: func(c *cobra.Command, args []string) error {
 			o.URL = args[0]
-			return runLint(o, stdout)
+			return runLint(o, stdout, c.ErrOrStderr())
 		},
 	}
 	f := cmd.Flags()
@@ -85,8 +85,8 @@ func (o lintOptions) validate() error {
 }
 
 // runLint reads the configs, the declared paths and the sitemaps, checks
-// them and writes the reports.
-func runLint(o lintOptions, stdout io.Writer) error {
+// them and writes the reports (and the job summary in GitHub Actions).
+func runLint(o lintOptions, stdout, stderr io.Writer) error {
 	if err := o.validate(); err != nil {
 		return err
 	}
@@ -126,6 +126,7 @@ func runLint(o lintOptions, stdout io.Writer) error {
 	if err := outputs.write(rep); err != nil {
 		return inputErr(err)
 	}
+	appendStepSummary(rep, stderr)
 	if rep.Failed {
 		return errFindings
 	}

@@ -61,8 +61,22 @@ func TestCIExamples(t *testing.T) {
 	}
 	gh, err := os.ReadFile("examples/ci/github-actions.yml")
 	require.NoError(t, err)
-	for _, want := range []string{"upload-sarif", "upload-artifact", "--format github", "html=", "sarif="} {
+	for _, want := range []string{"upload-sarif", "upload-artifact", "steps.authwall.outputs.sarif", "public: "} {
 		assert.Contains(t, string(gh), want)
+	}
+	var ghDoc struct {
+		Jobs map[string]struct{ Steps []struct{ Uses, ID string } }
+	}
+	require.NoError(t, yaml.Unmarshal(gh, &ghDoc))
+	usesAction := false
+	for _, st := range ghDoc.Jobs["audit"].Steps {
+		usesAction = usesAction || (st.ID == "authwall" && strings.HasSuffix(st.Uses, "/authwall@v1"))
+	}
+	assert.True(t, usesAction, "the workflow uses the authwall action")
+	action, err := os.ReadFile("scripts/action.sh")
+	require.NoError(t, err)
+	for _, want := range []string{"--format github", "html=", "sarif=", "markdown="} {
+		assert.Contains(t, string(action), want)
 	}
 	gl, err := os.ReadFile("examples/ci/gitlab-ci.yml")
 	require.NoError(t, err)
@@ -78,7 +92,7 @@ func TestCIExamples(t *testing.T) {
 
 	cmd := auditCommand(io.Discard, io.Discard)
 	flagRE := regexp.MustCompile(`(?m)(?:^|\s)--([a-z][a-z-]+)`)
-	for _, f := range []string{"examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml", "examples/ci/Jenkinsfile", "examples/pre-release.sh", "README.md"} {
+	for _, f := range []string{"examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml", "examples/ci/Jenkinsfile", "examples/pre-release.sh", "scripts/action.sh", "README.md"} {
 		data, err := os.ReadFile(f)
 		require.NoError(t, err)
 		for _, m := range flagRE.FindAllStringSubmatch(string(data), -1) {

@@ -83,6 +83,7 @@ func (r hostileReport) pagesMatching(sub string) int {
 var reportFiles = map[string]string{
 	"json": "report.json", "csv": "report.csv", "csv-pages": "pages.csv", "html": "report.html",
 	"junit": "report.junit.xml", "sarif": "report.sarif", "github": "report.github.txt", "table": "report.txt",
+	"markdown": "report.md",
 }
 
 type hostileCase struct {
@@ -326,13 +327,13 @@ func TestHostileSites(t *testing.T) {
 }
 
 func reportFormats() []string {
-	return []string{"json", "csv", "csv-pages", "html", "junit", "sarif", "github", "table"}
+	return []string{"json", "csv", "csv-pages", "html", "junit", "sarif", "github", "table", "markdown"}
 }
 
 // checkEscaped checks that no report lets a payload through raw.
 func checkEscaped(t *testing.T, files map[string][]byte) {
 	t.Helper()
-	for _, f := range []string{"table", "csv", "csv-pages", "github", "html", "junit"} {
+	for _, f := range []string{"table", "csv", "csv-pages", "github", "html", "junit", "markdown"} {
 		assert.NotContains(t, string(files[f]), "\x1b", "%s report carries an ESC byte", f)
 	}
 	html := string(files["html"])

@@ -261,7 +261,7 @@ func TestDemo(t *testing.T) {
 	code, out, errOut := cli(t, "demo", "--out", dir)
 	require.Equal(t, 1, code, "%s\n%s", out, errOut)
 	assert.Contains(t, out, "public-401")
-	for _, f := range []string{"report.json", "report.csv", "report.html", "report.junit.xml", "report.sarif"} {
+	for _, f := range []string{"report.json", "report.csv", "report.html", "report.junit.xml", "report.sarif", "report.md"} {
 		assert.FileExists(t, filepath.Join(dir, f))
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "report.json"))

@@ -40,6 +40,13 @@ type auditOptions struct {
 	Verbose      bool
 
 	ConfigFile string // the config file read, "" = none; errors and reports name it
+
+	// Recheck is an earlier JSON report (--recheck): only its findings'
+	// URLs are fetched again. A command-line action, not a config key.
+	Recheck string
+	// agentsGiven: --agents or the config named the agents, so a recheck
+	// does not take the earlier report's.
+	agentsGiven bool
 }
 
 func defaultOptions() auditOptions {

@@ -82,3 +82,50 @@ func writeReportFile(t reportTarget, rep *audit.Report) error {
 	}
 	return nil
 }
+
+// stepSummaryEnv names the file GitHub Actions gives each step for its job
+// summary: Markdown shown on the run's page.
+const stepSummaryEnv = "GITHUB_STEP_SUMMARY"
+
+// appendStepSummary appends rep as Markdown to the job summary when
+// GITHUB_STEP_SUMMARY names a file (a step of a GitHub Actions job), so the
+// run's page shows the result with no configuration. Every command that
+// writes a report (audit, lint) calls it once its reports are written. A
+// summary that cannot be written
+// is said on stderr and changes nothing else: it is one more view of the
+// result, and the exit code stays the audit's verdict, which the job's
+// status and any later step rely on.
+func appendStepSummary(rep *audit.Report, stderr io.Writer) {
+	file := os.Getenv(stepSummaryEnv)
+	if file == "" {
+		return
+	}
+	if err := appendMarkdown(file, rep); err != nil {
+		fmt.Fprintf(stderr, "authwall: job summary (%s): %v\n", stepSummaryEnv, err)
+	}
+}
+
+// appendMarkdown appends rep as Markdown to file, after a blank line when
+// the file already holds something (an earlier step's summary).
+func appendMarkdown(file string, rep *audit.Report) error {
+	var buf bytes.Buffer
+	if err := (&report.Markdown{}).Write(&buf, rep); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", file, err)
+	}
+	out := buf.Bytes()
+	if info, err := f.Stat(); err == nil && info.Size() > 0 {
+		out = append([]byte("\n"), out...)
+	}
+	if _, err := f.Write(out); err != nil {
+		f.Close()
+		return fmt.Errorf("append to %s: %w", file, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("append to %s: %w", file, err)
+	}
+	return nil
+}

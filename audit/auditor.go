@@ -25,6 +25,14 @@ type Options struct {
 	// ServerConfigs are the site's own server configs (--server-config):
 	// each wall is then attributed to the file and line that decide it.
 	ServerConfigs []serverconf.Evaluator
+	// Recheck names an earlier report whose findings' URLs this run
+	// fetched again ("" = not a recheck); Earlier holds its findings. Each
+	// finding is then marked remains or new, and the report lists the
+	// earlier findings that are fixed (recheck.go).
+	Recheck string
+	Earlier []Finding
+	// Notes are added to the report's notes: what the caller assumed.
+	Notes []string
 }
 
 // Auditor turns a stream of observations into findings. It keeps a small
@@ -157,7 +165,7 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 		Tool: a.opts.Tool, Version: a.opts.Version, Target: res.Start,
 		StartedAt: res.StartedAt, Duration: res.Duration,
 		URLs: res.URLs, Requests: res.Requests,
-		Incomplete: res.Incomplete, Notes: append([]string(nil), res.Notes...),
+		Incomplete: res.Incomplete, Notes: append(append([]string(nil), res.Notes...), a.opts.Notes...),
 	}
 	if a.cut > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("responses cut at --max-body: %d (their first bytes were read; Googlebot reads the first 15 MB of a page)", a.cut))
@@ -168,6 +176,7 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	order := newAgentOrder(res.Agents)
 	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots, order)...)
 
+	a.restoreEarlier()
 	sort.Strings(a.order)
 	for _, key := range a.order {
 		pf := a.facts(a.pages[key], order)
@@ -177,6 +186,7 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	a.attributeFromConfigs(rep.Findings, res.Agents)
 	SortFindings(rep.Findings)
 	decide(rep, a.opts.FailOn, a.opts.Baseline, a.opts.Prior)
+	a.applyRecheck(rep)
 	return rep
 }
 

@@ -218,6 +218,10 @@ type Finding struct {
 	// Failing says whether this finding makes the run fail (exit code 1):
 	// it matches --fail-on and, with a baseline, is new.
 	Failing bool
+	// Recheck, in a recheck (audit --recheck), says whether the earlier
+	// report had this finding: RecheckRemains, RecheckNew, or RecheckFixed
+	// for the earlier findings in Report.Recheck.Fixed; "" otherwise.
+	Recheck string
 }
 
 // Redirect is one hop of a redirect chain, as reported.
@@ -258,6 +262,10 @@ type Report struct {
 	// findings that are gone now.
 	Baseline string
 	Fixed    []Finding
+
+	// Recheck is set when this run fetched again the URLs of an earlier
+	// report's findings (audit --recheck); nil otherwise.
+	Recheck *Recheck
 }
 
 // AgentInfo describes an agent in the report.

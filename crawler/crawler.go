@@ -134,7 +134,9 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 	})
 	defer stop()
 
-	r.enqueue(cfg.start, 0, FoundStart, "")
+	if !cfg.SeedsOnly {
+		r.enqueue(cfg.start, 0, FoundStart, "")
+	}
 	for _, s := range cfg.Seeds {
 		u, err := normalize(cfg.start, s)
 		if err != nil {
@@ -147,6 +149,9 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 		r.enqueue(u, 0, FoundDeclared, "")
 	}
 	for _, s := range r.sitemapOrder {
+		if cfg.SeedsOnly {
+			break
+		}
 		u, _ := url.Parse(s)
 		r.enqueue(u, 0, FoundSitemap, "")
 	}
@@ -307,7 +312,7 @@ func (r *run) do(ctx context.Context, j job) {
 	r.cfg.Logger.Debug("fetch", "agent", agent.Name, "url", j.key, "status", o.Status(), "final", final.Status,
 		"hops", len(o.Hops), "ms", o.Elapsed.Milliseconds(), "error", o.Err)
 	var links []Link
-	if !j.control && o.Err == "" && final.Status >= 200 && final.Status < 300 && isHTML(o.ContentType, body) {
+	if !j.control && !r.cfg.SeedsOnly && o.Err == "" && final.Status >= 200 && final.Status < 300 && isHTML(o.ContentType, body) {
 		r.mu.Lock()
 		first := !p.linksRead
 		p.linksRead = true
@@ -323,7 +328,7 @@ func (r *run) do(ctx context.Context, j job) {
 	}
 	o.Body = bytes.Clone(body)
 
-	if !j.control {
+	if !j.control && !r.cfg.SeedsOnly {
 		// Redirect targets on the site are pages of their own.
 		for _, h := range o.Hops {
 			if h.Location == "" {

@@ -40,6 +40,13 @@ type Options struct {
 	// Seeds are extra paths or same-site URLs to fetch even when nothing
 	// links to them (the declared public literals).
 	Seeds []string
+	// SeedsOnly fetches the Seeds and nothing else: not the start URL
+	// (unless a seed names it), no link, redirect target or sitemap URL.
+	// robots.txt is read and obeyed per agent, sitemaps are still read
+	// (unless NoSitemaps) so each seed knows whether a sitemap lists it,
+	// and a blocked seed gets its control fetch: each seed is observed as
+	// a full crawl would observe it. audit --recheck uses it.
+	SeedsOnly bool
 
 	Logger *slog.Logger
 }

@@ -94,6 +94,21 @@ func failingKinds() map[string]func(t *testing.T, out []byte) []string {
 			}
 			return kinds
 		},
+		"markdown": func(t *testing.T, out []byte) []string {
+			// The rows of the table under "### Failing findings".
+			_, section, ok := strings.Cut(string(out), "### Failing findings\n\n")
+			if !ok {
+				return nil
+			}
+			var kinds []string
+			for _, l := range strings.Split(section, "\n")[2:] {
+				if !strings.HasPrefix(l, "| ") {
+					break
+				}
+				kinds = append(kinds, strings.Trim(pipeSplit(l)[1], " `"))
+			}
+			return kinds
+		},
 		"github": func(t *testing.T, out []byte) []string {
 			var kinds []string
 			for _, l := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {

@@ -26,8 +26,10 @@ import (
 //   - started_at is in UTC, with at most millisecond precision;
 //   - additions to schema 1: summary.incomplete, notes[], and per finding
 //     message, agents[], failing, redirects[], alternatives[],
-//     attribution.edge and attribution.signature. summary.failed is true
-//     exactly when some finding is failing.
+//     attribution.edge and attribution.signature; from audit --recheck
+//     only, a top-level recheck object and per finding recheck (left out
+//     otherwise). summary.failed is true exactly when some finding is
+//     failing.
 type JSON struct {
 	// Indent pretty-prints with two spaces; the zero value writes the whole
 	// report on one line.
@@ -76,41 +78,11 @@ func newJSONReport(r *audit.Report) *jsonReport {
 			Incomplete: r.Incomplete,
 		},
 		Notes:    validUTF8s(r.Notes),
-		Findings: make([]jsonFinding, 0, len(r.Findings)),
+		Findings: newJSONFindings(r.Findings),
 		Pages:    make([]jsonPage, 0, len(r.Pages)),
 	}
 	for k, n := range r.Counts() {
 		jr.Summary.Findings[validUTF8(string(k))] += n
-	}
-	for _, f := range sortedFindings(r.Findings) {
-		jf := jsonFinding{
-			Kind:         validUTF8(string(f.Kind)),
-			Severity:     validUTF8(string(f.Severity)),
-			Message:      validUTF8(f.Message),
-			URL:          validUTF8(f.URL),
-			Path:         validUTF8(f.Path),
-			DeclaredBy:   validUTF8(f.DeclaredBy),
-			Statuses:     validUTF8Statuses(f.Statuses),
-			Agents:       validUTF8s(f.Agents),
-			Failing:      f.Failing,
-			NotFetched:   validUTF8Reasons(f.NotFetched),
-			FoundVia:     validUTF8(f.FoundVia),
-			LinkedFrom:   validUTF8s(f.LinkedFrom),
-			Redirects:    make([]jsonRedirect, 0, len(f.Redirects)),
-			Alternatives: make([]jsonAttribution, 0, len(f.Alternatives)),
-			New:          f.New,
-		}
-		for _, h := range f.Redirects {
-			jf.Redirects = append(jf.Redirects, jsonRedirect{URL: validUTF8(h.URL), Status: h.Status, Location: validUTF8(h.Location)})
-		}
-		if f.Attribution != nil {
-			a := newJSONAttribution(*f.Attribution)
-			jf.Attribution = &a
-		}
-		for _, a := range f.Alternatives {
-			jf.Alternatives = append(jf.Alternatives, newJSONAttribution(a))
-		}
-		jr.Findings = append(jr.Findings, jf)
 	}
 	for _, p := range sortedPages(r.Pages) {
 		jr.Pages = append(jr.Pages, jsonPage{
@@ -122,7 +94,53 @@ func newJSONReport(r *audit.Report) *jsonReport {
 			Error:    validUTF8(p.Error),
 		})
 	}
+	if rc := r.Recheck; rc != nil {
+		jr.Recheck = &jsonRecheck{Report: validUTF8(rc.Report), URLs: rc.URLs,
+			Fixed: newJSONFindings(rc.Fixed), Unchecked: newJSONFindings(rc.Unchecked)}
+		jr.Recheck.Remains, jr.Recheck.New = recheckCounts(r.Findings)
+	}
 	return jr
+}
+
+// newJSONFindings converts findings in report order; nil becomes [].
+func newJSONFindings(fs []audit.Finding) []jsonFinding {
+	out := make([]jsonFinding, 0, len(fs))
+	for _, f := range sortedFindings(fs) {
+		out = append(out, newJSONFinding(f))
+	}
+	return out
+}
+
+func newJSONFinding(f audit.Finding) jsonFinding {
+	jf := jsonFinding{
+		Kind:         validUTF8(string(f.Kind)),
+		Severity:     validUTF8(string(f.Severity)),
+		Message:      validUTF8(f.Message),
+		URL:          validUTF8(f.URL),
+		Path:         validUTF8(f.Path),
+		DeclaredBy:   validUTF8(f.DeclaredBy),
+		Statuses:     validUTF8Statuses(f.Statuses),
+		Agents:       validUTF8s(f.Agents),
+		Failing:      f.Failing,
+		NotFetched:   validUTF8Reasons(f.NotFetched),
+		FoundVia:     validUTF8(f.FoundVia),
+		LinkedFrom:   validUTF8s(f.LinkedFrom),
+		Redirects:    make([]jsonRedirect, 0, len(f.Redirects)),
+		Alternatives: make([]jsonAttribution, 0, len(f.Alternatives)),
+		New:          f.New,
+		Recheck:      validUTF8(f.Recheck),
+	}
+	for _, h := range f.Redirects {
+		jf.Redirects = append(jf.Redirects, jsonRedirect{URL: validUTF8(h.URL), Status: h.Status, Location: validUTF8(h.Location)})
+	}
+	if f.Attribution != nil {
+		a := newJSONAttribution(*f.Attribution)
+		jf.Attribution = &a
+	}
+	for _, a := range f.Alternatives {
+		jf.Alternatives = append(jf.Alternatives, newJSONAttribution(a))
+	}
+	return jf
 }
 
 func newJSONAttribution(a audit.Attribution) jsonAttribution {

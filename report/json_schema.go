@@ -28,6 +28,20 @@ type jsonReport struct {
 	Notes      []string      `json:"notes"`
 	Findings   []jsonFinding `json:"findings"`
 	Pages      []jsonPage    `json:"pages"`
+	Recheck    *jsonRecheck  `json:"recheck,omitempty"` // only from audit --recheck
+}
+
+// jsonRecheck is what audit --recheck found against the earlier report:
+// the counts of its findings that remain and of new ones (each finding
+// says which in its own "recheck"), the earlier findings that are fixed,
+// and those whose URL was not fetched again (outside the crawl's scope).
+type jsonRecheck struct {
+	Report    string        `json:"report"`
+	URLs      int           `json:"urls"`
+	Remains   int           `json:"remains"`
+	New       int           `json:"new"`
+	Fixed     []jsonFinding `json:"fixed"`
+	Unchecked []jsonFinding `json:"unchecked"`
 }
 
 // jsonTool names the program that wrote the report.
@@ -71,6 +85,7 @@ type jsonFinding struct {
 	Attribution  *jsonAttribution  `json:"attribution"`
 	Alternatives []jsonAttribution `json:"alternatives"`
 	New          bool              `json:"new"`
+	Recheck      string            `json:"recheck,omitempty"` // audit --recheck: remains, new or fixed
 }
 
 // jsonRedirect is one hop of a redirect chain.

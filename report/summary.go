@@ -63,6 +63,10 @@ func writeSummary(buf *bytes.Buffer, r *audit.Report, color bool) {
 		}
 	}
 
+	if r.Recheck != nil {
+		writeRecheckSummary(buf, r)
+	}
+
 	switch {
 	case r.Incomplete:
 		buf.WriteString("incomplete: the crawl ended early, findings may be missing:\n")

@@ -26,12 +26,13 @@ var (
 	_ Writer = (*JUnit)(nil)
 	_ Writer = (*SARIF)(nil)
 	_ Writer = (*GitHub)(nil)
+	_ Writer = (*Markdown)(nil)
 )
 
 // Formats returns the formats New accepts, in the order help text shows
 // them; the slice is the caller's.
 func Formats() []string {
-	return []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github"}
+	return []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github", "markdown"}
 }
 
 // Options are the choices a caller makes for a writer. The zero value is
@@ -63,6 +64,8 @@ func New(format string, o Options) (Writer, error) {
 		return &JUnit{}, nil
 	case "github":
 		return &GitHub{}, nil
+	case "markdown":
+		return &Markdown{}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q (known: %s)", format, strings.Join(Formats(), ", "))
 }

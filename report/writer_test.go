@@ -300,6 +300,7 @@ func formatChecks() map[string]func(t *testing.T, r *audit.Report, out []byte) {
 		"csv-pages": checkCSVPages,
 		"junit":     checkJUnit,
 		"github":    checkGitHub,
+		"markdown":  checkMarkdown,
 	}
 }
 
@@ -409,6 +410,7 @@ func TestNilOptionsMeanDefaults(t *testing.T) {
 		{(*CSVPages)(nil), &CSVPages{}},
 		{(*JUnit)(nil), &JUnit{}},
 		{(*GitHub)(nil), &GitHub{}},
+		{(*Markdown)(nil), &Markdown{}},
 	} {
 		var a, b bytes.Buffer
 		require.NoError(t, tc.nilWriter.Write(&a, sampleReport()))
@@ -432,7 +434,8 @@ func TestNew(t *testing.T) {
 		{format: "junit", want: &JUnit{}},
 		{format: "sarif", want: &SARIF{}},
 		{format: "github", want: &GitHub{}},
-		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github)`},
+		{format: "markdown", want: &Markdown{}},
+		{format: "xml", wantErr: `unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github, markdown)`},
 		{format: "", wantErr: `unknown report format ""`},
 	}
 	for _, tc := range tests {
@@ -450,7 +453,7 @@ func TestNew(t *testing.T) {
 }
 
 func TestFormatsAreAccepted(t *testing.T) {
-	assert.Equal(t, []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github"}, Formats())
+	assert.Equal(t, []string{"table", "json", "csv", "csv-pages", "html", "junit", "sarif", "github", "markdown"}, Formats())
 	for _, f := range Formats() {
 		_, err := New(f, Options{})
 		assert.NoError(t, err, f)
@@ -475,20 +478,27 @@ func TestGolden(t *testing.T) {
 		{"report.golden.pages.csv", &CSVPages{}},
 		{"report.golden.junit.xml", &JUnit{}},
 		{"report.golden.github.txt", &GitHub{}},
+		{"report.golden.md", &Markdown{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
 			var out bytes.Buffer
 			require.NoError(t, tc.writer.Write(&out, sampleReport()))
-			path := filepath.Join("testdata", tc.file)
-			if *update {
-				require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(path)
-			require.NoError(t, err, "run: go test ./report -update")
-			assert.Equal(t, string(want), out.String(), "output differs from %s; if the change is intended, run: go test ./report -update", path)
+			assertGolden(t, tc.file, out.Bytes())
 		})
 	}
+}
+
+// assertGolden compares out with testdata/file, which -update rewrites.
+func assertGolden(t *testing.T, file string, out []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", file)
+	if *update {
+		require.NoError(t, os.WriteFile(path, out, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run: go test ./report -update")
+	assert.Equal(t, string(want), string(out), "output differs from %s; if the change is intended, run: go test ./report -update", path)
 }
 
 // ExampleNew shows how the CLI picks a writer and what it says about a
@@ -506,8 +516,8 @@ func ExampleNew() {
 		panic(err)
 	}
 	// Output:
-	// [table json csv csv-pages html junit sarif github]
-	// unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github)
+	// [table json csv csv-pages html junit sarif github markdown]
+	// unknown report format "xml" (known: table, json, csv, csv-pages, html, junit, sarif, github, markdown)
 	// No findings on 4 crawled URLs.
 	// 4 URLs, 9 requests, in 1.2s — PASS
 }
