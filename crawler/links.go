@@ -20,7 +20,8 @@ type Link struct {
 // <a href>, <area href>, <link rel=canonical|alternate|next|prev href>,
 // <iframe src> and <meta http-equiv=refresh content="5; url=...">. Links
 // inside <noscript> count too: crawlers read them whether or not they run
-// scripts.
+// scripts. Links inside <template> do not: its content is inert, not part
+// of the page until a script clones it.
 //
 // The first <base href> (absolute or relative to the page) is honoured for
 // links after it. Fragment-only and empty references point at the page
@@ -59,6 +60,8 @@ type linkExtractor struct {
 	max     int
 	seen    map[string]struct{}
 	links   []Link
+	// template is how many <template> elements the tokenizer is inside.
+	template int
 }
 
 func (e *linkExtractor) full() bool { return e.max > 0 && len(e.links) >= e.max }
@@ -76,12 +79,23 @@ func (e *linkExtractor) scan(body []byte, outer bool) {
 			return
 		case html.TextToken:
 			if noscript {
-				// The tokenizer hands the content of <noscript> over as text.
+				// The tokenizer hands the content of <noscript> over as text;
+				// a <template> left open in there ends with it.
+				outside := e.template
 				e.scan(z.Text(), false)
+				e.template = outside
 				noscript = false
 			}
 			continue
 		case html.StartTagToken, html.SelfClosingTagToken:
+		case html.EndTagToken:
+			noscript = false
+			if e.template > 0 {
+				if name, _ := z.TagName(); string(name) == "template" {
+					e.template--
+				}
+			}
+			continue
 		default:
 			noscript = false
 			continue
@@ -90,6 +104,14 @@ func (e *linkExtractor) scan(body []byte, outer bool) {
 		// Reading the name from Raw spares TagName's copy for the many tags
 		// that carry no link.
 		name := rawTagName(z.Raw())
+		if equalFoldAny(name, "template") {
+			// HTML ignores the self-closing flag here: <template/> opens one too.
+			e.template++
+			continue
+		}
+		if e.template > 0 {
+			continue
+		}
 		switch {
 		case equalFoldAny(name, "a"):
 			e.addAttr(z, "href", "a")
