@@ -148,6 +148,23 @@ func TestEachFindingKind(t *testing.T) {
 				return true
 			},
 			statuses: map[string]int{"googlebot": 502, "bingbot": 502, "browser": 502}, code: 0},
+		{kind: "public-missing", paths: "/\n/about\n/docs/**\n", path: "/about",
+			handler: func(w http.ResponseWriter, r *http.Request) bool {
+				switch r.URL.Path {
+				case "/":
+					fmt.Fprint(w, home("/docs/gone"))
+				case "/about", "/docs/gone":
+					http.NotFound(w, r) // /docs/gone: a dead link under a wildcard, not a missing declared page
+				default:
+					return false
+				}
+				return true
+			},
+			statuses: map[string]int{"googlebot": 404, "bingbot": 404}, code: 0,
+			check: func(t *testing.T, f jsonFinding) {
+				assert.Equal(t, "warning", f.Severity)
+				assert.Equal(t, "/about", f.DeclaredBy)
+			}},
 		{kind: "private-exposed", paths: "/\n!/account/**\n", path: "/account/settings",
 			handler: func(w http.ResponseWriter, r *http.Request) bool {
 				if r.URL.Path == "/" {
