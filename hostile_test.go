@@ -32,6 +32,7 @@ type hostileReport struct {
 		Kind, Severity, URL, Path, Message string
 		Statuses                           map[string]int
 		Attribution                        *struct{ Realm string }
+		Redirects                          []struct{ URL string }
 	}
 	Pages []struct {
 		URL      string
@@ -154,6 +155,16 @@ func hostileCases() []hostileCase {
 		// redirects
 		{name: "redirect/loop", start: at("/loop/a"), check: fetchErr("/loop/a", "redirect loop")},
 		{name: "redirect/15-hops", start: at("/chain/0"), hops: 11, check: fetchErr("/chain/0", "more than 10 redirects")},
+		{name: "redirect/30-hops", start: at("/long-chain/0"), hops: 11, check: func(t *testing.T, r hostileReport) {
+			// One problem, one finding: the hops are not crawled as pages of their own.
+			require.Len(t, r.Findings, 1, "findings: %+v", r.Findings)
+			f := r.Findings[0]
+			assert.Equal(t, "fetch-error", f.Kind)
+			assert.True(t, strings.HasSuffix(f.URL, "/long-chain/0"), f.URL)
+			assert.Contains(t, f.Message, "more than 10 redirects")
+			assert.Len(t, f.Redirects, 11, "the chain up to where it was cut")
+			assert.Equal(t, 1, r.Summary.URLs)
+		}},
 		{name: "redirect/off-site", start: at("/offsite"), check: func(t *testing.T, r hostileReport) {
 			assert.Equal(t, 1, r.Summary.URLs, "other.invalid is recorded, not crawled")
 			_, st, e := r.page(t, "/offsite")

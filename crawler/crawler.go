@@ -324,8 +324,13 @@ func (r *run) do(ctx context.Context, j job) {
 	o.Body = bytes.Clone(body)
 
 	if !j.control {
-		// Redirect targets on the site are pages of their own.
+		// Redirect targets on the site are pages of their own, unless the
+		// chain failed (a loop, too many hops, a timeout on the way): its
+		// hops are that one problem, reported once at its first URL.
 		for _, h := range o.Hops {
+			if o.Err != "" {
+				break
+			}
 			if h.Location == "" {
 				continue
 			}

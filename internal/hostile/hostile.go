@@ -24,6 +24,7 @@
 //	           /s/item                     session id in the path: links to /s/item;jsessionid=<random>
 //	redirects  /loop/a                     302 to /loop/b, which 302s back to /loop/a
 //	           /chain/0                    15-hop chain: /chain/N 302s to /chain/N+1, /chain/15 is 200
+//	           /long-chain/0               30-hop chain: /long-chain/N 302s to /long-chain/N+1, /long-chain/30 is 200
 //	           /offsite                    302 to http://other.invalid/landing (another host)
 //	           /to-ftp, /to-js             302 to ftp://127.0.0.1/file and to javascript:alert(1)
 //	bodies     /huge                       4 GiB text/html body with Content-Length, generated as it is sent
@@ -110,6 +111,7 @@ const (
 	bombMembers  = 256     // gzip members of /gzip-bomb, 8 MiB each
 	memberZeros  = 8 << 20
 	manyLinks    = 100000
+	longChain    = 30 // hops of /long-chain/
 	deepNesting  = 10000
 	maxHandle    = 60 * time.Second // no handler runs longer
 	maxHeadBytes = 64 << 10
@@ -299,6 +301,16 @@ func (s *Server) serve(robots string, w http.ResponseWriter, r *http.Request) {
 			html(w, page("end of chain"))
 		default:
 			http.Redirect(w, r, fmt.Sprintf("/chain/%d", n+1), http.StatusFound)
+		}
+	case strings.HasPrefix(p, "/long-chain/"):
+		n, err := strconv.Atoi(strings.TrimPrefix(p, "/long-chain/"))
+		switch {
+		case err != nil || n < 0:
+			http.NotFound(w, r)
+		case n >= longChain:
+			html(w, page("end of the long chain"))
+		default:
+			http.Redirect(w, r, fmt.Sprintf("/long-chain/%d", n+1), http.StatusFound)
 		}
 	case p == "/offsite":
 		http.Redirect(w, r, "http://"+OtherHost+"/landing", http.StatusFound)
