@@ -67,6 +67,7 @@
 //	/drip-head      the status line and headers one byte a second
 //	/short          Content-Length: 1000, 100 bytes, then close
 //	/long           Content-Length: 10, 100 bytes
+//	/long-alive     as /long, without Connection: close (Go's client logs the extra bytes it finds)
 //	/reset          Content-Length: 100000, 1000 bytes, then a TCP reset
 //	/http10         HTTP/1.0 200, no Content-Length: the body ends at close
 //	/bad-chunk      Transfer-Encoding: chunked with the chunk size "zz"
