@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"errors"
 	"mime"
 	"net/url"
 	"strings"
@@ -30,14 +31,20 @@ type Link struct {
 // of a truncated body is ignored. At most maxLinks links are returned
 // (0 = no cap).
 func extractLinks(page *url.URL, body []byte, maxLinks int) []Link {
-	e := linkExtractor{max: maxLinks}
+	return readLinks(page, body, maxLinks).links
+}
+
+// readLinks is extractLinks with what it dropped: the links past maxLinks
+// (counted as written, repeats included) and the URLs over maxURLLength.
+func readLinks(page *url.URL, body []byte, maxLinks int) *linkExtractor {
+	e := &linkExtractor{max: maxLinks}
 	if page != nil {
 		if p, err := normalize(nil, page.String()); err == nil {
 			e.base = p
 		}
 	}
 	e.scan(body, true)
-	return e.links
+	return e
 }
 
 // isHTML reports whether a body is an HTML page, the only kind whose links
@@ -60,6 +67,9 @@ type linkExtractor struct {
 	max     int
 	seen    map[string]struct{}
 	links   []Link
+	over    int    // links past max, not followed
+	tooLong int    // references over maxURLLength
+	long    string // the first of them, clipped for a note
 	// template is how many <template> elements the tokenizer is inside.
 	template int
 }
@@ -71,7 +81,7 @@ func (e *linkExtractor) full() bool { return e.max > 0 && len(e.links) >= e.max 
 func (e *linkExtractor) scan(body []byte, outer bool) {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	noscript := false
-	for !e.full() {
+	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
@@ -229,7 +239,17 @@ func (e *linkExtractor) add(raw []byte, kind string) {
 	if len(raw) == 0 || raw[0] == '#' || otherScheme(raw) {
 		return
 	}
+	if e.full() {
+		// Past the cap the rest of the page is read only to count them.
+		e.over++
+		return
+	}
 	u, err := normalizeCanonicalBase(e.base, string(raw))
+	if errors.Is(err, errTooLong) {
+		if e.tooLong++; e.long == "" {
+			e.long = noteExample(string(raw))
+		}
+	}
 	if err != nil {
 		return
 	}

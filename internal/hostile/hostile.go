@@ -35,6 +35,8 @@
 //	HTML       /malformed                  unclosed tags, broken attributes, stray <, a link inside the mess
 //	           /deep                       10,000 nested <div>s, a link at the bottom
 //	           /many-links                 100,000 links (/ok/N) on one page, generated as it is sent
+//	           /sections                   links to /many-links first, then to ten ordinary sections:
+//	                                       /sec/K/ (K < 10) links to /sec/K/pI (I < 20), each to /sec/K/pI/d0 and d1
 //	           /sjis                       Shift_JIS declared in the Content-Type header
 //	           /cp1251                     windows-1251 declared by <meta charset>, no header charset
 //	           /base                       <base href="http://other.invalid/"> and a relative link
@@ -113,6 +115,8 @@ const (
 	memberZeros  = 8 << 20
 	manyLinks    = 100000
 	longChain    = 30 // hops of /long-chain/
+	sections     = 10 // of /sections
+	sectionPages = 20 // per section
 	deepNesting  = 10000
 	maxHandle    = 60 * time.Second // no handler runs longer
 	maxHeadBytes = 64 << 10
@@ -382,6 +386,28 @@ func (s *Server) serve(robots string, w http.ResponseWriter, r *http.Request) {
 		}
 		bw.WriteString("</body></html>")
 		bw.Flush()
+	case p == "/sections":
+		links := []string{"/many-links"}
+		for k := 0; k < sections; k++ {
+			links = append(links, fmt.Sprintf("/sec/%d/", k))
+		}
+		html(w, page("sections", links...))
+	case strings.HasPrefix(p, "/sec/"):
+		var k, i, d int
+		var links []string
+		switch n, _ := fmt.Sscanf(p, "/sec/%d/p%d/d%d", &k, &i, &d); {
+		case n == 1 && p == fmt.Sprintf("/sec/%d/", k):
+			for i := 0; i < sectionPages; i++ {
+				links = append(links, fmt.Sprintf("/sec/%d/p%d", k, i))
+			}
+		case n == 2 && p == fmt.Sprintf("/sec/%d/p%d", k, i):
+			links = []string{fmt.Sprintf("/sec/%d/p%d/d0", k, i), fmt.Sprintf("/sec/%d/p%d/d1", k, i)}
+		case n == 3:
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		html(w, page("section", links...))
 	case p == "/sjis":
 		w.Header().Set("Content-Type", "text/html; charset=Shift_JIS")
 		// "日本語" in Shift_JIS, and a link.
@@ -489,4 +515,17 @@ func deflateBomb() []byte {
 		defl = b.Bytes()
 	})
 	return defl
+}
+
+// SectionPages lists the ordinary pages of /sections, the page itself
+// included: 1 + 10 + 10*20 + 10*20*2 = 611.
+func SectionPages() []string {
+	out := []string{"/sections"}
+	for k := 0; k < sections; k++ {
+		out = append(out, fmt.Sprintf("/sec/%d/", k))
+		for i := 0; i < sectionPages; i++ {
+			out = append(out, fmt.Sprintf("/sec/%d/p%d", k, i), fmt.Sprintf("/sec/%d/p%d/d0", k, i), fmt.Sprintf("/sec/%d/p%d/d1", k, i))
+		}
+	}
+	return out
 }
