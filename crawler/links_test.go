@@ -265,6 +265,7 @@ func FuzzExtractLinks(f *testing.F) {
 	f.Add([]byte(`<META HTTP-EQUIV=refresh CONTENT="0; URL = 'http://[::1]:80/%7e#f'">`))
 	f.Add([]byte(`<noscript><a href="/ns"></noscript><script><a href="/no"></script><a href="/cut`))
 	f.Add([]byte("<a href=\"\\\\host\\p\x00 \xff\">"))
+	f.Add([]byte(`<template><a href="/t"><template></template><noscript><template></noscript></template><a href="/after">`))
 	f.Add([]byte(`<!DOCTYPE html><html><head><link rel=stylesheet href=/s.css><link rel="alternate" hreflang=de href="/de/"></head>
 <body><p>Text &amp; <a class=x href="../up?a=1&amp;b=2#c">up</a></p><map><area href="/m"></map><!-- <a href=/c> --></body></html>`))
 	page := mustParse(f, "https://example.com/dir/page.html")
@@ -294,9 +295,12 @@ func FuzzExtractLinks(f *testing.F) {
 			}
 			seen[l.URL] = true
 		}
-		capped := extractLinks(page, body, 2)
-		if want := links[:min(2, len(links))]; len(capped) != len(want) || len(want) > 0 && capped[0] != want[0] {
-			t.Fatalf("capped %v, want the first of %v", capped, want)
+		capped := readLinks(page, body, 2)
+		if want := links[:min(2, len(links))]; len(capped.links) != len(want) || len(want) > 0 && capped.links[0] != want[0] {
+			t.Fatalf("capped %v, want the first of %v", capped.links, want)
+		}
+		if len(links) > 2 && capped.over < len(links)-2 {
+			t.Fatalf("%d links past the cap counted, %d found", capped.over, len(links)-2)
 		}
 	})
 }
