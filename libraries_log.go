@@ -22,11 +22,11 @@ type libraryLog struct {
 
 // unsolicitedLine is how net/http's Transport starts the line it logs for
 // bytes a server sent on an idle connection.
-var unsolicitedLine = []byte("Unsolicited response received on idle HTTP channel")
+const unsolicitedLine = "Unsolicited response received on idle HTTP channel"
 
 // Write takes one log line: the log package writes each line in one call.
 func (l *libraryLog) Write(p []byte) (int, error) {
-	if bytes.Contains(p, unsolicitedLine) {
+	if bytes.Contains(p, []byte(unsolicitedLine)) {
 		l.unsolicited.Add(1)
 	} else {
 		l.other.Add(1)
@@ -55,7 +55,7 @@ func (l *libraryLog) notesSince(before libraryLogCounts) []string {
 		notes = append(notes, fmt.Sprintf("responses with more bytes than their Content-Length: %d (the server, or a proxy in front of it, declares a wrong length; clients drop the connection and may cut the next response)", n))
 	}
 	if n := now.other - before.other; n > 0 {
-		notes = append(notes, fmt.Sprintf("messages from Go's HTTP libraries not shown: %d", n))
+		notes = append(notes, fmt.Sprintf("lines logged by Go libraries, not shown: %d", n))
 	}
 	return notes
 }
