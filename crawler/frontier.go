@@ -20,10 +20,10 @@ type page struct {
 	chain   int32
 }
 
-// job is one fetch waiting. It is kept small: on a wide site the queue
-// holds a job per agent for most URLs found. The URL is parsed again from
-// its key when fetched rather than kept parsed (a *url.URL and its strings
-// cost more than the key, which the page map holds anyway).
+// job is one fetch waiting. It is kept small: the queue holds a job per
+// agent for every seed and sitemap entry at the start. The URL is parsed
+// again from its key when fetched rather than kept parsed (a *url.URL and
+// its strings cost more than the key, which the page map holds anyway).
 type job struct {
 	key     string
 	agent   *Agent // into cfg.Agents; nil for the browser control

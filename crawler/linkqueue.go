@@ -21,9 +21,9 @@ import (
 //
 // The start URL, the declared seeds and the sitemap entries do not wait
 // here: the run visits them first. A crawl that never reaches the budget
-// visits every URL it finds, whatever the order. The queue keeps each URL's
-// key once (the page map holds it too); a group costs one entry per
-// directory.
+// visits every URL it finds, whatever the order. The queue shares each
+// URL's key string with the run's map of waiting pages; a group costs one
+// entry per directory.
 type linkQueue struct {
 	byDepth bool // order by depth first (--max-depth)
 	groups  map[string]*linkGroup
