@@ -167,11 +167,14 @@ func (a *auditRun) run(ctx context.Context) error {
 		defer tick.Stop()
 		prog.start(time.Now(), tick.C, a.crawler.Progress)
 	}
+	lib := libraryLogFrom(ctx)
+	logged := lib.counts()
 	res, crawlErr := a.crawler.Run(ctx, a.auditor.Blocked, func(o crawler.Observation) {
 		prog.observe(o, a.auditor.Blocked(&o))
 		a.auditor.Add(o)
 	})
 	prog.done()
+	res.Notes = append(res.Notes, lib.notesSince(logged)...)
 	rep := a.auditor.Finish(res) // an interrupted crawl's Result is marked incomplete
 	writeErr := a.outputs.write(rep)
 	if crawlErr == nil {

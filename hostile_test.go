@@ -32,6 +32,7 @@ type hostileReport struct {
 		Kind, Severity, URL, Path, Message string
 		Statuses                           map[string]int
 		Attribution                        *struct{ Realm string }
+		Redirects                          []struct{ URL string }
 	}
 	Pages []struct {
 		URL      string
@@ -155,6 +156,16 @@ func hostileCases() []hostileCase {
 		// redirects
 		{name: "redirect/loop", start: at("/loop/a"), check: fetchErr("/loop/a", "redirect loop")},
 		{name: "redirect/15-hops", start: at("/chain/0"), hops: 11, check: fetchErr("/chain/0", "more than 10 redirects")},
+		{name: "redirect/30-hops", start: at("/long-chain/0"), hops: 11, check: func(t *testing.T, r hostileReport) {
+			// One problem, one finding: the hops are not crawled as pages of their own.
+			require.Len(t, r.Findings, 1, "findings: %+v", r.Findings)
+			f := r.Findings[0]
+			assert.Equal(t, "fetch-error", f.Kind)
+			assert.True(t, strings.HasSuffix(f.URL, "/long-chain/0"), f.URL)
+			assert.Contains(t, f.Message, "more than 10 redirects")
+			assert.Len(t, f.Redirects, 11, "the chain up to where it was cut")
+			assert.Equal(t, 1, r.Summary.URLs)
+		}},
 		{name: "redirect/off-site", start: at("/offsite"), check: func(t *testing.T, r hostileReport) {
 			assert.Equal(t, 1, r.Summary.URLs, "other.invalid is recorded, not crawled")
 			_, st, e := r.page(t, "/offsite")
@@ -200,6 +211,8 @@ func hostileCases() []hostileCase {
 		{name: "html/dot-segments", start: at("/dots"), check: ok("/ok/dots", "/ok/dots2")},
 		{name: "html/10KB-url", start: at("/long-url"), check: func(t *testing.T, r hostileReport) {
 			assert.Equal(t, 1, r.Summary.URLs, "a URL over 4096 bytes is not crawled")
+			assert.True(t, r.hasNote(`URLs longer than 4096 bytes were not crawled: 1 ("/ok/xxxx`), "notes: %q", r.Notes)
+			assert.True(t, r.hasNote(`..." (10244 bytes))`), "clipped, with its length: %q", r.Notes)
 		}},
 
 		// statuses
@@ -391,4 +404,28 @@ func hostileAudit(t *testing.T, start string, extra ...string) (int, hostileRepo
 	var rep hostileReport
 	require.NoError(t, json.Unmarshal(data, &rep))
 	return code, rep
+}
+
+// TestHostileBudgetReachesEverySection: a page of 100,000 links next to
+// ordinary sections does not spend --max-pages on itself. Every ordinary
+// page is fetched within the budget, the rest goes to the big listing,
+// and a note says how many of its links were not followed.
+func TestHostileBudgetReachesEverySection(t *testing.T) {
+	srv := hostile.Start(t)
+	dir := t.TempDir()
+	paths := filepath.Join(dir, "public.txt")
+	require.NoError(t, os.WriteFile(paths, []byte("/**\n"), 0o644))
+	code, rep := hostileAudit(t, srv.URL+"/sections", "-p", paths, "--max-pages", "3000", "--max-body", "15MB")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, 3000, rep.Summary.URLs)
+	assert.True(t, rep.hasNote("--max-pages 3000 reached"), "notes: %q", rep.Notes)
+	assert.True(t, rep.hasNote("links past the first 5000 of a page were not followed: 95000 on "+srv.URL+"/many-links"), "notes: %q", rep.Notes)
+	for _, p := range hostile.SectionPages() {
+		found, st, e := rep.page(t, p)
+		if assert.True(t, found, "ordinary page %s not fetched", p) {
+			assert.Equal(t, 200, st["googlebot"], p)
+			assert.Empty(t, e, p)
+		}
+	}
+	assert.Equal(t, 3000-len(hostile.SectionPages())-1, rep.pagesMatching("/ok/"), "the big listing gets the rest")
 }

@@ -148,6 +148,23 @@ func TestEachFindingKind(t *testing.T) {
 				return true
 			},
 			statuses: map[string]int{"googlebot": 502, "bingbot": 502, "browser": 502}, code: 0},
+		{kind: "public-missing", paths: "/\n/about\n/docs/**\n", path: "/about",
+			handler: func(w http.ResponseWriter, r *http.Request) bool {
+				switch r.URL.Path {
+				case "/":
+					fmt.Fprint(w, home("/docs/gone"))
+				case "/about", "/docs/gone":
+					http.NotFound(w, r) // /docs/gone: a dead link under a wildcard, not a missing declared page
+				default:
+					return false
+				}
+				return true
+			},
+			statuses: map[string]int{"googlebot": 404, "bingbot": 404}, code: 0,
+			check: func(t *testing.T, f jsonFinding) {
+				assert.Equal(t, "warning", f.Severity)
+				assert.Equal(t, "/about", f.DeclaredBy)
+			}},
 		{kind: "private-exposed", paths: "/\n!/account/**\n", path: "/account/settings",
 			handler: func(w http.ResponseWriter, r *http.Request) bool {
 				if r.URL.Path == "/" {
@@ -327,4 +344,30 @@ func TestBaselineExitCodes(t *testing.T) {
 	code, _, errOut = cli(t, "audit", "-q", "-p", paths, "--baseline", bad, srv.URL+"/")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, bad)
+}
+
+// TestPublicMissingOnlyForNamedPages: public-missing is for the pages the
+// owner named (a literal line, a sitemap entry); a dead link under a
+// wildcard pattern is not one.
+func TestPublicMissingOnlyForNamedPages(t *testing.T) {
+	code, rep, base := auditSite(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			fmt.Fprint(w, home("/docs/dead-link", "/docs/"))
+		case "/docs/":
+			fmt.Fprint(w, "<html><body>docs</body></html>")
+		case "/sitemap.xml":
+			fmt.Fprintf(w, `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://%s/docs/listed</loc></url></urlset>`, r.Host)
+		case "/gone":
+			w.WriteHeader(http.StatusGone)
+		default:
+			http.NotFound(w, r)
+		}
+	}, "/\n/about\n/gone\n/docs/**\n")
+	assert.Equal(t, 0, code, "a warning does not fail the run by default")
+	var urls []string
+	for _, f := range findKind(rep, "public-missing") {
+		urls = append(urls, strings.TrimPrefix(f.URL, base))
+	}
+	assert.ElementsMatch(t, []string{"/about", "/gone", "/docs/listed"}, urls)
 }

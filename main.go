@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -30,6 +31,12 @@ const (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Go's libraries log to the standard logger, which writes to stderr:
+	// count those lines instead (libraries_log.go).
+	lib := &libraryLog{}
+	log.SetFlags(0)
+	log.SetOutput(lib)
+	ctx = withLibraryLog(ctx, lib)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

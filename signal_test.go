@@ -25,10 +25,7 @@ func TestSignalsStopTheCrawl(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "authwall")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := buildAuthwall(t)
 
 	var requests, walls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -82,14 +79,14 @@ func TestSignalsStopTheCrawl(t *testing.T) {
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
 			select {
-			case err = <-done:
+			case err := <-done:
+				var exit *exec.ExitError
+				require.True(t, errors.As(err, &exit), "exit: %v", err)
+				assert.Equal(t, tc.code, exit.ExitCode())
 			case <-time.After(30 * time.Second):
 				_ = cmd.Process.Kill()
 				t.Fatal("authwall did not stop within 30 s of the signal")
 			}
-			var exit *exec.ExitError
-			require.True(t, errors.As(err, &exit), "exit: %v", err)
-			assert.Equal(t, tc.code, exit.ExitCode())
 			data, err := os.ReadFile(report)
 			require.NoError(t, err, "the JSON report is written")
 			var rep struct {

@@ -207,6 +207,26 @@ func (a *Auditor) declaration(p *pageRecord) (Declared, string, string) {
 	return Undeclared, "", path
 }
 
+// declaredLiteral reports whether the URL is declared public by a pattern
+// without wildcards (the paths the crawler seeds), naming exactly this
+// page: its path, with no query.
+func (a *Auditor) declaredLiteral(p *pageRecord) bool {
+	u, err := url.Parse(p.url)
+	if err != nil || u.RawQuery != "" {
+		return false
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	_, rule := a.opts.Paths.Match(path)
+	if rule == nil || rule.Private {
+		return false
+	}
+	_, literal := literalPattern(rule.Pattern)
+	return literal
+}
+
 // linkedFromPublic reports whether a page that links here is public. When
 // nothing is declared at all, any linking page counts, so an audit without
 // a paths file still lists the walls it met.

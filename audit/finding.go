@@ -18,6 +18,7 @@ const (
 	// PublicServerError: a public path answered 5xx. A half-removed auth
 	// block (Apache: AuthType without AuthName) answers 500, not 401.
 	PublicServerError  Kind = "public-5xx"
+	PublicMissing      Kind = "public-missing" // a declared literal path or a sitemap URL answered 404/410
 	PrivateExposed     Kind = "private-exposed"
 	PrivateInSitemap   Kind = "private-in-sitemap"
 	RobotsUnavailable  Kind = "robots-unavailable"
@@ -84,6 +85,12 @@ var kinds = []KindInfo{
 		Description: "a public path answered 5xx (search engines retry, then drop pages that keep failing; a broken auth block answers 500)",
 		Meaning:     "A page declared public answered a 5xx server error to a search engine crawler. Crawlers retry for a while, slow down crawling of the whole site, and drop pages that keep failing. A half-removed auth block (for example Apache AuthType without AuthName) answers 500.",
 		Fix:         "Fix the server error for the path: check the error log for the request; if an auth block was partly removed, remove it completely or complete it.",
+	},
+	{
+		Kind: PublicMissing, Severity: SeverityWarning,
+		Description: "a declared public literal path or a sitemap URL answered 404/410",
+		Meaning:     "A page its owner declared public, by its exact path in the paths file or by listing it in a sitemap, answered 404 Not Found or 410 Gone to a search engine crawler. Search engines drop such pages from results (a 410 at once); a sitemap that lists missing pages also wastes crawl budget.",
+		Fix:         "Restore the page, or redirect its URL with a 301 to where the content went; if the page is gone on purpose, take it out of the paths file and the sitemaps.",
 	},
 	{
 		Kind: PrivateExposed, Severity: SeverityError,

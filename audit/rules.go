@@ -26,6 +26,7 @@ var pageRules = []pageRule{
 	{PublicForbidden, publicWallRule(PublicForbidden)},
 	{PublicLoginRedirect, publicWallRule(PublicLoginRedirect)},
 	{PublicServerError, publicWallRule(PublicServerError)},
+	{PublicMissing, publicMissingRule},
 	{PublicSoftAuth, softAuthRule},
 	{DeclaredPaywall, paywallRule},
 	{RobotsBlocksPublic, robotsBlocksPublicRule},
@@ -51,6 +52,7 @@ type pageFacts struct {
 	declared Declared
 	by       string // the pattern that declared the path, "sitemap", or ""
 	path     string
+	literal  bool           // declared public by a pattern without wildcards
 	bots     []*agentRecord // the crawler agents' records, in the crawl's agent order
 	control  *agentRecord   // the browser control's record, nil when not fetched
 	all      []string       // every crawler agent, for a finding about them all
@@ -59,6 +61,7 @@ type pageFacts struct {
 func (a *Auditor) facts(p *pageRecord, order agentOrder) *pageFacts {
 	pf := &pageFacts{page: p}
 	pf.declared, pf.by, pf.path = a.declaration(p)
+	pf.literal = a.declaredLiteral(p)
 	for _, r := range p.agents {
 		switch {
 		case r.agent != crawler.BrowserAgentName:
@@ -151,6 +154,32 @@ func publicWallRule(k Kind) func(*Auditor, *pageFacts) (Finding, bool) {
 		}
 		return a.wallFinding(pf, k, k)
 	}
+}
+
+// publicMissingRule: a page the owner named as public, by its literal
+// path or in a sitemap, answered 404 or 410. A URL matched only by a
+// wildcard pattern is not named: a link to a dead page there is a broken
+// link, a different problem.
+func publicMissingRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
+	if pf.declared != Public || !pf.literal && !pf.page.inSitemap {
+		return Finding{}, false
+	}
+	gone := pf.botsThat(func(r *agentRecord) bool {
+		return r.err == "" && (r.final == http.StatusNotFound || r.final == http.StatusGone)
+	})
+	if len(gone) == 0 {
+		return Finding{}, false
+	}
+	f := pf.finding(PublicMissing, gone)
+	named := "listed in a sitemap"
+	if pf.literal {
+		named = "declared public by " + pf.by
+	}
+	f.Message = fmt.Sprintf("%s got %d: a page %s is missing for the crawlers", joinAgents(f.Agents), gone[0].final, named)
+	if len(gone[0].redirects) > 1 {
+		f.Redirects = gone[0].redirects
+	}
+	return f, true
 }
 
 // softAuthRule: a public page answered 2xx with a login form instead of

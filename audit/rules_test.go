@@ -105,7 +105,7 @@ func TestFindingAgentsWithoutCrawlAgents(t *testing.T) {
 // case where it finds its kind (with the message that says why) and one
 // where it must not.
 func TestPageRules(t *testing.T) {
-	const declared = "/\n/pub/**\n!/account/**\n"
+	const declared = "/\n/pub/**\n!/account/**\n/gone\n"
 	form := `<form action="/session"><input name="u"><input type="password" name="p"></form>`
 	notFree := `<script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false}</script>`
 	free := `<script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":true}</script>`
@@ -162,6 +162,19 @@ func TestPageRules(t *testing.T) {
 			true, "googlebot got 503: search engines retry a server error, then drop pages that keep failing; a browser got 503 too: a wall for everyone", []string{"googlebot"}},
 		{"a 5xx whose fetch then failed is a fetch error", PublicServerError, "/pub/a",
 			[]crawler.Observation{failed(obs("/pub/a", "googlebot", hop(500)), "body cut")},
+			false, "", nil},
+
+		{"a declared literal path answered 404", PublicMissing, "/gone",
+			[]crawler.Observation{obs("/gone", "googlebot", hop(404)), obs("/gone", "bingbot", hop(404))},
+			true, "googlebot and bingbot got 404: a page declared public by /gone is missing for the crawlers", []string{"googlebot", "bingbot"}},
+		{"a sitemap URL answered 410 after a redirect", PublicMissing, "/pub/a",
+			[]crawler.Observation{sitemap(obs("/pub/a", "bingbot", hop(301, "Location", site+"/pub/b"), hop(410))), sitemap(obs("/pub/a", "googlebot", hop(200)))},
+			true, "bingbot got 410: a page listed in a sitemap is missing for the crawlers", []string{"bingbot"}},
+		{"a 404 under a wildcard pattern is a dead link, not a missing page", PublicMissing, "/pub/a",
+			[]crawler.Observation{obs("/pub/a", "googlebot", hop(404)), obs("/pub/a", "bingbot", hop(404))},
+			false, "", nil},
+		{"a literal path with a query is another URL", PublicMissing, "/gone?x=1",
+			[]crawler.Observation{obs("/gone?x=1", "googlebot", hop(404))},
 			false, "", nil},
 
 		{"a public page is a login form", PublicSoftAuth, "/pub/a",

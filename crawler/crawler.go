@@ -38,7 +38,7 @@ func (c *Crawler) Progress() Progress {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return Progress{URLs: len(r.pages), Queued: len(r.queue), Active: r.active, Requests: int(r.f.transport.requests.Load())}
+	return Progress{URLs: len(r.pages), Queued: r.queued(), Active: r.active, Requests: int(r.f.transport.requests.Load())}
 }
 
 // New validates the options once and returns a crawler.
@@ -86,6 +86,8 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 		blocked: blocked,
 		emit:    emit,
 		pages:   map[string]*page{},
+		waiting: map[string]*page{},
+		links:   newLinkQueue(cfg.MaxDepth > 0),
 		robots:  map[string]*agentRobots{},
 		sitemap: map[string]bool{},
 		started: time.Now(),
@@ -165,15 +167,18 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 	res.URLs = len(r.pages)
 	res.Requests = int(r.f.transport.requests.Load())
 	res.Notes = r.notes
+	r.mu.Lock()
+	res.Notes = append(res.Notes, r.dropped.notes(cfg.MaxLinksPerPage)...)
 	if r.traps != nil {
-		r.mu.Lock()
 		res.Notes = append(res.Notes, r.traps.notes()...)
-		r.mu.Unlock()
 	}
+	r.mu.Unlock()
 	res.Notes = append(res.Notes, r.f.transport.undecodedNotes()...)
 	if ctx.Err() != nil {
 		res.Incomplete = true
-		res.Notes = append(res.Notes, fmt.Sprintf("interrupted: %d queued fetches were not made", len(r.queue)))
+		r.mu.Lock()
+		res.Notes = append(res.Notes, fmt.Sprintf("interrupted: %d queued fetches were not made", r.queued()))
+		r.mu.Unlock()
 	}
 	if r.f.responses.Load() == 0 {
 		reason := r.firstErr
@@ -211,15 +216,32 @@ type run struct {
 	queue         []job
 	active        int
 	seeded        bool
-	pages         map[string]*page
+	pages         map[string]*page // visited: fetches scheduled or made
+	waiting       map[string]*page // linked URLs in the link queue
+	links         *linkQueue
 	robots        map[string]*agentRobots
 	sitemap       map[string]bool
 	sitemapOrder  []string
 	notes         []string
 	capped        bool
 	traps         *trapGuard // nil: no trap guard
+	dropped       droppedLinks
 	firstErr      string
 	firstErrFatal bool
+}
+
+// longURL counts a URL over maxURLLength found outside a page's links (a
+// redirect's Location, a sitemap entry).
+func (r *run) longURL(raw string) {
+	r.mu.Lock()
+	r.dropped.tooLong(1, noteExample(raw))
+	r.mu.Unlock()
+}
+
+// queued is how many fetches wait, counting the links not yet scheduled
+// as one per agent; the caller holds r.mu.
+func (r *run) queued() int {
+	return len(r.queue) + len(r.waiting)*len(r.cfg.Agents)
 }
 
 func (r *run) note(s string) {
@@ -241,6 +263,10 @@ func (r *run) next(ctx context.Context) (job, bool) {
 	for {
 		if ctx.Err() != nil {
 			return job{}, false
+		}
+		if len(r.queue) == 0 && r.seeded {
+			// Links wait until every page asked for is scheduled.
+			r.visitNextLink()
 		}
 		if len(r.queue) > 0 {
 			j := r.queue[0]
@@ -293,6 +319,12 @@ func (r *run) do(ctx context.Context, j job) {
 		v := r.robots[agent.Name].test(agent.RobotsToken, u)
 		if !v.Allowed {
 			o.RobotsDisallowed, o.RobotsLine, o.RobotsRule = true, v.Line, v.Rule
+			if !r.cfg.IgnoreRobots {
+				o.Skipped = "robots"
+				r.finish(j, p, &o)
+				r.send(o)
+				return
+			}
 		}
 	}
 
@@ -319,7 +351,14 @@ func (r *run) do(ctx context.Context, j job) {
 		r.mu.Unlock()
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
-				links = extractLinks(base, body, maxLinksPerPage)
+				read := readLinks(base, body, r.cfg.MaxLinksPerPage)
+				links = read.links
+				r.mu.Lock()
+				if read.over > 0 {
+					r.dropped.capped(final.URL, read.over)
+				}
+				r.dropped.tooLong(read.tooLong, read.long)
+				r.mu.Unlock()
 			}
 		}
 	}
@@ -329,8 +368,13 @@ func (r *run) do(ctx context.Context, j job) {
 	o.Body = bytes.Clone(body)
 
 	if !j.control && !r.cfg.SeedsOnly {
-		// Redirect targets on the site are pages of their own.
+		// Redirect targets on the site are pages of their own, unless the
+		// chain failed (a loop, too many hops, a timeout on the way): its
+		// hops are that one problem, reported once at its first URL.
 		for _, h := range o.Hops {
+			if o.Err != "" {
+				break
+			}
 			if h.Location == "" {
 				continue
 			}

@@ -146,6 +146,7 @@ func TestRedirectChainAndLoop(t *testing.T) {
 	loop := got["/loop1"]["bingbot"]
 	assert.Contains(t, loop.Err, "redirect loop")
 	assert.Len(t, loop.Hops, 2)
+	assert.NotContains(t, got, "/loop2", "the hops of a failed chain are not pages of their own")
 
 	sso := got["/sso"]["googlebot"]
 	require.Len(t, sso.Hops, 1, "an off-site redirect is recorded, not followed")

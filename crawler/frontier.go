@@ -20,17 +20,20 @@ type page struct {
 	chain   int32
 }
 
-// job is one fetch waiting. It is kept small: on a wide site the queue
-// holds a job per agent for most URLs found. The URL is parsed again from
-// its key when fetched rather than kept parsed (a *url.URL and its strings
-// cost more than the key, which the page map holds anyway).
+// job is one fetch waiting. It is kept small: the queue holds a job per
+// agent for every seed and sitemap entry at the start. The URL is parsed
+// again from its key when fetched rather than kept parsed (a *url.URL and
+// its strings cost more than the key, which the page map holds anyway).
 type job struct {
 	key     string
 	agent   *Agent // into cfg.Agents; nil for the browser control
 	control bool
 }
 
-// enqueue adds a URL to the frontier, once, and schedules a fetch per agent.
+// enqueue adds a URL to the frontier, once. The start URL, seeds and
+// sitemap entries are visited at once (a fetch per agent is scheduled);
+// linked URLs wait in the link queue, which decides their order and, when
+// the budget is short, which of them are visited at all.
 func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	// Only what links and redirects lead to may be a trap; the start URL,
 	// seeds and sitemap entries were asked for.
@@ -41,37 +44,39 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	}
 	key := u.String()
 	r.mu.Lock()
+	defer r.mu.Unlock()
 	if stripped != nil {
 		r.traps.noteStripped(stripped)
 	}
 	if p, ok := r.pages[key]; ok {
-		if referrer != "" && len(p.referrers) < maxReferrers && !slices.Contains(p.referrers, referrer) {
-			if cap(p.referrers) < maxReferrers {
-				// One allocation of the final size instead of growing 1, 2, 4, 8.
-				p.referrers = append(make([]string, 0, maxReferrers), p.referrers...)
-			}
-			p.referrers = append(p.referrers, referrer)
+		p.addReferrer(referrer)
+		return
+	}
+	if p, ok := r.waiting[key]; ok {
+		p.addReferrer(referrer)
+		p.depth = min(p.depth, depth)
+		if !linked {
+			// Asked for: visited now rather than in the links' turn.
+			delete(r.waiting, key)
+			r.links.forget(key)
+			p.via = via
+			r.visit(key, p)
 		}
-		r.mu.Unlock()
 		return
 	}
 	if r.cfg.MaxDepth > 0 && depth > r.cfg.MaxDepth {
-		r.mu.Unlock()
 		return
 	}
-	if len(r.pages) >= r.cfg.MaxPages {
-		if !r.capped {
-			r.capped = true
-			r.notes = append(r.notes, fmt.Sprintf("--max-pages %d reached: further URLs were not visited", r.cfg.MaxPages))
-		}
-		r.mu.Unlock()
+	full := len(r.pages)+len(r.waiting) >= r.cfg.MaxPages
+	if len(r.pages) >= r.cfg.MaxPages || full && linked && !r.links.roomFor(linkDir(key)) ||
+		full && !linked && len(r.waiting) == 0 {
+		r.budgetSpent()
 		return
 	}
 	p := &page{depth: depth, via: via}
 	if r.traps != nil {
 		pat, chain, ok := r.traps.check(u, key, linked, r.pages[referrer])
 		if !ok {
-			r.mu.Unlock()
 			return
 		}
 		p.pattern, p.chain = pat, int32(min(chain, 1<<30))
@@ -79,26 +84,70 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	if referrer != "" {
 		p.referrers = []string{referrer}
 	}
-	r.pages[key] = p
-	var skipped []Observation
-	for i := range r.cfg.Agents {
-		a := &r.cfg.Agents[i]
-		v := r.robots[a.Name].test(a.RobotsToken, u)
-		if !v.Allowed && !r.cfg.IgnoreRobots {
-			o := r.observation(key, p, a.Name)
-			o.RobotsDisallowed, o.RobotsLine, o.RobotsRule = true, v.Line, v.Rule
-			o.Skipped = "robots"
-			skipped = append(skipped, o)
-			continue
+	if full {
+		// The newest link of the biggest group gives way.
+		if gone, ok := r.links.evict(r.isWaiting); ok {
+			delete(r.waiting, gone)
 		}
+		r.budgetSpent()
+	}
+	if !linked {
+		r.visit(key, p)
+		return
+	}
+	r.waiting[key] = p
+	r.links.push(key, depth)
+	r.cond.Broadcast()
+}
+
+// addReferrer records one more page that links here, up to maxReferrers.
+func (p *page) addReferrer(referrer string) {
+	if referrer == "" || len(p.referrers) >= maxReferrers || slices.Contains(p.referrers, referrer) {
+		return
+	}
+	if cap(p.referrers) < maxReferrers {
+		// One allocation of the final size instead of growing 1, 2, 4, 8.
+		p.referrers = append(make([]string, 0, maxReferrers), p.referrers...)
+	}
+	p.referrers = append(p.referrers, referrer)
+}
+
+func (r *run) isWaiting(key string) bool {
+	_, ok := r.waiting[key]
+	return ok
+}
+
+// budgetSpent notes, once, that --max-pages left URLs unvisited; the
+// caller holds r.mu.
+func (r *run) budgetSpent() {
+	if !r.capped {
+		r.capped = true
+		r.notes = append(r.notes, fmt.Sprintf("--max-pages %d reached: further URLs were not visited", r.cfg.MaxPages))
+	}
+}
+
+// visit counts a page as visited and schedules a fetch per agent (robots.txt
+// is decided when the fetch comes up); the caller holds r.mu.
+func (r *run) visit(key string, p *page) {
+	r.pages[key] = p
+	for i := range r.cfg.Agents {
 		p.remaining++
-		r.queue = append(r.queue, job{key: key, agent: a})
+		r.queue = append(r.queue, job{key: key, agent: &r.cfg.Agents[i]})
 	}
 	r.cond.Broadcast()
-	r.mu.Unlock()
-	for _, o := range skipped {
-		r.send(o)
+}
+
+// visitNextLink moves the link queue's next URL to the visited pages; the
+// caller holds r.mu. false when no link waits.
+func (r *run) visitNextLink() bool {
+	key, ok := r.links.take(r.isWaiting)
+	if !ok {
+		return false
 	}
+	p := r.waiting[key]
+	delete(r.waiting, key)
+	r.visit(key, p)
+	return true
 }
 
 // observation starts an Observation with what the frontier knows; the

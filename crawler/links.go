@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"errors"
 	"mime"
 	"net/url"
 	"strings"
@@ -20,7 +21,8 @@ type Link struct {
 // <a href>, <area href>, <link rel=canonical|alternate|next|prev href>,
 // <iframe src> and <meta http-equiv=refresh content="5; url=...">. Links
 // inside <noscript> count too: crawlers read them whether or not they run
-// scripts.
+// scripts. Links inside <template> do not: its content is inert, not part
+// of the page until a script clones it.
 //
 // The first <base href> (absolute or relative to the page) is honoured for
 // links after it. Fragment-only and empty references point at the page
@@ -29,14 +31,20 @@ type Link struct {
 // of a truncated body is ignored. At most maxLinks links are returned
 // (0 = no cap).
 func extractLinks(page *url.URL, body []byte, maxLinks int) []Link {
-	e := linkExtractor{max: maxLinks}
+	return readLinks(page, body, maxLinks).links
+}
+
+// readLinks is extractLinks with what it dropped: the links past maxLinks
+// (counted as written, repeats included) and the URLs over maxURLLength.
+func readLinks(page *url.URL, body []byte, maxLinks int) *linkExtractor {
+	e := &linkExtractor{max: maxLinks}
 	if page != nil {
 		if p, err := normalize(nil, page.String()); err == nil {
 			e.base = p
 		}
 	}
 	e.scan(body, true)
-	return e.links
+	return e
 }
 
 // isHTML reports whether a body is an HTML page, the only kind whose links
@@ -59,6 +67,11 @@ type linkExtractor struct {
 	max     int
 	seen    map[string]struct{}
 	links   []Link
+	over    int    // links past max, not followed
+	tooLong int    // references over maxURLLength
+	long    string // the first of them, clipped for a note
+	// template is how many <template> elements the tokenizer is inside.
+	template int
 }
 
 func (e *linkExtractor) full() bool { return e.max > 0 && len(e.links) >= e.max }
@@ -68,7 +81,7 @@ func (e *linkExtractor) full() bool { return e.max > 0 && len(e.links) >= e.max 
 func (e *linkExtractor) scan(body []byte, outer bool) {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	noscript := false
-	for !e.full() {
+	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
@@ -76,12 +89,23 @@ func (e *linkExtractor) scan(body []byte, outer bool) {
 			return
 		case html.TextToken:
 			if noscript {
-				// The tokenizer hands the content of <noscript> over as text.
+				// The tokenizer hands the content of <noscript> over as text;
+				// a <template> left open in there ends with it.
+				outside := e.template
 				e.scan(z.Text(), false)
+				e.template = outside
 				noscript = false
 			}
 			continue
 		case html.StartTagToken, html.SelfClosingTagToken:
+		case html.EndTagToken:
+			noscript = false
+			if e.template > 0 {
+				if name, _ := z.TagName(); string(name) == "template" {
+					e.template--
+				}
+			}
+			continue
 		default:
 			noscript = false
 			continue
@@ -90,6 +114,14 @@ func (e *linkExtractor) scan(body []byte, outer bool) {
 		// Reading the name from Raw spares TagName's copy for the many tags
 		// that carry no link.
 		name := rawTagName(z.Raw())
+		if equalFoldAny(name, "template") {
+			// HTML ignores the self-closing flag here: <template/> opens one too.
+			e.template++
+			continue
+		}
+		if e.template > 0 {
+			continue
+		}
 		switch {
 		case equalFoldAny(name, "a"):
 			e.addAttr(z, "href", "a")
@@ -207,7 +239,17 @@ func (e *linkExtractor) add(raw []byte, kind string) {
 	if len(raw) == 0 || raw[0] == '#' || otherScheme(raw) {
 		return
 	}
+	if e.full() {
+		// Past the cap the rest of the page is read only to count them.
+		e.over++
+		return
+	}
 	u, err := normalizeCanonicalBase(e.base, string(raw))
+	if errors.Is(err, errTooLong) {
+		if e.tooLong++; e.long == "" {
+			e.long = noteExample(string(raw))
+		}
+	}
 	if err != nil {
 		return
 	}

@@ -58,6 +58,19 @@ func TestExtractLinks(t *testing.T) {
 		{name: "script and style are not markup", body: `<script>document.write('<a href="/js">')</script><style>a[href="/css"]{}</style><a href="/real">`,
 			want: []Link{{"https://example.com/real", "a"}}},
 		{name: "comments are not markup", body: `<!-- <a href="/c"> --><a href="/real">`, want: []Link{{"https://example.com/real", "a"}}},
+		{name: "script content is not markup", body: `<script type="text/html"><a href="/tpl">x</a></script><a href="/real">`,
+			want: []Link{{"https://example.com/real", "a"}}},
+		{name: "textarea content is text", body: `<textarea><a href="/ta">x</a></textarea><a href="/real">`,
+			want: []Link{{"https://example.com/real", "a"}}},
+		{name: "an unclosed title makes the rest text", body: `<title>t <a href="/in-title"> <a href="/after-title">`, want: nil},
+		{name: "template content is inert", body: `<template><a href="/t1"><template><a href="/t2"></template><area href="/t3"></template><a href="/real">`,
+			want: []Link{{"https://example.com/real", "a"}}},
+		{name: "template odd case and self-closing", body: `<TEMPLATE/><a href="/t1"></Template><base href="/b/"><a href="x">`,
+			want: []Link{{"https://example.com/b/x", "a"}}},
+		{name: "base inside template is inert", body: `<template><base href="/t/"></template><a href="x">`,
+			want: []Link{{"https://example.com/dir/x", "a"}}},
+		{name: "template left open in noscript ends with it", body: `<noscript><template><a href="/ns"></noscript><a href="/after">`,
+			want: []Link{{"https://example.com/after", "a"}}},
 		{name: "noscript content counts", body: `<noscript><a href="/ns">n</a><iframe src="/nsf"></iframe></noscript><a href="/after">`,
 			want: []Link{{"https://example.com/ns", "a"}, {"https://example.com/nsf", "iframe"}, {"https://example.com/after", "a"}}},
 		{name: "bad URLs skipped", body: `<a href="http://[::1/">bad</a><a href="http:///x">x</a><a href="/good">`, want: []Link{{"https://example.com/good", "a"}}},
@@ -252,6 +265,7 @@ func FuzzExtractLinks(f *testing.F) {
 	f.Add([]byte(`<META HTTP-EQUIV=refresh CONTENT="0; URL = 'http://[::1]:80/%7e#f'">`))
 	f.Add([]byte(`<noscript><a href="/ns"></noscript><script><a href="/no"></script><a href="/cut`))
 	f.Add([]byte("<a href=\"\\\\host\\p\x00 \xff\">"))
+	f.Add([]byte(`<template><a href="/t"><template></template><noscript><template></noscript></template><a href="/after">`))
 	f.Add([]byte(`<!DOCTYPE html><html><head><link rel=stylesheet href=/s.css><link rel="alternate" hreflang=de href="/de/"></head>
 <body><p>Text &amp; <a class=x href="../up?a=1&amp;b=2#c">up</a></p><map><area href="/m"></map><!-- <a href=/c> --></body></html>`))
 	page := mustParse(f, "https://example.com/dir/page.html")
@@ -281,9 +295,12 @@ func FuzzExtractLinks(f *testing.F) {
 			}
 			seen[l.URL] = true
 		}
-		capped := extractLinks(page, body, 2)
-		if want := links[:min(2, len(links))]; len(capped) != len(want) || len(want) > 0 && capped[0] != want[0] {
-			t.Fatalf("capped %v, want the first of %v", capped, want)
+		capped := readLinks(page, body, 2)
+		if want := links[:min(2, len(links))]; len(capped.links) != len(want) || len(want) > 0 && capped.links[0] != want[0] {
+			t.Fatalf("capped %v, want the first of %v", capped.links, want)
+		}
+		if len(links) > 2 && capped.over < len(links)-2 {
+			t.Fatalf("%d links past the cap counted, %d found", capped.over, len(links)-2)
 		}
 	})
 }

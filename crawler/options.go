@@ -28,6 +28,10 @@ type Options struct {
 	Timeout     time.Duration // per request; default 15s
 	MaxBody     int64         // bytes read per response; default 15 MB
 	KeepBody    int           // bytes of each body kept in an Observation; default 128 KiB
+	// MaxLinksPerPage caps the links followed from one page (default
+	// 5000): a listing of 100,000 links adds its first ones to the crawl,
+	// and a note counts the rest.
+	MaxLinksPerPage int
 
 	// MaxRetryWait bounds how long a Retry-After on 429/503 is honoured
 	// (default 30s); longer waits are recorded, not waited for.
@@ -64,7 +68,7 @@ const (
 	maxSitemaps        = 50
 	maxSitemapBytes    = 50 * 1000 * 1000
 	maxReferrers       = 5
-	maxLinksPerPage    = 5000
+	defaultMaxLinks    = 5000
 )
 
 // config is Options validated and with defaults applied.
@@ -87,7 +91,7 @@ func (o Options) validate() (*config, error) {
 	if len(c.Agents) == 0 {
 		c.Agents, _ = ParseAgents([]string{"googlebot", "bingbot"})
 	}
-	if c.Concurrency < 0 || c.Rate < 0 || c.MaxPages < 0 || c.MaxDepth < 0 || c.Timeout < 0 || c.MaxBody < 0 {
+	if c.Concurrency < 0 || c.Rate < 0 || c.MaxPages < 0 || c.MaxDepth < 0 || c.Timeout < 0 || c.MaxBody < 0 || c.MaxLinksPerPage < 0 {
 		return nil, fmt.Errorf("limits must not be negative")
 	}
 	if c.Concurrency == 0 {
@@ -107,6 +111,9 @@ func (o Options) validate() (*config, error) {
 	}
 	if int64(c.KeepBody) > c.MaxBody {
 		c.KeepBody = int(c.MaxBody)
+	}
+	if c.MaxLinksPerPage == 0 {
+		c.MaxLinksPerPage = defaultMaxLinks
 	}
 	if c.MaxRetryWait == 0 {
 		c.MaxRetryWait = defaultRetryWait

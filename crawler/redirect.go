@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 )
@@ -28,6 +29,9 @@ func (r *run) chain(ctx context.Context, o *Observation, u *url.URL, agent Agent
 			return a.body, nil
 		}
 		next, err := normalize(cur, a.header.Get("Location"))
+		if errors.Is(err, errTooLong) {
+			r.longURL(a.header.Get("Location"))
+		}
 		if err != nil {
 			h.Location = a.header.Get("Location")
 			o.Hops = append(o.Hops, h)

@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 )
@@ -62,6 +63,10 @@ func (r *run) readSitemaps(ctx context.Context) {
 		}
 		for _, loc := range sm.URLs {
 			u, err := normalize(su, loc)
+			if errors.Is(err, errTooLong) {
+				r.longURL(loc)
+				continue
+			}
 			if err != nil || !r.cfg.scope.allows(u) {
 				outside++
 				continue

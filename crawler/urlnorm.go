@@ -14,6 +14,10 @@ import (
 // maxURLLength caps the URLs the crawler accepts (crawler traps grow URLs).
 const maxURLLength = 4096
 
+// errTooLong is normalize's error for a URL over maxURLLength, which the
+// crawl counts in a note rather than dropping in silence.
+var errTooLong = errors.New("longer than 4096 bytes")
+
 // normalize resolves raw against base (base may be nil when raw is absolute)
 // and returns the canonical form, so that one page is one URL:
 //
@@ -55,7 +59,7 @@ func normalize(base *url.URL, raw string) (*url.URL, error) {
 func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 	s, ok := prepareRef(raw)
 	if !ok {
-		return nil, fmt.Errorf("normalize %q: longer than %d bytes", clip(raw), maxURLLength)
+		return nil, fmt.Errorf("normalize %q: %w", clip(raw), errTooLong)
 	}
 	ref, err := url.Parse(s)
 	if err != nil {
@@ -96,7 +100,7 @@ func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 		n += 1 + len(u.RawQuery)
 	}
 	if n > maxURLLength {
-		return nil, fmt.Errorf("normalize %q: longer than %d bytes", clip(raw), maxURLLength)
+		return nil, fmt.Errorf("normalize %q: %w", clip(raw), errTooLong)
 	}
 	return u, nil
 }

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -197,4 +198,10 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("%q does not survive url.Parse: %v", s, err)
 		}
 	})
+}
+
+func TestTooLongIsErrTooLong(t *testing.T) {
+	_, err := normalize(nil, "http://example.com/"+strings.Repeat("a", maxURLLength))
+	assert.ErrorIs(t, err, errTooLong)
+	assert.Equal(t, fmt.Sprintf("longer than %d bytes", maxURLLength), errTooLong.Error())
 }

@@ -289,6 +289,10 @@ func TestPathsMatchExpected(t *testing.T) {
 			case audit.RobotsBlocksPublic:
 				assert.Equal(t, audit.Public, decl)
 				assert.Contains(t, robots, "Disallow: "+e.Path+"\n")
+			case audit.PublicMissing:
+				assert.Equal(t, audit.Public, decl)
+				assert.Equal(t, 404, bot.status)
+				assert.Contains(t, paths.Literals(), e.Path, "a literal line, not a wildcard")
 			case audit.PrivateExposed:
 				assert.Equal(t, audit.Private, decl)
 				assert.Equal(t, 200, bot.status)

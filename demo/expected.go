@@ -46,6 +46,7 @@ func Expected() []Expectation {
 		// A bare 302 to /login names no product.
 		{string(audit.PublicLoginRedirect), "/pricing", "unknown", "login-redirect"},
 		{string(audit.RobotsBlocksPublic), "/docs/install", "", ""}, // bingbot
+		{string(audit.PublicMissing), "/roadmap", "", ""},           // a literal line of the paths file, gone from the site
 		{string(audit.PrivateExposed), "/account/settings", "", ""},
 		{string(audit.PrivateInSitemap), "/admin/", "", ""},
 		{string(audit.UndeclaredBlocked), "/internal/", "lighttpd", "basic"},

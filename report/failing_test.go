@@ -139,7 +139,7 @@ func TestFailingInEveryFormat(t *testing.T) {
 		want   []string
 	}{
 		{"errors fail", sampleReport(), "error", []string{"public-401", "public-403", "public-login-redirect"}},
-		{"warnings fail too", sampleReport(), "warning", []string{"public-401", "public-403", "public-login-redirect", "robots-blocks-public"}},
+		{"warnings fail too", sampleReport(), "warning", []string{"public-401", "public-403", "public-login-redirect", "public-missing", "robots-blocks-public"}},
 		{"one kind fails", sampleReport(), "robots-blocks-public", []string{"robots-blocks-public"}},
 		{"nothing fails", sampleReport(), "never", nil},
 		{"only new findings fail", withBaseline(), "warning", []string{"public-401"}},

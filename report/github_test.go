@@ -131,7 +131,7 @@ func TestGitHubSample(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, (&GitHub{}).Write(&out, sampleReport()))
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	require.Len(t, lines, 7)
+	require.Len(t, lines, 8)
 
 	g := parseGitHubLine(t, lines[0])
 	assert.Equal(t, "error", g.command)
@@ -151,11 +151,13 @@ func TestGitHubSample(t *testing.T) {
 	for _, l := range lines {
 		commands = append(commands, parseGitHubLine(t, l).command)
 	}
-	assert.Equal(t, []string{"error", "error", "error", "warning", "notice", "notice", "notice"}, commands)
+	assert.Equal(t, []string{"error", "error", "error", "warning", "warning", "notice", "notice", "notice"}, commands)
 
-	g = parseGitHubLine(t, lines[4])
+	g = parseGitHubLine(t, lines[3])
+	assert.Equal(t, "public-missing /about", g.props["title"])
+	g = parseGitHubLine(t, lines[5])
 	assert.Equal(t, "undeclared-blocked https://files.example.net/reports/q1.pdf", g.props["title"], "another host keeps its URL")
-	assert.True(t, strings.HasPrefix(lines[6], "::notice::authwall: 6 findings (3 errors, 1 warning, 2 info) on 57 URLs"), lines[6])
+	assert.True(t, strings.HasPrefix(lines[7], "::notice::authwall: 7 findings (3 errors, 2 warnings, 2 info) on 57 URLs"), lines[7])
 }
 
 // TestGitHubBaseline: with a baseline only new findings fail the run, so
@@ -177,6 +179,7 @@ func TestGitHubBaseline(t *testing.T) {
 		"public-401 /blog/": "error",
 		"public-403 /docs/guide.html (already in baseline)":                                                                "notice",
 		"public-login-redirect /pricing (already in baseline)":                                                             "notice",
+		"public-missing /about (already in baseline)":                                                                      "notice",
 		"robots-blocks-public /products/outdoor/garden/furniture/tables/extendable-teak-table-180cm (already in baseline)": "notice",
 		"undeclared-blocked https://files.example.net/reports/q1.pdf (already in baseline)":                                "notice",
 		"fetch-error /slow (already in baseline)":                                                                          "notice",

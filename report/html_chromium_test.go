@@ -208,7 +208,7 @@ document.addEventListener("securitypolicyviolation", function (e) { window.__csp
 	// agent: bingbot got 200 on /docs/guide.html, where googlebot got 403,
 	// and robots.txt kept only googlebot out of /products/....
 	choose("f-agent", "1")
-	assert.ElementsMatch(t, []string{"/blog/", "/pricing", "https://files.example.net/reports/q1.pdf", "/slow", xssJSURL}, rows())
+	assert.ElementsMatch(t, []string{"/about", "/blog/", "/pricing", "https://files.example.net/reports/q1.pdf", "/slow", xssJSURL}, rows())
 	choose("f-agent", "0")
 	assert.Len(t, rows(), len(r.Findings), "every finding concerns googlebot")
 	reset()

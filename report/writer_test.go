@@ -127,6 +127,14 @@ func sampleReport() *audit.Report {
 				}},
 			},
 			{
+				Kind: audit.PublicMissing, Severity: audit.SeverityWarning,
+				URL: "https://example.org/about", Path: "/about", DeclaredBy: "/about",
+				Statuses: map[string]int{"googlebot": 404, "bingbot": 404},
+				Agents:   []string{"googlebot", "bingbot"},
+				FoundVia: "declared", LinkedFrom: []string{},
+				Message: "googlebot and bingbot got 404: a page declared public by /about is missing for the crawlers",
+			},
+			{
 				Kind: audit.UndeclaredBlocked, Severity: audit.SeverityInfo,
 				URL: "https://files.example.net/reports/q1.pdf", Path: "/reports/q1.pdf",
 				Statuses: map[string]int{"googlebot": 401, "bingbot": 401},

@@ -24,6 +24,7 @@
 //	           /s/item                     session id in the path: links to /s/item;jsessionid=<random>
 //	redirects  /loop/a                     302 to /loop/b, which 302s back to /loop/a
 //	           /chain/0                    15-hop chain: /chain/N 302s to /chain/N+1, /chain/15 is 200
+//	           /long-chain/0               30-hop chain: /long-chain/N 302s to /long-chain/N+1, /long-chain/30 is 200
 //	           /offsite                    302 to http://other.invalid/landing (another host)
 //	           /to-ftp, /to-js             302 to ftp://127.0.0.1/file and to javascript:alert(1)
 //	bodies     /huge                       4 GiB text/html body with Content-Length, generated as it is sent
@@ -34,6 +35,8 @@
 //	HTML       /malformed                  unclosed tags, broken attributes, stray <, a link inside the mess
 //	           /deep                       10,000 nested <div>s, a link at the bottom
 //	           /many-links                 100,000 links (/ok/N) on one page, generated as it is sent
+//	           /sections                   links to /many-links first, then to ten ordinary sections:
+//	                                       /sec/K/ (K < 10) links to /sec/K/pI (I < 20), each to /sec/K/pI/d0 and d1
 //	           /sjis                       Shift_JIS declared in the Content-Type header
 //	           /cp1251                     windows-1251 declared by <meta charset>, no header charset
 //	           /base                       <base href="http://other.invalid/"> and a relative link
@@ -66,6 +69,7 @@
 //	/drip-head      the status line and headers one byte a second
 //	/short          Content-Length: 1000, 100 bytes, then close
 //	/long           Content-Length: 10, 100 bytes
+//	/long-alive     as /long, without Connection: close (Go's client logs the extra bytes it finds)
 //	/reset          Content-Length: 100000, 1000 bytes, then a TCP reset
 //	/http10         HTTP/1.0 200, no Content-Length: the body ends at close
 //	/bad-chunk      Transfer-Encoding: chunked with the chunk size "zz"
@@ -110,6 +114,9 @@ const (
 	bombMembers  = 256     // gzip members of /gzip-bomb, 8 MiB each
 	memberZeros  = 8 << 20
 	manyLinks    = 100000
+	longChain    = 30 // hops of /long-chain/
+	sections     = 10 // of /sections
+	sectionPages = 20 // per section
 	deepNesting  = 10000
 	maxHandle    = 60 * time.Second // no handler runs longer
 	maxHeadBytes = 64 << 10
@@ -300,6 +307,16 @@ func (s *Server) serve(robots string, w http.ResponseWriter, r *http.Request) {
 		default:
 			http.Redirect(w, r, fmt.Sprintf("/chain/%d", n+1), http.StatusFound)
 		}
+	case strings.HasPrefix(p, "/long-chain/"):
+		n, err := strconv.Atoi(strings.TrimPrefix(p, "/long-chain/"))
+		switch {
+		case err != nil || n < 0:
+			http.NotFound(w, r)
+		case n >= longChain:
+			html(w, page("end of the long chain"))
+		default:
+			http.Redirect(w, r, fmt.Sprintf("/long-chain/%d", n+1), http.StatusFound)
+		}
 	case p == "/offsite":
 		http.Redirect(w, r, "http://"+OtherHost+"/landing", http.StatusFound)
 	case p == "/to-ftp":
@@ -369,6 +386,28 @@ func (s *Server) serve(robots string, w http.ResponseWriter, r *http.Request) {
 		}
 		bw.WriteString("</body></html>")
 		bw.Flush()
+	case p == "/sections":
+		links := []string{"/many-links"}
+		for k := 0; k < sections; k++ {
+			links = append(links, fmt.Sprintf("/sec/%d/", k))
+		}
+		html(w, page("sections", links...))
+	case strings.HasPrefix(p, "/sec/"):
+		var k, i, d int
+		var links []string
+		switch n, _ := fmt.Sscanf(p, "/sec/%d/p%d/d%d", &k, &i, &d); {
+		case n == 1 && p == fmt.Sprintf("/sec/%d/", k):
+			for i := 0; i < sectionPages; i++ {
+				links = append(links, fmt.Sprintf("/sec/%d/p%d", k, i))
+			}
+		case n == 2 && p == fmt.Sprintf("/sec/%d/p%d", k, i):
+			links = []string{fmt.Sprintf("/sec/%d/p%d/d0", k, i), fmt.Sprintf("/sec/%d/p%d/d1", k, i)}
+		case n == 3:
+		default:
+			http.NotFound(w, r)
+			return
+		}
+		html(w, page("section", links...))
 	case p == "/sjis":
 		w.Header().Set("Content-Type", "text/html; charset=Shift_JIS")
 		// "日本語" in Shift_JIS, and a link.
@@ -476,4 +515,17 @@ func deflateBomb() []byte {
 		defl = b.Bytes()
 	})
 	return defl
+}
+
+// SectionPages lists the ordinary pages of /sections, the page itself
+// included: 1 + 10 + 10*20 + 10*20*2 = 611.
+func SectionPages() []string {
+	out := []string{"/sections"}
+	for k := 0; k < sections; k++ {
+		out = append(out, fmt.Sprintf("/sec/%d/", k))
+		for i := 0; i < sectionPages; i++ {
+			out = append(out, fmt.Sprintf("/sec/%d/p%d", k, i), fmt.Sprintf("/sec/%d/p%d/d0", k, i), fmt.Sprintf("/sec/%d/p%d/d1", k, i))
+		}
+	}
+	return out
 }

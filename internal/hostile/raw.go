@@ -85,6 +85,11 @@ func (s *Server) serveRaw(c net.Conn) {
 	case p == "/long":
 		head("200 OK", "Content-Type: text/html", "Content-Length: 10")
 		write("<html><bo" + "dy>" + strings.Repeat("l", 88))
+	case p == "/long-alive":
+		// As /long, but without Connection: close: the client keeps the
+		// connection for the next request and finds the extra bytes on it.
+		write("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10\r\n\r\n<html><bo" + "dy>" + strings.Repeat("l", 88))
+		s.sleep(ctx, 200*time.Millisecond) // long enough for the client to put the connection back in its pool
 	case p == "/reset":
 		head("200 OK", "Content-Type: text/html", "Content-Length: 100000")
 		write("<html><body>" + strings.Repeat("r", 988))
