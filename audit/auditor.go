@@ -140,10 +140,13 @@ func (a *Auditor) Add(o crawler.Observation) {
 		}
 		r.wall, r.wallKind, r.login = ans, kind, pattern
 	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
-		if paywall(o.Body) {
+		// The byte scans spare most pages the two tokenizer passes (prefilter.go).
+		if mayDeclarePaywall(o.Body) && paywall(o.Body) {
 			r.paywall = true
-		} else if marker, ok := loginForm(o.Body); ok {
-			r.softAuth = marker
+		} else if mayHoldLoginForm(o.Body) {
+			if marker, ok := loginForm(o.Body); ok {
+				r.softAuth = marker
+			}
 		}
 		if o.Agent == crawler.BrowserAgentName {
 			// The control's answer is compared with the walls at the end.
