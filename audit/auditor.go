@@ -141,9 +141,10 @@ func (a *Auditor) Add(o crawler.Observation) {
 		r.wall, r.wallKind, r.login = ans, kind, pattern
 	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
 		// The byte scans spare most pages the two tokenizer passes (prefilter.go).
-		if mayDeclarePaywall(o.Body) && paywall(o.Body) {
+		check := checksFor(o.Body)
+		if check.paywall && paywall(o.Body) {
 			r.paywall = true
-		} else if mayHoldLoginForm(o.Body) {
+		} else if check.loginForm {
 			if marker, ok := loginForm(o.Body); ok {
 				r.softAuth = marker
 			}

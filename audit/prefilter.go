@@ -1,5 +1,7 @@
 package audit
 
+import "bytes"
+
 // The login-form and paywall checks each tokenize a whole page, and most
 // pages hold neither: a byte scan first tells the pages on which they
 // cannot match, so the common page is tokenized once (for its links, by
@@ -14,32 +16,55 @@ package audit
 // ignored) and none of those disguises cannot match, and the check is
 // skipped.
 
+// bodyWord is a lower-case ASCII word searched for in a body, ignoring
+// ASCII case, through one of its rarer letters: bytes.IndexByte finds
+// those fast, a plain loop over every byte would cost more than the
+// tokenizer pass it spares.
+type bodyWord struct {
+	word   string
+	anchor int // index in word of the byte searched for
+}
+
 // loginWordsInBody are the words every positive of loginForm contains:
 // the product markers (j_security_check, post-password-form, post_password,
 // ...) and the generic type="password".
-var loginWordsInBody = []string{"password", "j_security_check"}
+var loginWordsInBody = []bodyWord{{"password", 4}, {"j_security_check", 1}}
 
 // paywallWordsInBody is the key and itemprop paywall reads.
-var paywallWordsInBody = []string{"isaccessibleforfree"}
+var paywallWordsInBody = []bodyWord{{"isaccessibleforfree", 9}}
 
-// mayHoldLoginForm is false only for a body on which loginForm cannot match.
-func mayHoldLoginForm(body []byte) bool {
-	return containsAnyFold(body, loginWordsInBody) || disguised(body)
+// bodyChecks says which full checks a body needs: false only where the
+// check cannot match.
+type bodyChecks struct {
+	loginForm, paywall bool
 }
 
-// mayDeclarePaywall is false only for a body on which paywall cannot match.
-func mayDeclarePaywall(body []byte) bool {
-	return containsAnyFold(body, paywallWordsInBody) || disguised(body)
+func checksFor(body []byte) bodyChecks {
+	if disguised(body) {
+		return bodyChecks{loginForm: true, paywall: true}
+	}
+	return bodyChecks{loginForm: containsAnyFold(body, loginWordsInBody), paywall: containsAnyFold(body, paywallWordsInBody)}
 }
 
-// containsAnyFold reports whether b contains one of words (lower-case
-// ASCII), ignoring ASCII case.
-func containsAnyFold(b []byte, words []string) bool {
+// containsAnyFold reports whether b contains one of words, ignoring ASCII case.
+func containsAnyFold(b []byte, words []bodyWord) bool {
 	for _, w := range words {
-		first, firstUpper := w[0], w[0]-'a'+'A'
-		for i := 0; i+len(w) <= len(b); i++ {
-			if c := b[i]; (c == first || c == firstUpper) && equalFoldASCII(b[i+1:i+len(w)], w[1:]) {
-				return true
+		c := w.word[w.anchor]
+		cases := []byte{c}
+		if 'a' <= c && c <= 'z' {
+			cases = append(cases, c-'a'+'A')
+		}
+		for _, c := range cases {
+			for from := 0; ; {
+				i := bytes.IndexByte(b[from:], c)
+				if i < 0 {
+					break
+				}
+				start := from + i - w.anchor
+				if start >= 0 && start+len(w.word) <= len(b) && equalFoldASCII(b[start:start+len(w.word)], w.word) {
+					return true
+				}
+				from += i + 1
 			}
 		}
 	}
@@ -69,33 +94,44 @@ var foldsToASCII = []string{"\u0130", "\u017f", "\u212a"}
 // of the named references that decode to one (&lowbar; &UnderBar; &Idot;),
 // or a rune of foldsToASCII itself.
 func disguised(b []byte) bool {
-	for i := 0; i < len(b); i++ {
-		switch b[i] {
-		case '&':
-			rest := b[i+1:]
-			if len(rest) > 0 && rest[0] == '#' {
-				if v, ok := numericRef(rest[1:]); ok && revealing(v) {
-					return true
-				}
-				continue
+	for _, c := range []byte{'&', '\\', 0xc4, 0xc5, 0xe2} {
+		for from := 0; ; {
+			i := bytes.IndexByte(b[from:], c)
+			if i < 0 {
+				break
 			}
-			for _, name := range []string{"lowbar", "UnderBar", "Idot"} {
-				if len(rest) >= len(name) && string(rest[:len(name)]) == name {
-					return true
-				}
+			if disguiseAt(b[from+i:]) {
+				return true
 			}
-		case '\\':
-			rest := b[i+1:]
-			if len(rest) >= 5 && rest[0] == 'u' {
-				if v, ok := hexValue(rest[1:5]); ok && revealing(v) {
-					return true
-				}
+			from += i + 1
+		}
+	}
+	return false
+}
+
+// disguiseAt reports whether b starts with a disguise (see disguised).
+func disguiseAt(b []byte) bool {
+	rest := b[1:]
+	switch b[0] {
+	case '&':
+		if len(rest) > 0 && rest[0] == '#' {
+			v, ok := numericRef(rest[1:])
+			return ok && revealing(v)
+		}
+		for _, name := range []string{"lowbar", "UnderBar", "Idot"} {
+			if bytes.HasPrefix(rest, []byte(name)) {
+				return true
 			}
-		case 0xc4, 0xc5, 0xe2:
-			for _, r := range foldsToASCII {
-				if len(b)-i >= len(r) && string(b[i:i+len(r)]) == r {
-					return true
-				}
+		}
+	case '\\':
+		if len(rest) >= 5 && rest[0] == 'u' {
+			v, ok := hexValue(rest[1:5])
+			return ok && revealing(v)
+		}
+	default:
+		for _, r := range foldsToASCII {
+			if bytes.HasPrefix(b, []byte(r)) {
+				return true
 			}
 		}
 	}

@@ -33,10 +33,10 @@ func TestFoldsToASCIIComplete(t *testing.T) {
 func checkPrefilter(t *testing.T, body []byte) {
 	t.Helper()
 	if _, ok := loginForm(body); ok {
-		assert.True(t, mayHoldLoginForm(body), "login form missed by the prefilter: %q", body)
+		assert.True(t, checksFor(body).loginForm, "login form missed by the prefilter: %q", body)
 	}
 	if paywall(body) {
-		assert.True(t, mayDeclarePaywall(body), "paywall missed by the prefilter: %q", body)
+		assert.True(t, checksFor(body).paywall, "paywall missed by the prefilter: %q", body)
 	}
 }
 
@@ -55,7 +55,7 @@ func TestPrefilterOnFixtures(t *testing.T) {
 		"generic-login-form.txt":          true,
 		"nginx-basic.txt":                 false,
 	} {
-		assert.Equal(t, want, mayHoldLoginForm(loadAnswer(t, name).Body), name)
+		assert.Equal(t, want, checksFor(loadAnswer(t, name).Body).loginForm, name)
 	}
 }
 
@@ -82,7 +82,7 @@ func TestPrefilterCases(t *testing.T) {
 	}
 	for name, body := range match {
 		b := []byte(body)
-		assert.True(t, mayHoldLoginForm(b) || mayDeclarePaywall(b), name)
+		assert.True(t, checksFor(b).loginForm || checksFor(b).paywall, name)
 		checkPrefilter(t, b)
 	}
 	skip := map[string]string{
@@ -94,8 +94,8 @@ func TestPrefilterCases(t *testing.T) {
 	}
 	for name, body := range skip {
 		b := []byte(body)
-		assert.False(t, mayHoldLoginForm(b), name)
-		assert.False(t, mayDeclarePaywall(b), name)
+		assert.False(t, checksFor(b).loginForm, name)
+		assert.False(t, checksFor(b).paywall, name)
 	}
 }
 
@@ -137,11 +137,28 @@ func FuzzPrefilter(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		body := []byte(s)
-		if _, ok := loginForm(body); ok && !mayHoldLoginForm(body) {
+		if _, ok := loginForm(body); ok && !checksFor(body).loginForm {
 			t.Fatalf("login form missed: %q", s)
 		}
-		if paywall(body) && !mayDeclarePaywall(body) {
+		if paywall(body) && !checksFor(body).paywall {
 			t.Fatalf("paywall missed: %q", s)
 		}
 	})
+}
+
+// BenchmarkPrefilter scans an 18 KB article page, as most pages are.
+func BenchmarkPrefilter(b *testing.B) {
+	var page strings.Builder
+	page.WriteString(`<html><head><title>An article</title></head><body><nav><a href="/">Home</a></nav><article>`)
+	for page.Len() < 18<<10 {
+		page.WriteString(`<p>The crawler reads every page once &amp; follows each <a href="/docs/page-1.html?x=1&amp;y=2">link</a> it finds.</p>`)
+	}
+	page.WriteString(`</article></body></html>`)
+	body := []byte(page.String())
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if c := checksFor(body); c.loginForm || c.paywall {
+			b.Fatal("an article page needs no full check")
+		}
+	}
 }
