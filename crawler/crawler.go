@@ -109,8 +109,15 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 
 	res := Result{Start: cfg.start.String(), StartedAt: r.started, Agents: cfg.Agents}
 
-	for _, a := range cfg.Agents {
-		ar := r.f.fetchRobots(cfg.start, a)
+	// One robots.txt fetch per agent, all at once; recorded in agent order.
+	fetched := make([]*agentRobots, len(cfg.Agents))
+	var robotsWG sync.WaitGroup
+	for i, a := range cfg.Agents {
+		robotsWG.Go(func() { fetched[i] = r.f.fetchRobots(cfg.start, a) })
+	}
+	robotsWG.Wait()
+	for i, a := range cfg.Agents {
+		ar := fetched[i]
 		r.robots[a.Name] = ar
 		res.Robots = append(res.Robots, ar.fetch)
 		if ar.fetch.State == RobotsDisallowAll {
@@ -362,10 +369,13 @@ func (r *run) do(ctx context.Context, j job) {
 			}
 		}
 	}
+	// Each response has a body of its own, so it is shared with the
+	// observation rather than copied; a cut body is copied so that the
+	// rest of a large one is not kept alive with it.
+	o.Body = body
 	if len(body) > r.cfg.KeepBody {
-		body = body[:r.cfg.KeepBody]
+		o.Body = bytes.Clone(body[:r.cfg.KeepBody])
 	}
-	o.Body = bytes.Clone(body)
 
 	if !j.control && !r.cfg.SeedsOnly {
 		// Redirect targets on the site are pages of their own, unless the
