@@ -24,17 +24,37 @@ type crawlerToken struct {
 	product string // as the crawler writes it
 }
 
-// crawlerTokens lists the crawlers whose walls matter for search, the more
-// specific tokens first, so Googlebot-Image is never taken for Googlebot.
+// crawlerTokens lists the crawlers whose walls matter for search, in
+// report order. A token matches only as a whole word, so Googlebot never
+// matches inside Googlebot-Image; a User-Agent naming two tokens is the
+// first row's.
 var crawlerTokens = []crawlerToken{
+	{token: "googlebot", name: "googlebot-desktop", mobile: "googlebot", engine: "google", product: "Googlebot"},
+	{token: "bingbot", name: "bingbot", mobile: "bingbot-mobile", engine: "bing", product: "bingbot"},
 	{token: "googlebot-image", name: "googlebot-image", engine: "google", product: "Googlebot-Image"},
 	{token: "googlebot-video", name: "googlebot-video", engine: "google", product: "Googlebot-Video"},
 	{token: "googlebot-news", name: "googlebot-news", engine: "google", product: "Googlebot-News"},
 	{token: "storebot-google", name: "storebot-google", engine: "google", product: "Storebot-Google"},
 	{token: "google-inspectiontool", name: "google-inspectiontool", engine: "google", product: "Google-InspectionTool"},
 	{token: "googleother", name: "googleother", engine: "google", product: "GoogleOther"},
-	{token: "googlebot", name: "googlebot-desktop", mobile: "googlebot", engine: "google", product: "Googlebot"},
-	{token: "bingbot", name: "bingbot", mobile: "bingbot-mobile", engine: "bing", product: "bingbot"},
+}
+
+// CrawlerNames lists the agent names IdentifyCrawler gives, in report
+// order; of a token's two names, the one that is the token itself
+// ("googlebot", the smartphone, as the audit names it; "bingbot") first.
+func CrawlerNames() []string {
+	var out []string
+	for _, c := range crawlerTokens {
+		switch {
+		case c.mobile == "":
+			out = append(out, c.name)
+		case c.mobile == c.token:
+			out = append(out, c.mobile, c.name)
+		default:
+			out = append(out, c.name, c.mobile)
+		}
+	}
+	return out
 }
 
 // CrawlerTokens lists the product tokens recognised, for help text.

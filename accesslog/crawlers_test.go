@@ -87,3 +87,7 @@ func TestParseRangesErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCrawlerNames(t *testing.T) {
+	assert.Equal(t, []string{"googlebot", "googlebot-desktop", "bingbot", "bingbot-mobile"}, CrawlerNames()[:4])
+}

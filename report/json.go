@@ -26,8 +26,10 @@ import (
 //   - started_at is in UTC, with at most millisecond precision;
 //   - additions to schema 1: summary.incomplete, notes[], and per finding
 //     message, agents[], failing, redirects[], alternatives[],
-//     attribution.edge and attribution.signature. summary.failed is true
-//     exactly when some finding is failing.
+//     attribution.edge and attribution.signature, and logs on the findings
+//     of authwall logs (the only key that is absent elsewhere, with
+//     not_fetched). summary.failed is true exactly when some finding is
+//     failing.
 type JSON struct {
 	// Indent pretty-prints with two spaces; the zero value writes the whole
 	// report on one line.
@@ -99,6 +101,7 @@ func newJSONReport(r *audit.Report) *jsonReport {
 			Redirects:    make([]jsonRedirect, 0, len(f.Redirects)),
 			Alternatives: make([]jsonAttribution, 0, len(f.Alternatives)),
 			New:          f.New,
+			Logs:         newJSONLogs(f.Logs),
 		}
 		for _, h := range f.Redirects {
 			jf.Redirects = append(jf.Redirects, jsonRedirect{URL: validUTF8(h.URL), Status: h.Status, Location: validUTF8(h.Location)})

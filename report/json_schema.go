@@ -71,6 +71,8 @@ type jsonFinding struct {
 	Attribution  *jsonAttribution  `json:"attribution"`
 	Alternatives []jsonAttribution `json:"alternatives"`
 	New          bool              `json:"new"`
+	// Logs: only on findings made from access logs (authwall logs).
+	Logs map[string]jsonLogHits `json:"logs,omitempty"`
 }
 
 // jsonRedirect is one hop of a redirect chain.

@@ -1,0 +1,462 @@
+package audit
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"authwall/accesslog"
+)
+
+// LogOptions configure the audit of access logs (authwall logs).
+type LogOptions struct {
+	Paths *Paths // declared paths; nil: nothing declared
+	// Agents is the report's agent order; agents not in it follow, by name.
+	Agents []string
+	FailOn FailOn
+	// Baseline names an earlier report ("" = none); Prior holds its
+	// findings.
+	Baseline string
+	Prior    []Finding
+	Tool     string
+	Version  string
+	// Verifying is set when IP ranges were given: hits are then verified
+	// or spoofed, not only claimed by their User-Agent.
+	Verifying bool
+	// MaxPaths bounds the distinct paths tracked, twice over: paths where
+	// crawlers were walled (or got a private page) have a reserve of their
+	// own, so a flood of other URLs cannot crowd the walls out. 0 means
+	// DefaultMaxLogPaths.
+	MaxPaths int
+}
+
+// DefaultMaxLogPaths is the default bound on distinct paths tracked per
+// kind of path; with a few crawlers each, that is tens of megabytes.
+const DefaultMaxLogPaths = 50_000
+
+// maxSpoofAddrs bounds the distinct addresses counted per spoofed agent.
+const maxSpoofAddrs = 10_000
+
+// LogHit is one crawler request read from an access log.
+type LogHit struct {
+	Target  []byte // the request target; the query is cut off
+	Agent   string // the crawler agent name (accesslog.Crawler.Name)
+	Token   string // its product token
+	Verdict accesslog.Verdict
+	Status  int
+	Time    time.Time // zero when the log has none
+	// User is set when the log names an authenticated user: such a
+	// request carried credentials, so its 2xx on a private path is no
+	// exposure.
+	User bool
+	Addr []byte // the client address, counted for spoofed hits
+}
+
+// LogHits is what one crawler agent got at one path, according to the
+// logs. Without IP ranges every hit is unverified.
+type LogHits struct {
+	Verified   int
+	Spoofed    int
+	Unverified int
+	Statuses   map[int]int // status -> requests, all verdicts
+	FirstSeen  time.Time   // zero when the log has no times
+	LastSeen   time.Time
+}
+
+// Hits is the number of requests.
+func (h LogHits) Hits() int { return h.Verified + h.Spoofed + h.Unverified }
+
+// LogAuditor turns a stream of crawler requests into findings. Memory is
+// bounded by MaxPaths, whatever the size of the logs.
+type LogAuditor struct {
+	o       LogOptions
+	paths   map[string]*logPath
+	plain   int // paths tracked in the first reserve
+	walled  int // paths tracked in the walls' reserve
+	dropped struct{ requests, walls int }
+	spoofed map[string]*spoofStats
+	tokens  map[string]string // agent -> token
+	counts  [3]int            // requests per verdict
+}
+
+type logPath struct {
+	declared   Declared
+	declaredBy string
+	agents     map[string]*logAgent
+}
+
+// logAgent is LogHits plus the counts the verdict needs: per
+// accesslog.Verdict, walls (401, 403) and private pages served, and the
+// statuses of the requests that were not spoofed.
+type logAgent struct {
+	LogHits
+	walls  [3]int
+	served [3]int
+	real   map[int]int
+}
+
+type spoofStats struct {
+	requests int
+	statuses map[int]int
+	addrs    map[string]bool
+}
+
+// NewLogAuditor builds a log auditor.
+func NewLogAuditor(o LogOptions) *LogAuditor {
+	if o.MaxPaths <= 0 {
+		o.MaxPaths = DefaultMaxLogPaths
+	}
+	if o.Paths == nil {
+		o.Paths = &Paths{}
+	}
+	if o.Tool == "" {
+		o.Tool = "authwall"
+	}
+	return &LogAuditor{o: o, paths: map[string]*logPath{}, spoofed: map[string]*spoofStats{}, tokens: map[string]string{}}
+}
+
+// isWall is a status that keeps a crawler out.
+func isWall(status int) bool { return status == 401 || status == 403 }
+
+// Add records one crawler request. It returns true when the request is a
+// wall a real (or, without ranges, claimed) crawler met on a path not
+// declared private: what a progress line counts.
+func (a *LogAuditor) Add(h LogHit) bool {
+	a.counts[h.Verdict]++
+	if _, ok := a.tokens[h.Agent]; !ok {
+		a.tokens[h.Agent] = h.Token
+	}
+	if h.Verdict == accesslog.Spoofed {
+		a.spoof(h)
+	}
+	path := h.Target
+	if i := bytes.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	real := h.Verdict != accesslog.Spoofed
+	p := a.paths[string(path)] // no allocation for the lookup
+	if p == nil {
+		key := string(path)
+		decl, rule := a.o.Paths.Match(key)
+		wall := isWall(h.Status)
+		notable := real && (decl != Private && wall || decl == Private && is2xx(h.Status) && !h.User)
+		switch {
+		case decl == Undeclared && !wall:
+			return false // undeclared paths matter only where crawlers are walled
+		case a.plain < a.o.MaxPaths:
+			a.plain++
+		case notable && a.walled < a.o.MaxPaths:
+			a.walled++
+		default:
+			a.dropped.requests++
+			if notable && wall {
+				a.dropped.walls++
+			}
+			return notable && wall
+		}
+		p = &logPath{declared: decl, agents: map[string]*logAgent{}}
+		if rule != nil {
+			p.declaredBy = rule.String()
+		}
+		a.paths[key] = p
+	}
+	ag := p.agents[h.Agent]
+	if ag == nil {
+		ag = &logAgent{LogHits: LogHits{Statuses: map[int]int{}}, real: map[int]int{}}
+		p.agents[h.Agent] = ag
+	}
+	switch h.Verdict {
+	case accesslog.Verified:
+		ag.Verified++
+	case accesslog.Spoofed:
+		ag.Spoofed++
+	default:
+		ag.Unverified++
+	}
+	ag.Statuses[h.Status]++
+	if real {
+		ag.real[h.Status]++
+	}
+	if !h.Time.IsZero() {
+		if ag.FirstSeen.IsZero() || h.Time.Before(ag.FirstSeen) {
+			ag.FirstSeen = h.Time
+		}
+		if h.Time.After(ag.LastSeen) {
+			ag.LastSeen = h.Time
+		}
+	}
+	wall := isWall(h.Status)
+	if wall {
+		ag.walls[h.Verdict]++
+	}
+	if is2xx(h.Status) && !h.User {
+		ag.served[h.Verdict]++
+	}
+	return real && wall && p.declared != Private
+}
+
+func is2xx(status int) bool { return status >= 200 && status < 300 }
+
+func (a *LogAuditor) spoof(h LogHit) {
+	s := a.spoofed[h.Agent]
+	if s == nil {
+		s = &spoofStats{statuses: map[int]int{}, addrs: map[string]bool{}}
+		a.spoofed[h.Agent] = s
+	}
+	s.requests++
+	s.statuses[h.Status]++
+	if len(s.addrs) < maxSpoofAddrs && !s.addrs[string(h.Addr)] {
+		s.addrs[string(h.Addr)] = true
+	}
+}
+
+// LogRun is what the caller read, for the report.
+type LogRun struct {
+	Files     []string
+	Lines     int
+	StartedAt time.Time
+	Duration  time.Duration
+	// Notes are the caller's: malformed lines per file, lines before
+	// --since.
+	Notes []string
+}
+
+// Finish builds the report: a crawler-blocked-in-logs finding per path
+// where real crawlers were walled, a private-exposed finding per private
+// path they were served, and notes on spoofed crawlers and the limits met.
+func (a *LogAuditor) Finish(run LogRun) *Report {
+	rep := &Report{
+		Tool: a.o.Tool, Version: a.o.Version, Target: strings.Join(run.Files, " "),
+		StartedAt: run.StartedAt, Duration: run.Duration,
+		Requests: total(a.counts),
+		URLs:     len(a.paths),
+	}
+	order := a.agentOrder()
+	for _, name := range order {
+		rep.Agents = append(rep.Agents, AgentInfo{Name: name, RobotsToken: a.tokens[name]})
+	}
+	keys := slices.Sorted(maps.Keys(a.paths))
+	for _, key := range keys {
+		p := a.paths[key]
+		if f, ok := a.pathFinding(key, p, order); ok {
+			rep.Findings = append(rep.Findings, f)
+		}
+		if p.declared != Undeclared {
+			rep.Pages = append(rep.Pages, Page{URL: key, Declared: string(p.declared), Statuses: commonStatuses(p, order, func(int) bool { return true })})
+		}
+	}
+	rep.Notes = append(rep.Notes, a.summaryNote(run))
+	if a.counts[accesslog.Unverified] > 0 {
+		if a.o.Verifying {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%d crawler requests are unverified: no ranges were given for their search engine, or the log holds a host name instead of an address", a.counts[accesslog.Unverified]))
+		} else {
+			rep.Notes = append(rep.Notes, "crawlers are recognised by their User-Agent alone, so every claim counts: give --ranges with the search engines' published IP ranges to tell real crawlers from spoofed ones")
+		}
+	}
+	rep.Notes = append(rep.Notes, run.Notes...)
+	if a.dropped.requests > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("more than %d distinct paths: %d crawler requests to further paths were not tracked (%d of them walls); narrow the logs or the declared paths",
+			2*a.o.MaxPaths, a.dropped.requests, a.dropped.walls))
+	}
+	rep.Notes = append(rep.Notes, a.spoofNotes(order)...)
+	SortFindings(rep.Findings)
+	decide(rep, a.o.FailOn, a.o.Baseline, a.o.Prior)
+	return rep
+}
+
+func (a *LogAuditor) summaryNote(run LogRun) string {
+	s := fmt.Sprintf("read %d lines from %d files: %d crawler requests", run.Lines, len(run.Files), total(a.counts))
+	if a.o.Verifying {
+		s += fmt.Sprintf(" (%d verified, %d spoofed, %d unverified)", a.counts[accesslog.Verified], a.counts[accesslog.Spoofed], a.counts[accesslog.Unverified])
+	}
+	return s + fmt.Sprintf(" to %d tracked paths", len(a.paths))
+}
+
+func total(c [3]int) int { return c[0] + c[1] + c[2] }
+
+// agentOrder is the agents seen, in the options' order, the others by name.
+func (a *LogAuditor) agentOrder() []string {
+	rank := map[string]int{}
+	for i, n := range a.o.Agents {
+		if _, dup := rank[n]; !dup {
+			rank[n] = i
+		}
+	}
+	names := slices.Collect(maps.Keys(a.tokens))
+	sort.Slice(names, func(i, j int) bool {
+		ri, oki := rank[names[i]]
+		rj, okj := rank[names[j]]
+		switch {
+		case oki && okj:
+			return ri < rj
+		case oki != okj:
+			return oki
+		}
+		return names[i] < names[j]
+	})
+	return names
+}
+
+// pathFinding is the finding a path makes, if any.
+func (a *LogAuditor) pathFinding(path string, p *logPath, order []string) (Finding, bool) {
+	counted := func(n [3]int) int { return n[accesslog.Verified] + n[accesslog.Unverified] }
+	var agents []string
+	verified := false
+	kind := CrawlerBlockedInLogs
+	pick := func(ag *logAgent) [3]int { return ag.walls }
+	if p.declared == Private {
+		kind, pick = PrivateExposed, func(ag *logAgent) [3]int { return ag.served }
+	}
+	for _, name := range order {
+		if ag := p.agents[name]; ag != nil && counted(pick(ag)) > 0 {
+			agents = append(agents, name)
+			verified = verified || pick(ag)[accesslog.Verified] > 0
+		}
+	}
+	if len(agents) == 0 {
+		return Finding{}, false
+	}
+	f := Finding{
+		Kind: kind, URL: path, Path: path, DeclaredBy: p.declaredBy, FoundVia: "logs", Agents: agents,
+		Logs: map[string]LogHits{},
+	}
+	switch {
+	case p.declared == Undeclared:
+		f.Severity = SeverityInfo
+	case verified:
+		f.Severity = severityOf(kind)
+	default:
+		f.Severity = SeverityWarning // claims alone: a fake-crawler filter walls those too
+	}
+	for name, ag := range p.agents {
+		h := ag.LogHits
+		h.Statuses = maps.Clone(ag.Statuses)
+		f.Logs[name] = h
+	}
+	match := isWall
+	if kind == PrivateExposed {
+		match = is2xx
+	}
+	f.Statuses = commonStatuses(p, order, func(s int) bool { return s != 0 })
+	for _, name := range agents {
+		f.Statuses[name] = mostCommon(p.agents[name].real, match)
+	}
+	f.Message = a.message(p, kind, agents, pick)
+	return f, true
+}
+
+// commonStatuses is each agent's most common status among those keep
+// accepts.
+func commonStatuses(p *logPath, order []string, keep func(int) bool) map[string]int {
+	out := map[string]int{}
+	for _, name := range order {
+		if ag := p.agents[name]; ag != nil {
+			if s := mostCommon(ag.Statuses, keep); s != 0 {
+				out[name] = s
+			}
+		}
+	}
+	return out
+}
+
+// mostCommon is the status with the most requests among those keep
+// accepts, the lower status on a tie; 0 for none.
+func mostCommon(statuses map[int]int, keep func(int) bool) int {
+	best, n := 0, 0
+	for s, c := range statuses {
+		if keep(s) && (c > n || c == n && s < best) {
+			best, n = s, c
+		}
+	}
+	return best
+}
+
+// message says per agent how many requests met the wall (or got the
+// private page), with which statuses, and how sure the crawler was real.
+func (a *LogAuditor) message(p *logPath, kind Kind, agents []string, pick func(*logAgent) [3]int) string {
+	var parts []string
+	unverified := false
+	for _, name := range agents {
+		ag := p.agents[name]
+		n := pick(ag)
+		real := n[accesslog.Verified] + n[accesslog.Unverified]
+		all := ag.Verified + ag.Unverified
+		what := "walled"
+		match := isWall
+		if kind == PrivateExposed {
+			what, match = "served", is2xx
+		}
+		var how string
+		switch {
+		case n[accesslog.Unverified] == 0:
+			how = "verified"
+		case n[accesslog.Verified] == 0:
+			how, unverified = "unverified", true
+		default:
+			how, unverified = fmt.Sprintf("%d verified", n[accesslog.Verified]), true
+		}
+		parts = append(parts, fmt.Sprintf("%s %s on %d of %d requests (%s), %s", name, what, real, all, statusList(ag.real, match), how))
+	}
+	msg := "real crawlers were walled: "
+	if kind == PrivateExposed {
+		msg = "crawlers got this private page: "
+	}
+	msg += strings.Join(parts, "; ")
+	switch {
+	case unverified && !a.o.Verifying:
+		msg += " (claimed by the User-Agent, not verified: give --ranges)"
+	case unverified:
+		msg += " (unverified: no ranges for its search engine)"
+	}
+	if p.declared == Undeclared {
+		msg += "; the path is not declared"
+	}
+	return msg
+}
+
+// statusList is "401×12 403×2": the statuses keep accepts, most requests
+// first.
+func statusList(statuses map[int]int, keep func(int) bool) string {
+	var ss []int
+	for s := range statuses {
+		if keep(s) {
+			ss = append(ss, s)
+		}
+	}
+	sort.Slice(ss, func(i, j int) bool {
+		if statuses[ss[i]] != statuses[ss[j]] {
+			return statuses[ss[i]] > statuses[ss[j]]
+		}
+		return ss[i] < ss[j]
+	})
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = strconv.Itoa(s) + "×" + strconv.Itoa(statuses[s])
+	}
+	return strings.Join(parts, " ")
+}
+
+// spoofNotes summarise the requests that claimed a crawler's User-Agent
+// from outside its published ranges: not a search problem, but people
+// want to see who pretends to be Googlebot.
+func (a *LogAuditor) spoofNotes(order []string) []string {
+	var out []string
+	for _, name := range order {
+		s := a.spoofed[name]
+		if s == nil {
+			continue
+		}
+		addrs := strconv.Itoa(len(s.addrs))
+		if len(s.addrs) >= maxSpoofAddrs {
+			addrs = "at least " + addrs
+		}
+		out = append(out, fmt.Sprintf("spoofed %s: %d requests from %s addresses outside the published ranges (%s); not the search engine, so no finding",
+			name, s.requests, addrs, statusList(s.statuses, func(int) bool { return true })))
+	}
+	return out
+}
