@@ -253,7 +253,7 @@ func (a *LogAuditor) Finish(run LogRun) *Report {
 	rep.Notes = append(rep.Notes, a.summaryNote(run))
 	if a.counts[accesslog.Unverified] > 0 {
 		if a.o.Verifying {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%d crawler requests are unverified: no ranges were given for their search engine, or the log holds a host name instead of an address", a.counts[accesslog.Unverified]))
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s unverified: no ranges were given for their search engine, or the log holds a host name instead of an address", count(a.counts[accesslog.Unverified], "crawler request")))
 		} else {
 			rep.Notes = append(rep.Notes, "crawlers are recognised by their User-Agent alone, so every claim counts: give --ranges with the search engines' published IP ranges to tell real crawlers from spoofed ones")
 		}
@@ -270,11 +270,19 @@ func (a *LogAuditor) Finish(run LogRun) *Report {
 }
 
 func (a *LogAuditor) summaryNote(run LogRun) string {
-	s := fmt.Sprintf("read %d lines from %d files: %d crawler requests", run.Lines, len(run.Files), total(a.counts))
+	s := fmt.Sprintf("read %s from %s: %s", count(run.Lines, "line"), count(len(run.Files), "file"), count(total(a.counts), "crawler request"))
 	if a.o.Verifying {
 		s += fmt.Sprintf(" (%d verified, %d spoofed, %d unverified)", a.counts[accesslog.Verified], a.counts[accesslog.Spoofed], a.counts[accesslog.Unverified])
 	}
-	return s + fmt.Sprintf(" to %d tracked paths", len(a.paths))
+	return s + " to " + count(len(a.paths), "tracked path")
+}
+
+// count is "1 line", "2 lines".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 func total(c [3]int) int { return c[0] + c[1] + c[2] }
@@ -400,7 +408,7 @@ func (a *LogAuditor) message(p *logPath, kind Kind, agents []string, pick func(*
 		default:
 			how, unverified = fmt.Sprintf("%d verified", n[accesslog.Verified]), true
 		}
-		parts = append(parts, fmt.Sprintf("%s %s on %d of %d requests (%s), %s", name, what, real, all, statusList(ag.real, match), how))
+		parts = append(parts, fmt.Sprintf("%s %s on %d of %s (%s), %s", name, what, real, count(all, "request"), statusList(ag.real, match), how))
 	}
 	msg := "real crawlers were walled: "
 	if kind == PrivateExposed {
@@ -455,8 +463,13 @@ func (a *LogAuditor) spoofNotes(order []string) []string {
 		if len(s.addrs) >= maxSpoofAddrs {
 			addrs = "at least " + addrs
 		}
-		out = append(out, fmt.Sprintf("spoofed %s: %d requests from %s addresses outside the published ranges (%s); not the search engine, so no finding",
-			name, s.requests, addrs, statusList(s.statuses, func(int) bool { return true })))
+		if len(s.addrs) == 1 {
+			addrs += " address"
+		} else {
+			addrs += " addresses"
+		}
+		out = append(out, fmt.Sprintf("spoofed %s: %s from %s outside the published ranges (%s); not the search engine, so no finding",
+			name, count(s.requests, "request"), addrs, statusList(s.statuses, func(int) bool { return true })))
 	}
 	return out
 }

@@ -93,16 +93,16 @@ func TestLogAuditor(t *testing.T) {
 	assert.True(t, blog.Failing)
 	assert.True(t, rep.Failed)
 	assert.False(t, rep.Findings[2].Failing, "a warning does not fail under --fail-on error")
-	assert.Equal(t, "real crawlers were walled: bingbot walled on 1 of 1 requests (403×1), unverified (unverified: no ranges for its search engine)", rep.Findings[2].Message)
+	assert.Equal(t, "real crawlers were walled: bingbot walled on 1 of 1 request (403×1), unverified (unverified: no ranges for its search engine)", rep.Findings[2].Message)
 	assert.Contains(t, rep.Findings[3].Message, "; the path is not declared")
 
 	assert.Equal(t, []AgentInfo{{Name: "googlebot", RobotsToken: "Googlebot"}, {Name: "bingbot", RobotsToken: "Googlebot"}}, rep.Agents)
 	assert.Equal(t, 14, rep.Requests)
 	assert.Equal(t, []string{
-		"read 20 lines from 1 files: 14 crawler requests (11 verified, 2 spoofed, 1 unverified) to 7 tracked paths",
-		"1 crawler requests are unverified: no ranges were given for their search engine, or the log holds a host name instead of an address",
+		"read 20 lines from 1 file: 14 crawler requests (11 verified, 2 spoofed, 1 unverified) to 7 tracked paths",
+		"1 crawler request unverified: no ranges were given for their search engine, or the log holds a host name instead of an address",
 		"caller's note",
-		"spoofed googlebot: 2 requests from 1 addresses outside the published ranges (401×1 403×1); not the search engine, so no finding",
+		"spoofed googlebot: 2 requests from 1 address outside the published ranges (401×1 403×1); not the search engine, so no finding",
 	}, rep.Notes)
 }
 
