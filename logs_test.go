@@ -247,7 +247,7 @@ func TestLogsBaselineSinceAndStdin(t *testing.T) {
 	assert.ErrorIs(t, err, errFindings)
 	rep = readLogsJSON(t, out)
 	assert.Contains(t, rep.Notes, "spoofed bingbot: 5 requests from 1 address outside the published ranges (200×5); not the search engine, so no finding")
-	assert.Contains(t, rep.Notes, "more than 20 distinct paths: 42 crawler requests to further paths were not tracked (0 of them walls); narrow the logs or the declared paths")
+	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 42 crawler requests to further paths were not tracked (0 of them walls)")
 	assert.Contains(t, rep.Notes, fmt.Sprintf("stdin: 1 of %d lines malformed and skipped (line 4: no [time] after the user)", len(knownLog())/2))
 }
 

@@ -126,3 +126,15 @@ func TestParseTime(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func BenchmarkParseCombined(b *testing.B) {
+	line := []byte(`66.249.66.1 - - [03/Dec/2026:10:00:00 +0000] "GET /blog/post-17?ref=99 HTTP/1.1" 200 5120 "https://example.org/" "` + googlebotUA + `"`)
+	var e Entry
+	b.SetBytes(int64(len(line)))
+	for b.Loop() {
+		if err := (combined{}).Parse(line, &e); err != nil {
+			b.Fatal(err)
+		}
+		IdentifyCrawler(e.UserAgent)
+	}
+}

@@ -260,8 +260,8 @@ func (a *LogAuditor) Finish(run LogRun) *Report {
 	}
 	rep.Notes = append(rep.Notes, run.Notes...)
 	if a.dropped.requests > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("more than %d distinct paths: %d crawler requests to further paths were not tracked (%d of them walls); narrow the logs or the declared paths",
-			2*a.o.MaxPaths, a.dropped.requests, a.dropped.walls))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the bound on distinct paths was reached (%d, and as many again for walled paths; --max-paths): %s to further paths were not tracked (%d of them walls)",
+			a.o.MaxPaths, count(a.dropped.requests, "crawler request"), a.dropped.walls))
 	}
 	rep.Notes = append(rep.Notes, a.spoofNotes(order)...)
 	SortFindings(rep.Findings)

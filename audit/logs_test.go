@@ -130,7 +130,7 @@ func TestLogAuditorBoundsPaths(t *testing.T) {
 	rep := a.Finish(LogRun{})
 	assert.Equal(t, 20, rep.URLs)
 	assert.Len(t, rep.Findings, 11)
-	assert.Contains(t, rep.Notes, "more than 20 distinct paths: 95 crawler requests to further paths were not tracked (5 of them walls); narrow the logs or the declared paths")
+	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 95 crawler requests to further paths were not tracked (5 of them walls)")
 }
 
 func TestLogAuditorBaseline(t *testing.T) {
