@@ -142,6 +142,15 @@ func anyLogs(fs []audit.Finding) bool {
 	return false
 }
 
+func anyAttribution(fs []audit.Finding) bool {
+	for _, f := range fs {
+		if f.Attribution != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // reportAgentNames is the report's agent order.
 func reportAgentNames(r *audit.Report) []string {
 	names := make([]string, len(r.Agents))
@@ -153,4 +162,4 @@ func reportAgentNames(r *audit.Report) []string {
 
 // maxLogsWidth is the table's LOG HITS cell: an agent or two with their
 // counts and statuses.
-const maxLogsWidth = 80
+const maxLogsWidth = 100
