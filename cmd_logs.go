@@ -79,7 +79,7 @@ are spoofed and summed up apart. FILE is plain or gzip (told by content); - is s
 	out.StringVar(&o.Baseline, "baseline", "", "an earlier JSON report `FILE`: findings already in it are not new, and only new ones fail")
 	out.BoolVarP(&o.Quiet, "quiet", "q", false, "print no report on stdout and only errors on stderr")
 	out.BoolVar(&fl.noProgress, "no-progress", false, "no progress line on stderr")
-	out.BoolVarP(&o.Verbose, "verbose", "v", false, "log more on stderr")
+	out.BoolVarP(&o.Verbose, "verbose", "v", false, "log each file read on stderr")
 
 	groups := []flagGroup{{"What to read", what}, {"Output and exit code", out}}
 	for _, g := range groups {

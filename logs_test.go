@@ -278,3 +278,46 @@ func TestLogsBadInput(t *testing.T) {
 		assert.Contains(t, stderr, tc.message, tc.args)
 	}
 }
+
+// An interrupted reading still writes its reports, marked incomplete, and
+// exits 3.
+func TestLogsInterrupted(t *testing.T) {
+	dir, older, _ := logsFixture(t)
+	out := filepath.Join(dir, "logs.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, []string{"logs", "-q", "-p", filepath.Join(dir, "public.txt"), "--report", "json=" + out, older}, &stdout, &stderr)
+	assert.Equal(t, 3, code, stderr.String())
+	assert.Contains(t, stderr.String(), "interrupted")
+	rep := readLogsJSON(t, out)
+	assert.True(t, rep.Summary.Incomplete)
+}
+
+// -v says what was read.
+func TestLogsVerbose(t *testing.T) {
+	dir, older, _ := logsFixture(t)
+	_, _, stderr := cli(t, "logs", "-v", "--no-progress", "-f", "json", "--ranges", filepath.Join(dir, "googlebot.json"), older)
+	assert.Contains(t, stderr, "msg=\"read ranges\"")
+	assert.Contains(t, stderr, "msg=\"read log\" file="+older)
+}
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	for in, want := range map[string]time.Time{
+		"2026-12-01T06:00:00+01:00": time.Date(2026, 12, 1, 5, 0, 0, 0, time.UTC),
+		"2026-12-01":                time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		"7d":                        now.Add(-7 * 24 * time.Hour),
+		"36h":                       now.Add(-36 * time.Hour),
+		"90m":                       now.Add(-90 * time.Minute),
+	} {
+		got, err := parseSince(in, now)
+		if assert.NoError(t, err, in) {
+			assert.True(t, want.Equal(got), "%s: %s", in, got)
+		}
+	}
+	for _, bad := range []string{"", "yesterday", "-1d", "-3h", "2026-13-01"} {
+		_, err := parseSince(bad, now)
+		assert.Error(t, err, bad)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -26,6 +27,7 @@ type logsRun struct {
 	progress bool
 	stdin    io.Reader
 	err      io.Writer
+	log      *slog.Logger
 }
 
 // runLogs validates o, reads the ranges, paths and baseline, streams every
@@ -42,7 +44,8 @@ func newLogsRun(o logsOptions, now time.Time, stdin io.Reader, stdout, stderr io
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	r := &logsRun{files: o.Files, stdin: stdin, err: stderr, progress: o.Progress && !o.Quiet, verifier: &accesslog.Verifier{}}
+	r := &logsRun{files: o.Files, stdin: stdin, err: stderr, progress: o.Progress && !o.Quiet, verifier: &accesslog.Verifier{},
+		log: newLogger(stderr, o.Verbose, o.Quiet)}
 	var err error
 	if r.parser, err = accesslog.NewParser(o.LogFormat); err != nil {
 		return nil, &FieldError{Field: "log-format", Err: err, Hint: "see the examples in 'authwall logs --help'"}
@@ -79,6 +82,7 @@ func newLogsRun(o logsOptions, now time.Time, stdin io.Reader, stdout, stderr io
 			return nil, inputErr(err)
 		}
 		r.verifier.Add(engine, rg)
+		r.log.Debug("read ranges", "file", file, "engine", engine, "prefixes", rg.Len())
 	}
 	// Every file must exist before the first is read: a typo in the last
 	// name should not cost a read of all the others.
@@ -116,6 +120,7 @@ func (r *logsRun) run(ctx context.Context) error {
 	var readErr error
 	for _, name := range r.files {
 		st, err := r.readFile(ctx, name, &counters, prog, &before)
+		r.log.Debug("read log", "file", st.Name, "lines", st.Lines, "malformed", st.Malformed)
 		run.Lines += st.Lines
 		if st.Malformed > 0 {
 			run.Notes = append(run.Notes, malformedNote(st))

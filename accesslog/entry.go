@@ -63,7 +63,16 @@ func splitRequest(req []byte) (target []byte, ok bool) {
 	if end := bytes.IndexByte(rest, ' '); end >= 0 {
 		rest = rest[:end]
 	}
-	if len(rest) == 0 || (rest[0] != '/' && !hasPrefixFold(rest, "http://") && !hasPrefixFold(rest, "https://")) {
+	if hasPrefixFold(rest, "http://") || hasPrefixFold(rest, "https://") {
+		// The absolute form a client sends to a proxy: keep the path.
+		host := rest[bytes.Index(rest, []byte("://"))+3:]
+		slash := bytes.IndexByte(host, '/')
+		if slash < 0 {
+			return []byte("/"), true
+		}
+		rest = host[slash:]
+	}
+	if len(rest) == 0 || rest[0] != '/' {
 		return nil, false
 	}
 	return rest, true
