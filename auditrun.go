@@ -45,15 +45,9 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 		return nil, err
 	}
 
-	paths, err := loadPaths(o, declared)
+	paths, prior, err := loadDeclared(o, declared)
 	if err != nil {
-		return nil, inputErr(err)
-	}
-	var prior []audit.Finding
-	if o.Baseline != "" {
-		if prior, err = report.ReadBaseline(o.Baseline); err != nil {
-			return nil, inputErr(err)
-		}
+		return nil, err
 	}
 	logger := newLogger(stderr, o.Verbose, o.Quiet)
 	a.crawler, err = crawler.New(crawler.Options{
@@ -99,6 +93,22 @@ func loadServerConfigs(paths []string) ([]serverconf.Evaluator, error) {
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// loadDeclared reads the declared paths (see loadPaths) and the baseline's
+// findings; either failing is a bad input file.
+func loadDeclared(o auditOptions, declared *audit.Paths) (*audit.Paths, []audit.Finding, error) {
+	paths, err := loadPaths(o, declared)
+	if err != nil {
+		return nil, nil, inputErr(err)
+	}
+	var prior []audit.Finding
+	if o.Baseline != "" {
+		if prior, err = report.ReadBaseline(o.Baseline); err != nil {
+			return nil, nil, inputErr(err)
+		}
+	}
+	return paths, prior, nil
 }
 
 // loadPaths gathers the declared patterns in the order they win in (the

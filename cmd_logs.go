@@ -11,7 +11,6 @@ import (
 	"authwall/accesslog"
 	"authwall/audit"
 	"authwall/config"
-	"authwall/report"
 )
 
 // logsOptions is one reading of access logs. It shares the audit's
@@ -72,18 +71,11 @@ are spoofed and summed up apart. FILE is plain or gzip (told by content); - is s
 	what.StringVar(&o.Since, "since", "", "only requests at or after `TIME`: RFC 3339, a date (2026-12-01), or an age (36h, 7d)")
 	what.IntVar(&o.MaxPaths, "max-paths", o.MaxPaths, "distinct paths tracked, and as many again for walled ones; a note says when more were seen")
 
-	out := pflag.NewFlagSet("output", pflag.ContinueOnError)
-	out.StringArrayVar(&o.Reports, "report", nil, "write a report, `FORMAT=FILE`; formats: "+strings.Join(report.Formats(), ", ")+"; repeatable")
-	out.StringVarP(&o.Format, "format", "f", o.Format, "what goes to stdout: "+strings.Join(report.Formats(), ", "))
-	out.StringSliceVar(&o.FailOn, "fail-on", o.FailOn, "finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
-	out.StringVar(&o.Baseline, "baseline", "", "an earlier JSON report `FILE`: findings already in it are not new, and only new ones fail")
-	out.BoolVarP(&o.Quiet, "quiet", "q", false, "print no report on stdout and only errors on stderr")
-	out.BoolVar(&fl.noProgress, "no-progress", false, "no progress line on stderr")
-	out.BoolVarP(&o.Verbose, "verbose", "v", false, "log each file read on stderr")
+	out := outputFlags(&o.auditOptions, &fl.noProgress, "log each file read on stderr")
 
 	groups := []flagGroup{{"What to read", what}, {"Output and exit code", out}}
 	for _, g := range groups {
-		g.set.SortFlags = false
+		g.set.SortFlags = false // listed in order of importance, not alphabetically
 		cmd.Flags().AddFlagSet(g.set)
 	}
 	cmd.SetUsageFunc(groupedUsage(groups, logsExamples))
@@ -102,16 +94,8 @@ input file (a log, ranges or paths file that cannot be read), 3 interrupted.
 func (fl *logsFlags) options(fs *pflag.FlagSet, args []string) (logsOptions, error) {
 	o := fl.opts
 	o.Progress = !fl.noProgress
-	file, required := fl.configFile, fl.configFile != ""
-	if file == "" {
-		file = config.DefaultFile
-	}
-	cfg, err := config.Load(file, required)
-	if err != nil {
-		return o, inputErr(err)
-	}
-	if cfg != nil {
-		o.applyConfig(cfg, func(flag string) bool { return fs.Changed(flag) || fs.Changed("no-"+flag) })
+	if err := o.loadConfig(fl.configFile, fs); err != nil {
+		return o, err
 	}
 	o.Files = args
 	return o, nil

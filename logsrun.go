@@ -13,7 +13,6 @@ import (
 
 	"authwall/accesslog"
 	"authwall/audit"
-	"authwall/report"
 )
 
 // logsRun is one reading of access logs, every collaborator built once.
@@ -65,15 +64,9 @@ func newLogsRun(o logsOptions, now time.Time, stdin io.Reader, stdout, stderr io
 	if r.outputs, err = newReportOutputs(stdout, o.Format, o.Quiet, o.Reports); err != nil {
 		return nil, err
 	}
-	paths, err := loadPaths(o.auditOptions, nil)
+	paths, prior, err := loadDeclared(o.auditOptions, nil)
 	if err != nil {
-		return nil, inputErr(err)
-	}
-	var prior []audit.Finding
-	if o.Baseline != "" {
-		if prior, err = report.ReadBaseline(o.Baseline); err != nil {
-			return nil, inputErr(err)
-		}
+		return nil, err
 	}
 	for _, spec := range o.Ranges {
 		engine, file := rangesSpec(spec)
