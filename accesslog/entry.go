@@ -30,9 +30,6 @@ type Parser interface {
 	Parse(line []byte, e *Entry) error
 }
 
-// Formats lists the named layouts NewParser knows, for help and errors.
-func Formats() []string { return []string{"combined", "common", "json"} }
-
 // NewParser returns the parser for a layout: "combined" (also reads
 // common lines, which lack the referer and User-Agent), "common", "json"
 // for JSON lines, or an nginx log_format string such as
