@@ -265,7 +265,7 @@ func pageRuleFor(t *testing.T, k Kind) pageRule {
 // Every kind has a rule: a page rule, or the whole-site robots rule (the
 // logs command's kind aside, which no audit makes).
 func TestEveryKindHasARule(t *testing.T) {
-	seen := map[Kind]bool{RobotsUnavailable: true}
+	seen := map[Kind]bool{RobotsUnavailable: true, CrawlerBlockedInLogs: true}
 	for _, r := range pageRules {
 		assert.False(t, seen[r.kind], "two rules for %s", r.kind)
 		seen[r.kind] = true
