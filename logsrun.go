@@ -138,6 +138,7 @@ func (r *logsRun) run(ctx context.Context) error {
 		return inputErr(readErr) // a file that cannot be read: no report of half the logs
 	}
 	writeErr := r.outputs.write(rep)
+	appendStepSummary(rep, r.err)
 	switch {
 	case interrupted:
 		return &runError{err: errors.New("interrupted; the reports cover the lines read")}
