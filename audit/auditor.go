@@ -64,7 +64,7 @@ type agentRecord struct {
 	wall      *Answer // the response that made a wall, kept for attribution
 	wallKind  Kind
 	login     string // login pattern the chain hit
-	softAuth  string // login-form marker on a 2xx page
+	softAuth  string // soft-wall marker on a 2xx page (then wall holds the page)
 	paywall   bool
 	truncated bool
 	redirects []Redirect
@@ -132,10 +132,19 @@ func (a *Auditor) Add(o crawler.Observation) {
 		}
 		r.wall, r.wallKind, r.login = ans, kind, pattern
 	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
+		// Only an HTML document can stand in for a page: a feed or an API
+		// answer that quotes a login form is still the feed.
 		if paywall(o.Body) {
 			r.paywall = true
-		} else if marker, ok := loginForm(o.Body); ok {
-			r.softAuth = marker
+		} else if o.HTML() && o.Agent != crawler.BrowserAgentName {
+			// The whole kept body: a theme's inline styles can push the form
+			// past keepWallBody.
+			f := o.Final()
+			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: r.redirects}
+			if marker, ok := a.catalog.softWall(ans); ok {
+				ans.Body = bytes.Clone(o.Body)
+				r.softAuth, r.wall = marker, ans
+			}
 		}
 		if o.Agent == crawler.BrowserAgentName {
 			// The control's answer is compared with the walls at the end.
@@ -169,15 +178,61 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots, order)...)
 
 	sort.Strings(a.order)
+	logins := a.loginPages()
+	listed := map[string]bool{} // login page keys and "key kind" already in the report
 	for _, key := range a.order {
 		pf := a.facts(a.pages[key], order)
+		login, isLogin := logins[key]
+		pf.loginPage = isLogin
+		findings := a.classify(pf)
+		if isLogin {
+			// One login page with other redirect_to/returnto values is one page
+			// of the report, with at most one finding of each kind.
+			findings = slices.DeleteFunc(findings, func(f Finding) bool {
+				k := login + " " + string(f.Kind)
+				dup := listed[k]
+				listed[k] = true
+				return dup
+			})
+			if listed[login] {
+				rep.Findings = append(rep.Findings, findings...)
+				continue
+			}
+			listed[login] = true
+		}
 		rep.Pages = append(rep.Pages, reportPage(pf.page, pf.declared))
-		rep.Findings = append(rep.Findings, a.classify(pf)...)
+		rep.Findings = append(rep.Findings, findings...)
 	}
 	a.attributeFromConfigs(rep.Findings, res.Agents)
 	SortFindings(rep.Findings)
 	decide(rep, a.opts.FailOn, a.opts.Baseline, a.opts.Prior)
 	return rep
+}
+
+// loginPages maps each crawled URL that is one of the site's login pages
+// to its loginPageKey: a well-known login URL (the patterns of login.go),
+// or a page that the site's own redirects sent a crawler agent to, a
+// login redirect's target or a soft wall reached through redirects.
+func (a *Auditor) loginPages() map[string]string {
+	targets := map[string]bool{}
+	for _, p := range a.pages {
+		for _, r := range p.agents {
+			if r.login != "" && r.wall != nil {
+				targets[loginPageKey(r.wall.Location)] = true
+			}
+			if r.softAuth != "" && len(r.redirects) > 1 {
+				targets[loginPageKey(r.finalURL)] = true
+			}
+		}
+	}
+	out := map[string]string{}
+	for u := range a.pages {
+		key := loginPageKey(u)
+		if _, ok := loginRedirect(u); ok || targets[key] {
+			out[u] = key
+		}
+	}
+	return out
 }
 
 // declaration says how a URL is declared and by what.

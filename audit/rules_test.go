@@ -166,7 +166,7 @@ func TestPageRules(t *testing.T) {
 
 		{"a public page is a login form", PublicSoftAuth, "/pub/a",
 			[]crawler.Observation{with(obs("/pub/a", "googlebot", hop(200)), form), obs("/pub/a", "bingbot", hop(200))},
-			true, "googlebot got a 200 page that is a login form (<form> with <input type=\"password\">) instead of content", []string{"googlebot"}},
+			true, "googlebot got a 200 page that asks to log in (<form> with <input type=\"password\">) instead of the content", []string{"googlebot"}},
 		{"a private page may be a login form", PublicSoftAuth, "/account/",
 			[]crawler.Observation{with(obs("/account/", "googlebot", hop(200)), form)},
 			false, "", nil},
