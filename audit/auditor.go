@@ -178,30 +178,32 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots, order)...)
 
 	sort.Strings(a.order)
+	// One login page with other redirect_to/returnto values is one page of
+	// the report, with at most one finding of each kind.
 	logins := a.loginPages()
-	listed := map[string]bool{} // login page keys and "key kind" already in the report
+	listedLogins := map[string]bool{}   // login page keys
+	reportedLogins := map[string]bool{} // login page key + " " + kind
 	for _, key := range a.order {
 		pf := a.facts(a.pages[key], order)
 		login, isLogin := logins[key]
 		pf.loginPage = isLogin
 		findings := a.classify(pf)
 		if isLogin {
-			// One login page with other redirect_to/returnto values is one page
-			// of the report, with at most one finding of each kind.
 			findings = slices.DeleteFunc(findings, func(f Finding) bool {
 				k := login + " " + string(f.Kind)
-				dup := listed[k]
-				listed[k] = true
+				dup := reportedLogins[k]
+				reportedLogins[k] = true
 				return dup
 			})
-			if listed[login] {
-				rep.Findings = append(rep.Findings, findings...)
+		}
+		rep.Findings = append(rep.Findings, findings...)
+		if isLogin {
+			if listedLogins[login] {
 				continue
 			}
-			listed[login] = true
+			listedLogins[login] = true
 		}
 		rep.Pages = append(rep.Pages, reportPage(pf.page, pf.declared))
-		rep.Findings = append(rep.Findings, findings...)
 	}
 	a.attributeFromConfigs(rep.Findings, res.Agents)
 	SortFindings(rep.Findings)
@@ -211,8 +213,9 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 
 // loginPages maps each crawled URL that is one of the site's login pages
 // to its loginPageKey: a well-known login URL (the patterns of login.go),
-// or a page that the site's own redirects sent a crawler agent to, a
-// login redirect's target or a soft wall reached through redirects.
+// or a page the site's own redirects sent a crawler agent to: the target
+// of a login redirect, or a soft wall reached through a redirect that
+// carries the way back (/pricing → /enter?back=/pricing).
 func (a *Auditor) loginPages() map[string]string {
 	targets := map[string]bool{}
 	for _, p := range a.pages {
@@ -220,7 +223,7 @@ func (a *Auditor) loginPages() map[string]string {
 			if r.login != "" && r.wall != nil {
 				targets[loginPageKey(r.wall.Location)] = true
 			}
-			if r.softAuth != "" && len(r.redirects) > 1 {
+			if r.softAuth != "" && slices.ContainsFunc(r.redirects, func(h Redirect) bool { return returnsTo(h.Location, h.URL) }) {
 				targets[loginPageKey(r.finalURL)] = true
 			}
 		}

@@ -90,7 +90,33 @@ func loginRedirect(location string) (pattern string, ok bool) {
 // the same page.
 var loginReturnKeys = []string{
 	"redirect_to", "reauth", "returnto", "returntoquery", "return", "return_to", "returnurl",
-	"next", "destination", "rd", "redirect", "from", "continue", "service", "came_from",
+	"next", "destination", "rd", "redirect", "from", "continue", "service", "came_from", "back",
+}
+
+// returnsTo reports whether a redirect's Location carries the URL it
+// came from in its query (absolute, or its path with or without the
+// query): the way back after a login.
+func returnsTo(location, from string) bool {
+	if location == "" {
+		return false
+	}
+	to, err := url.Parse(location)
+	if err != nil {
+		return false
+	}
+	src, err := url.Parse(from)
+	if err != nil {
+		return false
+	}
+	q, _ := url.ParseQuery(to.RawQuery) // keep what parsed
+	for _, vals := range q {
+		for _, v := range vals {
+			if v != "" && (v == from || v == src.Path || v == src.RequestURI()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // loginPageKey is a login page's URL without its loginReturnKeys, so that

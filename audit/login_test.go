@@ -146,6 +146,8 @@ func FuzzLoginDetection(f *testing.F) {
 		`<script type="application/ld+json">{"isAccessibleForFree":false}</script>`,
 		`<script type="application/ld+json">[[[[[[{"hasPart":{"isAccessibleForFree":"False"}}]]]]]]</script>`,
 		`<form><form><input type=password></form></form></form>`,
+		`<title>Login required</title><h1>Members only</h1><a href="/wp-login.php?redirect_to=%2F">Log in</a>`,
+		"/index.php?title=Special:UserLogin&returnto=Main+Page&returntoquery=",
 	} {
 		f.Add(s)
 	}
@@ -154,7 +156,10 @@ func FuzzLoginDetection(f *testing.F) {
 			t.Fatal("login redirect without a pattern name")
 		}
 		if marker, ok := softWallPage([]byte(s)); ok && marker == "" {
-			t.Fatal("login form without a marker")
+			t.Fatal("soft wall without a marker")
+		}
+		if key := loginPageKey(s); key != loginPageKey(key) {
+			t.Fatalf("login page key %q is not stable: %q", key, loginPageKey(key))
 		}
 		paywall([]byte(s))
 	})

@@ -2,7 +2,9 @@ package audit
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"testing"
 
@@ -187,5 +189,50 @@ func TestAppCaptures(t *testing.T) {
 			}
 			assert.Equal(t, tc.pages, pages)
 		})
+	}
+}
+
+// The site's own redirects tell its login page even at a URL no pattern
+// knows, when they carry the way back; a plain move does not make the
+// target a login page.
+func TestLoginPagesFromTheSitesRedirects(t *testing.T) {
+	form := `<html><body><h1>Enter</h1><form method="post"><input name="u"><input type="password" name="p"></form></body></html>`
+	chain := func(from, to string) crawler.Observation {
+		o := obs(from, "googlebot", hop(302, "Location", site+to), crawler.Hop{URL: site + to, Status: 200, Header: http.Header{}})
+		return with(o, form)
+	}
+	r := run(t, paths(t, "/**\n"), []crawler.Observation{
+		chain("/pricing", "/enter?back=/pricing"),
+		with(obs("/enter?back=/pricing", "googlebot", hop(200)), form),
+		with(obs("/enter?back=/docs", "googlebot", hop(200)), form),
+		chain("/old-post", "/new-post"),
+		with(obs("/new-post", "googlebot", hop(200)), form),
+	})
+	var got []string
+	for _, f := range r.Findings {
+		got = append(got, string(f.Kind)+" "+strings.TrimPrefix(f.URL, site))
+	}
+	sort.Strings(got)
+	assert.Equal(t, []string{"public-soft-auth /new-post", "public-soft-auth /old-post", "public-soft-auth /pricing"}, got)
+	var pages []string
+	for _, p := range r.Pages {
+		pages = append(pages, strings.TrimPrefix(p.URL, site))
+	}
+	assert.Equal(t, []string{"/enter?back=/docs", "/new-post", "/old-post", "/pricing"}, pages, "one page for the login page")
+}
+
+func TestReturnsTo(t *testing.T) {
+	for _, tc := range []struct {
+		location, from string
+		want           bool
+	}{
+		{site + "/enter?back=/pricing", site + "/pricing", true},
+		{site + "/enter?back=%2Fpricing%3Fplan%3Dpro", site + "/pricing?plan=pro", true},
+		{"https://sso.example.org/start?url=" + url.QueryEscape(site+"/pricing"), site + "/pricing", true},
+		{site + "/new-post", site + "/old-post", false},
+		{site + "/search?q=", site + "/pricing", false},
+		{"", site + "/pricing", false},
+	} {
+		assert.Equal(t, tc.want, returnsTo(tc.location, tc.from), "%s from %s", tc.location, tc.from)
 	}
 }
