@@ -180,7 +180,7 @@ func TestPageRules(t *testing.T) {
 			false, "", nil},
 		{"a public page only says to log in", PublicSoftAuth, "/pub/a",
 			[]crawler.Observation{with(obs("/pub/a", "googlebot", hop(200)), loginRequired)},
-			true, "googlebot got a 200 page that asks to log in (login-required page (\"Login required\", a link to /login?next=/account/a)) instead of the content", []string{"googlebot"}},
+			true, "googlebot got a 200 page that asks to log in (\"Login required\" and a link to /login?next=/account/a) instead of the content", []string{"googlebot"}},
 
 		{"a public page declares a paywall", DeclaredPaywall, "/pub/a",
 			[]crawler.Observation{with(obs("/pub/a", "googlebot", hop(200)), notFree)},

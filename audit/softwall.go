@@ -159,7 +159,7 @@ func softWallPage(body []byte) (marker string, ok bool) {
 	if pt.loginLink != "" && pt.content <= maxLoginRequiredWords {
 		for _, line := range strings.Split(pt.title, "\n") {
 			if t := strings.TrimSpace(line); loginRequiredTitle.MatchString(t) {
-				return fmt.Sprintf("login-required page (%q, a link to %s)", oneShortLine(t), oneShortLine(pt.loginLink)), true
+				return fmt.Sprintf("%q and a link to %s", oneShortLine(t), oneShortLine(pt.loginLink)), true
 			}
 		}
 	}

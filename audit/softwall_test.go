@@ -88,7 +88,7 @@ func TestLoginRequiredPage(t *testing.T) {
 	for _, tc := range yes {
 		marker, ok := softWallPage([]byte(tc.body))
 		assert.True(t, ok, tc.name)
-		assert.Contains(t, marker, fmt.Sprintf("login-required page (%q", tc.title), tc.name)
+		assert.Contains(t, marker, fmt.Sprintf("%q and a link to ", tc.title), tc.name)
 	}
 	no := []struct{ name, body string }{
 		{"no link to a login page", page("Login required", "Login required", `<p>Ask the team for access.</p>`)},
