@@ -67,8 +67,9 @@ func testRealWordPress(t *testing.T) {
 	assertRealApp(t, srv.URL, ra, want)
 
 	// The login page, reached with four redirect_to values, is one page
-	// (its lost-password form is another) and no finding; the feeds quote the protected post's form among the
-	// other posts and are no finding either.
+	// (its lost-password form is another) and no finding; the feeds quote
+	// the protected post's form among the other posts and are no finding
+	// either.
 	var logins []string
 	for p := range ra.pages {
 		if strings.HasPrefix(p, "/wp-login.php") {
