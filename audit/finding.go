@@ -80,7 +80,7 @@ var kinds = []KindInfo{
 	{
 		Kind: PublicSoftAuth, Severity: SeverityWarning,
 		Description: "a public path answered 200 with a login form instead of content",
-		Meaning:     "A page declared public answered 200 but showed a login form instead of its content. Search engines index the login form, or treat the page as a soft 404, so the real content never ranks.",
+		Meaning:     "A page declared public answered 200 but showed a login form, or a page asking the visitor to log in, instead of its content. Search engines index the login form, or treat the page as a soft 404, so the real content never ranks.",
 		Fix:         "Serve the public content to anonymous visitors; if the page must require a login, answer 401 or 403 and take it out of the public paths and sitemaps.",
 	},
 	{
