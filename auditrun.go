@@ -53,9 +53,9 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 		return nil, err
 	}
 
-	paths, err := loadPaths(o, declared)
+	paths, prior, err := loadDeclared(o, declared)
 	if err != nil {
-		return nil, inputErr(err)
+		return nil, err
 	}
 	seeds := paths.Literals()
 	var notes []string
@@ -66,12 +66,6 @@ func newAudit(o auditOptions, declared *audit.Paths, stdout, stderr io.Writer) (
 			if paths, notes, err = earlierPaths(o.Recheck, earlier.Findings); err != nil {
 				return nil, &FieldError{Field: "recheck", Err: err}
 			}
-		}
-	}
-	var prior []audit.Finding
-	if o.Baseline != "" {
-		if prior, err = report.ReadBaseline(o.Baseline); err != nil {
-			return nil, inputErr(err)
 		}
 	}
 	logger := newLogger(stderr, o.Verbose, o.Quiet)
@@ -120,6 +114,22 @@ func loadServerConfigs(paths []string) ([]serverconf.Evaluator, error) {
 		out = append(out, ev)
 	}
 	return out, nil
+}
+
+// loadDeclared reads the declared paths (see loadPaths) and the baseline's
+// findings; either failing is a bad input file.
+func loadDeclared(o auditOptions, declared *audit.Paths) (*audit.Paths, []audit.Finding, error) {
+	paths, err := loadPaths(o, declared)
+	if err != nil {
+		return nil, nil, inputErr(err)
+	}
+	var prior []audit.Finding
+	if o.Baseline != "" {
+		if prior, err = report.ReadBaseline(o.Baseline); err != nil {
+			return nil, nil, inputErr(err)
+		}
+	}
+	return paths, prior, nil
 }
 
 // loadPaths gathers the declared patterns in the order they win in (the

@@ -88,14 +88,7 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	limits.DurationVar(&o.Timeout, "timeout", o.Timeout, "per request")
 	limits.Var(&o.MaxBody, "max-body", "bytes read per response (longer bodies are cut and the cut is recorded)")
 
-	out := pflag.NewFlagSet("output", pflag.ContinueOnError)
-	out.StringArrayVar(&o.Reports, "report", nil, "write a report, `FORMAT=FILE`; formats: "+strings.Join(report.Formats(), ", ")+"; repeatable")
-	out.StringVarP(&o.Format, "format", "f", o.Format, "what goes to stdout: "+strings.Join(report.Formats(), ", "))
-	out.StringSliceVar(&o.FailOn, "fail-on", o.FailOn, "finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
-	out.StringVar(&o.Baseline, "baseline", "", "an earlier JSON report `FILE`: findings already in it are not new, and only new ones fail")
-	out.BoolVarP(&o.Quiet, "quiet", "q", false, "print no report on stdout and only errors on stderr")
-	out.BoolVar(&fl.noProgress, "no-progress", false, "no progress line on stderr")
-	out.BoolVarP(&o.Verbose, "verbose", "v", false, "log each request on stderr")
+	out := outputFlags(o, &fl.noProgress, "log each request on stderr")
 	out.StringVar(&fl.profiles.cpu, "cpuprofile", "", "write a CPU profile of the run to `FILE` (for a bug report about speed; go tool pprof reads it)")
 	out.StringVar(&fl.profiles.mem, "memprofile", "", "write a heap profile at the end of the run to `FILE` (for a bug report about memory)")
 
@@ -122,6 +115,39 @@ input file, 3 the audit could not run (site unreachable, interrupted).
 	return cmd
 }
 
+// outputFlags are the flags audit and logs share for what goes out and
+// the exit code; verbose says what -v adds.
+func outputFlags(o *auditOptions, noProgress *bool, verbose string) *pflag.FlagSet {
+	out := pflag.NewFlagSet("output", pflag.ContinueOnError)
+	out.StringArrayVar(&o.Reports, "report", nil, "write a report, `FORMAT=FILE`; formats: "+strings.Join(report.Formats(), ", ")+"; repeatable")
+	out.StringVarP(&o.Format, "format", "f", o.Format, "what goes to stdout: "+strings.Join(report.Formats(), ", "))
+	out.StringSliceVar(&o.FailOn, "fail-on", o.FailOn, "finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
+	out.StringVar(&o.Baseline, "baseline", "", "an earlier JSON report `FILE`: findings already in it are not new, and only new ones fail")
+	out.BoolVarP(&o.Quiet, "quiet", "q", false, "print no report on stdout and only errors on stderr")
+	out.BoolVar(noProgress, "no-progress", false, "no progress line on stderr")
+	out.BoolVarP(&o.Verbose, "verbose", "v", false, verbose)
+	return out
+}
+
+// loadConfig applies the config file under the flags given in fs: file,
+// or ./authwall.yaml when it exists.
+func (o *auditOptions) loadConfig(file string, fs *pflag.FlagSet) error {
+	required := file != ""
+	if file == "" {
+		file = config.DefaultFile
+	}
+	cfg, err := config.Load(file, required)
+	if err != nil {
+		return inputErr(err)
+	}
+	if cfg != nil {
+		o.agentsGiven = o.agentsGiven || len(cfg.Agents) > 0
+		// A switch counts as given in either form: --control or --no-control.
+		o.applyConfig(cfg, func(flag string) bool { return fs.Changed(flag) || fs.Changed("no-"+flag) })
+	}
+	return nil
+}
+
 // options layers the config file under the flags the user gave and the URL
 // argument over both. The config is --config, or ./authwall.yaml when it
 // exists.
@@ -132,18 +158,8 @@ func (fl *auditFlags) options(fs *pflag.FlagSet, args []string) (auditOptions, e
 	o.Sitemaps = o.Sitemaps && !fl.noSitemaps
 	o.Progress = !fl.noProgress
 	o.agentsGiven = fs.Changed("agents")
-	file, required := fl.configFile, fl.configFile != ""
-	if file == "" {
-		file = config.DefaultFile
-	}
-	cfg, err := config.Load(file, required)
-	if err != nil {
-		return o, inputErr(err)
-	}
-	if cfg != nil {
-		o.agentsGiven = o.agentsGiven || len(cfg.Agents) > 0
-		// A switch counts as given in either form: --control or --no-control.
-		o.applyConfig(cfg, func(flag string) bool { return fs.Changed(flag) || fs.Changed("no-"+flag) })
+	if err := o.loadConfig(fl.configFile, fs); err != nil {
+		return o, err
 	}
 	if len(args) == 1 {
 		o.URL = args[0]

@@ -125,6 +125,7 @@ answered 401, 403 or bounced to a login page, and every private page that answer
 		robotsCommand(stdout, stderr),
 		explainCommand(stdout),
 		lintCommand(stdout),
+		logsCommand(stdout, stderr),
 		&cobra.Command{
 			Use:   "version",
 			Short: "Print the version",

@@ -180,7 +180,12 @@ func (o auditOptions) validate() error {
 	case o.MaxBody < 1024:
 		return &FieldError{Field: "max-body", Problem: fmt.Sprintf("must be at least 1KiB, got %s", o.MaxBody)}
 	}
-	for _, spec := range o.Reports {
+	return validateReports(o.Reports)
+}
+
+// validateReports checks the form of the --report values.
+func validateReports(specs []string) error {
+	for _, spec := range specs {
 		if _, _, ok := reportSpec(spec); !ok {
 			return &FieldError{Field: "report", Problem: fmt.Sprintf("%q: want FORMAT=FILE", spec),
 				Hint: "e.g. --report json=authwall.json"}

@@ -24,10 +24,19 @@ func newProgress(w io.Writer, on bool) *progress {
 	return &progress{w: w, on: on, stop: make(chan struct{})}
 }
 
-// start redraws the line from stats on every tick until done. The caller
-// owns the clock: a ticker in the CLI, a channel the test drives. began is
-// when the crawl started, for the request rate.
+// start redraws the crawl's line from stats on every tick until done. The
+// caller owns the clock: a ticker in the CLI, a channel the test drives.
+// began is when the crawl started, for the request rate.
 func (p *progress) start(began time.Time, tick <-chan time.Time, stats func() crawler.Progress) {
+	p.startLine(tick, func(now time.Time) string {
+		s := stats()
+		return fmt.Sprintf("crawling: %d URLs, %d fetches queued, %.0f requests/s, %d walls so far",
+			s.URLs, s.Queued+s.Active, perSecond(s.Requests, now.Sub(began)), p.walls.Load())
+	})
+}
+
+// startLine redraws the line that line returns on every tick until done.
+func (p *progress) startLine(tick <-chan time.Time, line func(now time.Time) string) {
 	if !p.on {
 		return
 	}
@@ -40,21 +49,30 @@ func (p *progress) start(began time.Time, tick <-chan time.Time, stats func() cr
 				fmt.Fprint(p.w, "\r\x1b[K")
 				return
 			case now := <-tick:
-				s := stats()
-				rate := 0.0
-				if elapsed := now.Sub(began).Seconds(); elapsed > 0 {
-					rate = float64(s.Requests) / elapsed
-				}
-				fmt.Fprintf(p.w, "\r\x1b[Kcrawling: %d URLs, %d fetches queued, %.0f requests/s, %d walls so far",
-					s.URLs, s.Queued+s.Active, rate, p.walls.Load())
+				fmt.Fprintf(p.w, "\r\x1b[K%s", line(now))
 			}
 		}
 	}()
 }
 
+// perSecond is a rate over elapsed, 0 before any time passed.
+func perSecond(n int, elapsed time.Duration) float64 {
+	if s := elapsed.Seconds(); s > 0 {
+		return float64(n) / s
+	}
+	return 0
+}
+
 // observe counts the walls; called from the crawl's emit callback.
 func (p *progress) observe(o crawler.Observation, wall bool) {
 	if p.on && wall && o.Agent != crawler.BrowserAgentName {
+		p.walls.Add(1)
+	}
+}
+
+// wall counts a wall met elsewhere than in a crawl (an access log).
+func (p *progress) wall() {
+	if p.on {
 		p.walls.Add(1)
 	}
 }

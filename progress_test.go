@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,4 +36,21 @@ func TestProgressLine(t *testing.T) {
 		assert.Equal(t, "\r\x1b[Kcrawling: 3 URLs, 2 fetches queued, 3 requests/s, 2 walls so far\r\x1b[K", buf.String(),
 			"one line per tick, cleared at the end")
 	}
+}
+
+// The logs command draws its own line through startLine and counts its
+// walls with wall.
+func TestProgressOwnLine(t *testing.T) {
+	var buf bytes.Buffer
+	tick := make(chan time.Time)
+	p := newProgress(&buf, true)
+	p.wall()
+	p.wall()
+	p.startLine(tick, func(time.Time) string { return fmt.Sprintf("reading logs: %d walls so far", p.walls.Load()) })
+	tick <- time.Now()
+	p.done()
+	assert.Equal(t, "\r\x1b[Kreading logs: 2 walls so far\r\x1b[K", buf.String())
+	assert.Equal(t, "12.3 MB", humanBytes(12_345_678))
+	assert.Equal(t, "512 B", humanBytes(512))
+	assert.Equal(t, 1000.0, perSecond(2000, 2*time.Second))
 }

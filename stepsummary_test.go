@@ -77,3 +77,21 @@ func TestStepSummaryNotWhenUnreachable(t *testing.T) {
 	assert.Equal(t, 3, code, errOut)
 	assert.NoFileExists(t, summary)
 }
+
+// TestStepSummaryLogs: authwall logs appends its Markdown summary too,
+// with the per-agent log hits beside each finding.
+func TestStepSummaryLogs(t *testing.T) {
+	dir, older, newer := logsFixture(t)
+	summary := filepath.Join(t.TempDir(), "summary.md")
+	t.Setenv(stepSummaryEnv, summary)
+	code, _, errOut := cli(t, "logs", "-q", "--no-progress", "-p", filepath.Join(dir, "public.txt"),
+		"--ranges", "google="+filepath.Join(dir, "googlebot.json"), older, newer)
+	require.Equal(t, 1, code, errOut)
+	data, err := os.ReadFile(summary)
+	require.NoError(t, err)
+	got := string(data)
+	assert.True(t, strings.HasPrefix(got, "## authwall: FAIL\n"), got)
+	assert.Contains(t, got, "| log hits |")
+	assert.Contains(t, got, "| `crawler-blocked-in-logs` | `/blog/secret` |")
+	assert.Contains(t, got, "10 verified")
+}

@@ -72,7 +72,7 @@ type agentRecord struct {
 	wall      *Answer // the response that made a wall, kept for attribution
 	wallKind  Kind
 	login     string // login pattern the chain hit
-	softAuth  string // login-form marker on a 2xx page
+	softAuth  string // soft-wall marker on a 2xx page (then wall holds the page)
 	paywall   bool
 	truncated bool
 	redirects []Redirect
@@ -140,13 +140,19 @@ func (a *Auditor) Add(o crawler.Observation) {
 		}
 		r.wall, r.wallKind, r.login = ans, kind, pattern
 	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
-		// The byte scans spare most pages the two tokenizer passes (prefilter.go).
-		check := checksFor(o.Body)
-		if check.paywall && paywall(o.Body) {
+		// Only an HTML document can stand in for a page: a feed or an API
+		// answer that quotes a login form is still the feed.
+		// A byte scan spares most pages the paywall's tokenizer pass (prefilter.go).
+		if mayDeclarePaywall(o.Body) && paywall(o.Body) {
 			r.paywall = true
-		} else if check.loginForm {
-			if marker, ok := loginForm(o.Body); ok {
-				r.softAuth = marker
+		} else if o.HTML() && o.Agent != crawler.BrowserAgentName {
+			// The whole kept body: a theme's inline styles can push the form
+			// past keepWallBody.
+			f := o.Final()
+			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: r.redirects}
+			if marker, ok := a.catalog.softWall(ans); ok {
+				ans.Body = bytes.Clone(o.Body)
+				r.softAuth, r.wall = marker, ans
 			}
 		}
 		if o.Agent == crawler.BrowserAgentName {
@@ -182,16 +188,65 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 
 	a.restoreEarlier()
 	sort.Strings(a.order)
+	// One login page with other redirect_to/returnto values is one page of
+	// the report, with at most one finding of each kind.
+	logins := a.loginPages()
+	listedLogins := map[string]bool{}   // login page keys
+	reportedLogins := map[string]bool{} // login page key + " " + kind
 	for _, key := range a.order {
 		pf := a.facts(a.pages[key], order)
+		login, isLogin := logins[key]
+		pf.loginPage = isLogin
+		findings := a.classify(pf)
+		if isLogin {
+			findings = slices.DeleteFunc(findings, func(f Finding) bool {
+				k := login + " " + string(f.Kind)
+				dup := reportedLogins[k]
+				reportedLogins[k] = true
+				return dup
+			})
+		}
+		rep.Findings = append(rep.Findings, findings...)
+		if isLogin {
+			if listedLogins[login] {
+				continue
+			}
+			listedLogins[login] = true
+		}
 		rep.Pages = append(rep.Pages, reportPage(pf.page, pf.declared))
-		rep.Findings = append(rep.Findings, a.classify(pf)...)
 	}
 	a.attributeFromConfigs(rep.Findings, res.Agents)
 	SortFindings(rep.Findings)
 	decide(rep, a.opts.FailOn, a.opts.Baseline, a.opts.Prior)
 	a.applyRecheck(rep)
 	return rep
+}
+
+// loginPages maps each crawled URL that is one of the site's login pages
+// to its loginPageKey: a well-known login URL (the patterns of login.go),
+// or a page the site's own redirects sent a crawler agent to: the target
+// of a login redirect, or a soft wall reached through a redirect that
+// carries the way back (/pricing → /enter?back=/pricing).
+func (a *Auditor) loginPages() map[string]string {
+	targets := map[string]bool{}
+	for _, p := range a.pages {
+		for _, r := range p.agents {
+			if r.login != "" && r.wall != nil {
+				targets[loginPageKey(r.wall.Location)] = true
+			}
+			if r.softAuth != "" && slices.ContainsFunc(r.redirects, func(h Redirect) bool { return returnsTo(h.Location, h.URL) }) {
+				targets[loginPageKey(r.finalURL)] = true
+			}
+		}
+	}
+	out := map[string]string{}
+	for u := range a.pages {
+		key := loginPageKey(u)
+		if _, ok := loginRedirect(u); ok || targets[key] {
+			out[u] = key
+		}
+	}
+	return out
 }
 
 // declaration says how a URL is declared and by what.

@@ -71,8 +71,13 @@ func only(t *testing.T, r *Report, k Kind) Finding {
 
 var nginx401 = []string{"Server", "nginx/1.22.1", "Content-Type", "text/html", "WWW-Authenticate", `Basic realm="Staging"`}
 
+// with gives an observation its body, served as HTML unless the
+// observation names another Content-Type.
 func with(o crawler.Observation, body string) crawler.Observation {
 	o.Body = []byte(body)
+	if o.ContentType == "" {
+		o.ContentType = "text/html; charset=UTF-8"
+	}
 	return o
 }
 

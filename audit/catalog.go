@@ -39,6 +39,9 @@ type signature struct {
 	require      []predicate
 	signals      []predicate
 	fix          string
+	// replacesContent: a 2xx answer matching require is a soft wall on its
+	// own, an application's page served in place of any content.
+	replacesContent bool
 }
 
 // uaRule says, per source, which setting blocks by User-Agent and how to
@@ -132,6 +135,9 @@ type signatureSpec struct {
 	Require      []predicateSpec `yaml:"require"`
 	Signals      []predicateSpec `yaml:"signals"`
 	Fix          string          `yaml:"fix"`
+	// ReplacesContent marks a page the application serves instead of the
+	// content (MediaWiki's "Login required"): a 2xx match is a soft wall.
+	ReplacesContent bool `yaml:"replaces_content"`
 }
 
 // predicateSpec is one matcher: exactly one of the kind fields is set;
@@ -147,6 +153,7 @@ type predicateSpec struct {
 	EmptyBody     bool            `yaml:"empty_body"`
 	Location      string          `yaml:"location"`
 	LoginRedirect bool            `yaml:"login_redirect"`
+	SoftWall      bool            `yaml:"soft_wall"`
 	Any           []predicateSpec `yaml:"any"`
 
 	Match  string `yaml:"match"`
@@ -329,6 +336,7 @@ func compileSignature(ss signatureSpec) (*signature, error) {
 	s := &signature{
 		id: ss.ID, source: ss.Source, mechanism: ss.Mechanism, directive: strings.TrimSpace(ss.Directive),
 		uniqueness: ss.Uniqueness, defaultRealm: ss.DefaultRealm, fix: strings.TrimSpace(ss.Fix),
+		replacesContent: ss.ReplacesContent,
 	}
 	for i, ps := range ss.Require {
 		p, err := compilePredicate(ps)
@@ -377,7 +385,7 @@ var attributionSources = []string{
 	"nginx", "apache", "caddy", "haproxy", "lighttpd", "traefik", "iis", "tomcat", "envoy", "kong",
 	"oauth2-proxy", "cloudflare-access", "vercel", "netlify", "aws-alb", "aws-api-gateway", "aws-cloudfront",
 	"google-iap", "azure-app-service", "wordpress", "drupal", "joomla", "django", "laravel", "express", "rails",
-	"spring", "app", "unknown",
+	"spring", "app", "unknown", "mediawiki",
 }
 
 // attributionMechanisms are the values an attribution's mechanism may

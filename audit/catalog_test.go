@@ -117,3 +117,34 @@ func TestParseCatalogNewSourceIsData(t *testing.T) {
 	assert.Equal(t, "vercel", best.Source)
 	assert.Equal(t, []string{"status 401", "Server: Vercel"}, best.Evidence)
 }
+
+// An application's "log in first" page is data too: a replaces_content
+// signature makes a 2xx page that meets it a soft wall, whatever its text.
+func TestParseCatalogReplacesContentIsData(t *testing.T) {
+	page := &Answer{Status: 200, Header: map[string][]string{"Content-Type": {"text/html"}},
+		Body: []byte(`<html><body><div class="acme-gate">` + words(500) + `</div></body></html>`)}
+	c, err := parseCatalog([]byte(minimalCatalog))
+	require.NoError(t, err)
+	_, ok := c.softWall(page)
+	assert.False(t, ok, "500 words of text and no form is content")
+
+	extra := strings.Replace(minimalCatalog, "signatures:\n", `signatures:
+  - id: test.gate
+    source: app
+    mechanism: session
+    directive: Acme members-only gate
+    uniqueness: unique
+    replaces_content: true
+    require:
+      - status: [200]
+      - body: 'class="acme-gate"'
+    fix: Open the page to visitors.
+`, 1)
+	c, err = parseCatalog([]byte(extra))
+	require.NoError(t, err)
+	marker, ok := c.softWall(page)
+	assert.True(t, ok)
+	assert.Equal(t, "test.gate", marker)
+	best, _ := c.Attribute(*page, nil)
+	assert.Equal(t, "test.gate", best.Signature)
+}

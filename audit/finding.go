@@ -28,6 +28,9 @@ const (
 	// DeclaredPaywall is informational: a page marked isAccessibleForFree
 	// false is a paywall its owner declared, not an auth wall.
 	DeclaredPaywall Kind = "declared-paywall"
+	// CrawlerBlockedInLogs comes from access logs (authwall logs), not a
+	// crawl: real crawler requests to a path were answered 401 or 403.
+	CrawlerBlockedInLogs Kind = "crawler-blocked-in-logs"
 )
 
 // Severity of a finding.
@@ -77,7 +80,7 @@ var kinds = []KindInfo{
 	{
 		Kind: PublicSoftAuth, Severity: SeverityWarning,
 		Description: "a public path answered 200 with a login form instead of content",
-		Meaning:     "A page declared public answered 200 but showed a login form instead of its content. Search engines index the login form, or treat the page as a soft 404, so the real content never ranks.",
+		Meaning:     "A page declared public answered 200 but showed a login form, or a page asking the visitor to log in, instead of its content. Search engines index the login form, or treat the page as a soft 404, so the real content never ranks.",
 		Fix:         "Serve the public content to anonymous visitors; if the page must require a login, answer 401 or 403 and take it out of the public paths and sitemaps.",
 	},
 	{
@@ -133,6 +136,12 @@ var kinds = []KindInfo{
 		Description: "a public page is a paywall marked isAccessibleForFree: false",
 		Meaning:     "A public page is marked as paywalled with isAccessibleForFree false. That is the structured data search engines ask for on paywalled content, so it is not an auth wall; it is listed for information.",
 		Fix:         "Nothing to do if the paywall is intended. Keep the paywalled section marked up as Google's paywalled-content guidelines describe, and serve crawlers the same content as subscribers.",
+	},
+	{
+		Kind: CrawlerBlockedInLogs, Severity: SeverityError,
+		Description: "(logs) real crawler requests to a public path were answered 401/403",
+		Meaning:     "The server's access logs show search engine crawlers, verified against their published IP ranges, answered 401 or 403 on a path declared public. This is what the real crawler got, so walls that only apply to the search engines' addresses, a region or an hour show here when a crawl from elsewhere cannot see them. Without IP ranges the crawlers are only claimed by their User-Agent and the finding is a warning; on an undeclared path it is information.",
+		Fix:         "Find the rule that walls the crawler's requests (an IP or User-Agent rule, bot protection, a rate limit, authentication on the path) and let the verified crawler addresses read the public path; run authwall audit against the same path and authwall explain on the server config to name the line.",
 	},
 }
 
@@ -220,6 +229,9 @@ type Finding struct {
 	// finding about the site (private-in-sitemap) names every crawler
 	// agent. Never empty: writers render it and decide nothing.
 	Agents []string
+	// Logs holds, for a finding made from access logs, what each crawler
+	// agent's requests to the path got; nil for a crawl's findings.
+	Logs map[string]LogHits
 	// New is false when a baseline already had this finding.
 	New bool
 	// Failing says whether this finding makes the run fail (exit code 1):

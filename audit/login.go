@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -39,6 +40,8 @@ var loginRedirectPatterns = []loginRedirectPattern{
 	{name: "/oauth2/authorize", pathHas: "/oauth2/authorize"},
 	{name: "/protocol/openid-connect/auth", pathHas: "/protocol/openid-connect/auth"},
 	{name: "/wp-login.php", pathHas: "/wp-login.php"},
+	{name: "Special:UserLogin", pathHas: "/special:userlogin"},
+	{name: "title=Special:UserLogin", query: []string{"title=Special:UserLogin"}},
 	{name: "?password-protected=login", query: []string{"password-protected=login"}},
 	{name: "option=com_users&view=login", query: []string{"option=com_users", "view=login"}},
 	{name: "/accounts/login/", pathHas: "/accounts/login"},
@@ -81,6 +84,61 @@ func loginRedirect(location string) (pattern string, ok bool) {
 	return "", false
 }
 
+// loginReturnKeys are query keys that only say where to go after logging
+// in (WordPress redirect_to and reauth, MediaWiki returnto, Django next,
+// Drupal destination, ...): one login page with other values of them is
+// the same page.
+var loginReturnKeys = []string{
+	"redirect_to", "reauth", "returnto", "returntoquery", "return", "return_to", "returnurl",
+	"next", "destination", "rd", "redirect", "from", "continue", "service", "came_from", "back",
+}
+
+// returnsTo reports whether a redirect's Location carries the URL it
+// came from in its query (absolute, or its path with or without the
+// query): the way back after a login.
+func returnsTo(location, from string) bool {
+	if location == "" {
+		return false
+	}
+	to, err := url.Parse(location)
+	if err != nil {
+		return false
+	}
+	src, err := url.Parse(from)
+	if err != nil {
+		return false
+	}
+	q, _ := url.ParseQuery(to.RawQuery) // keep what parsed
+	for _, vals := range q {
+		for _, v := range vals {
+			if v != "" && (v == from || v == src.Path || v == src.RequestURI()) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// loginPageKey is a login page's URL without its loginReturnKeys, so that
+// every variant of one login page has the same key.
+func loginPageKey(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return raw
+	}
+	for k := range q {
+		if slices.Contains(loginReturnKeys, strings.ToLower(k)) {
+			q.Del(k)
+		}
+	}
+	u.RawQuery, u.Fragment = q.Encode(), ""
+	return u.String()
+}
+
 func (lp *loginRedirectPattern) matches(host, p string, segments []string, q url.Values, rawQuery string) bool {
 	if lp.host != "" && host != lp.host && !strings.HasSuffix(host, "."+lp.host) {
 		return false
@@ -110,99 +168,6 @@ func (lp *loginRedirectPattern) matches(host, p string, segments []string, q url
 		return false
 	}
 	return true
-}
-
-// maxLoginPageWords is how many words of content, outside forms and page
-// chrome (nav, header, footer, aside), a page with a password form may
-// have and still count as a login page: a login page is the form, a blog
-// post with a login widget is mostly post.
-const maxLoginPageWords = 120
-
-// loginForm reports whether a 200 HTML body is a login form rather than
-// content (a soft wall), and which marker it found. Product markers
-// (j_security_check, WordPress' post-password form, the Password Protected
-// plugin) count on their own; a generic password form counts only when
-// the page has little content besides it.
-func loginForm(body []byte) (marker string, ok bool) {
-	z := html.NewTokenizer(bytes.NewReader(body))
-	var (
-		formDepth    int
-		passwordForm bool
-		chrome       int // depth inside nav/header/footer/aside
-		nonContent   int // depth inside head, script, style, template
-		words        int
-	)
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			if passwordForm && words <= maxLoginPageWords {
-				return `<form> with <input type="password">`, true
-			}
-			return "", false
-		case html.StartTagToken, html.SelfClosingTagToken:
-			tok := z.Token()
-			switch tok.DataAtom {
-			case atom.Form:
-				if tt == html.StartTagToken {
-					formDepth++
-				}
-				action := strings.ToLower(htmlAttr(tok, "action"))
-				switch {
-				case strings.Contains(action, "j_security_check"):
-					return "j_security_check", true
-				case strings.Contains(" "+strings.ToLower(htmlAttr(tok, "class"))+" ", " post-password-form "):
-					return "post-password-form", true
-				case strings.Contains(action, "password-protected=login"):
-					return "password-protected=login", true
-				}
-			case atom.Input:
-				name := strings.ToLower(htmlAttr(tok, "name"))
-				switch name {
-				case "j_password":
-					return "j_password", true
-				case "post_password":
-					return "post_password", true
-				case "password_protected_pwd":
-					return "password_protected_pwd", true
-				}
-				if formDepth > 0 && strings.EqualFold(strings.TrimSpace(htmlAttr(tok, "type")), "password") {
-					passwordForm = true
-				}
-			case atom.Nav, atom.Header, atom.Footer, atom.Aside:
-				if tt == html.StartTagToken {
-					chrome++
-				}
-			case atom.Head, atom.Script, atom.Style, atom.Noscript, atom.Template:
-				if tt == html.StartTagToken {
-					nonContent++
-				}
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch atom.Lookup(name) {
-			case atom.Form:
-				formDepth = max(formDepth-1, 0)
-			case atom.Nav, atom.Header, atom.Footer, atom.Aside:
-				chrome = max(chrome-1, 0)
-			case atom.Head, atom.Script, atom.Style, atom.Noscript, atom.Template:
-				nonContent = max(nonContent-1, 0)
-			}
-		case html.TextToken:
-			if formDepth == 0 && chrome == 0 && nonContent == 0 {
-				words += len(strings.Fields(string(z.Text())))
-			}
-		}
-	}
-}
-
-func htmlAttr(tok html.Token, key string) string {
-	for _, a := range tok.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 // paywall reports whether the body's structured data marks the page

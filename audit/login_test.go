@@ -60,7 +60,7 @@ func TestLoginRedirectPatterns(t *testing.T) {
 	}
 }
 
-func TestLoginForm(t *testing.T) {
+func TestSoftWallPage(t *testing.T) {
 	yes := []struct{ name, body, marker string }{
 		{"j_security_check", `<form method="POST" action="j_security_check"><input name="j_username"><input type="password" name="j_password"></form>`, "j_security_check"},
 		{"WordPress protected post", `<article><form action="https://example.org/wp-login.php?action=postpass" class="post-password-form" method="post"><input name="post_password" type="password"></form></article>`, "post-password-form"},
@@ -70,7 +70,7 @@ func TestLoginForm(t *testing.T) {
 		{"generic login page, upper case", `<FORM METHOD=POST><INPUT TYPE=PASSWORD NAME=pw></FORM>`, `<form> with <input type="password">`},
 	}
 	for _, tc := range yes {
-		marker, ok := loginForm([]byte(tc.body))
+		marker, ok := softWallPage([]byte(tc.body))
 		assert.True(t, ok, tc.name)
 		assert.Equal(t, tc.marker, marker, tc.name)
 	}
@@ -88,12 +88,12 @@ func TestLoginForm(t *testing.T) {
 		{"j_security_check as text", `<p>Java EE FORM login posts to j_security_check, with fields j_username and j_password.</p>`},
 	}
 	for _, tc := range no {
-		marker, ok := loginForm([]byte(tc.body))
+		marker, ok := softWallPage([]byte(tc.body))
 		assert.False(t, ok, "%s: matched %s", tc.name, marker)
 	}
 }
 
-func TestLoginFormOnFixtures(t *testing.T) {
+func TestSoftWallPageOnFixtures(t *testing.T) {
 	for name, want := range map[string]string{
 		"login-form-wp-post-password.txt": "post-password-form",
 		"java-form-login.txt":             "j_security_check",
@@ -101,7 +101,7 @@ func TestLoginFormOnFixtures(t *testing.T) {
 		"caddy-public.txt":                "",
 		"nginx-basic.txt":                 "",
 	} {
-		marker, ok := loginForm(loadAnswer(t, name).Body)
+		marker, ok := softWallPage(loadAnswer(t, name).Body)
 		assert.Equal(t, want != "", ok, name)
 		assert.Equal(t, want, marker, name)
 	}
@@ -146,6 +146,8 @@ func FuzzLoginDetection(f *testing.F) {
 		`<script type="application/ld+json">{"isAccessibleForFree":false}</script>`,
 		`<script type="application/ld+json">[[[[[[{"hasPart":{"isAccessibleForFree":"False"}}]]]]]]</script>`,
 		`<form><form><input type=password></form></form></form>`,
+		`<title>Login required</title><h1>Members only</h1><a href="/wp-login.php?redirect_to=%2F">Log in</a>`,
+		"/index.php?title=Special:UserLogin&returnto=Main+Page&returntoquery=",
 	} {
 		f.Add(s)
 	}
@@ -153,8 +155,11 @@ func FuzzLoginDetection(f *testing.F) {
 		if pattern, ok := loginRedirect(s); ok && pattern == "" {
 			t.Fatal("login redirect without a pattern name")
 		}
-		if marker, ok := loginForm([]byte(s)); ok && marker == "" {
-			t.Fatal("login form without a marker")
+		if marker, ok := softWallPage([]byte(s)); ok && marker == "" {
+			t.Fatal("soft wall without a marker")
+		}
+		if key := loginPageKey(s); key != loginPageKey(key) {
+			t.Fatalf("login page key %q is not stable: %q", key, loginPageKey(key))
 		}
 		paywall([]byte(s))
 	})

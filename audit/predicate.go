@@ -28,6 +28,7 @@ const (
 	predEmptyBody
 	predLocation
 	predLoginRedirect
+	predSoftWall
 	predAny
 )
 
@@ -41,7 +42,7 @@ func (k predKind) defaultWeight(absent bool) int {
 	switch k {
 	case predStatus, predEmptyBody:
 		return 1
-	case predScheme, predParam, predHeader, predLoginRedirect:
+	case predScheme, predParam, predHeader, predLoginRedirect, predSoftWall:
 		return 2
 	default:
 		return 3
@@ -95,12 +96,15 @@ func compilePredicate(ps predicateSpec) (predicate, error) {
 	if ps.LoginRedirect {
 		kinds, p.kind = append(kinds, "login_redirect"), predLoginRedirect
 	}
+	if ps.SoftWall {
+		kinds, p.kind = append(kinds, "soft_wall"), predSoftWall
+	}
 	if len(ps.Any) > 0 {
 		kinds, p.kind = append(kinds, "any"), predAny
 	}
 	switch len(kinds) {
 	case 0:
-		return p, errors.New("no matcher (one of status, scheme, param, header, cookie, body, body_regexp, empty_body, location, login_redirect, any)")
+		return p, errors.New("no matcher (one of status, scheme, param, header, cookie, body, body_regexp, empty_body, location, login_redirect, soft_wall, any)")
 	case 1:
 	default:
 		return p, fmt.Errorf("several matchers in one predicate (%s): write one predicate each", strings.Join(kinds, ", "))
@@ -313,6 +317,11 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 	case predLoginRedirect:
 		if v.login != "" {
 			return true, []string{fmt.Sprintf("Location: %s (a login page, pattern %s)", oneShortLine(v.location), v.login)}
+		}
+		return false, nil
+	case predSoftWall:
+		if v.soft != "" {
+			return true, []string{fmt.Sprintf("status %d with a page that stands in for the content: %s", v.a.Status, v.soft)}
 		}
 		return false, nil
 	case predAny:

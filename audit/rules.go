@@ -56,6 +56,8 @@ type pageFacts struct {
 	bots     []*agentRecord // the crawler agents' records, in the crawl's agent order
 	control  *agentRecord   // the browser control's record, nil when not fetched
 	all      []string       // every crawler agent, for a finding about them all
+	// loginPage: the URL is one of the site's login pages (loginPages).
+	loginPage bool
 }
 
 func (a *Auditor) facts(p *pageRecord, order agentOrder) *pageFacts {
@@ -182,22 +184,23 @@ func publicMissingRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
 	return f, true
 }
 
-// softAuthRule: a public page answered 2xx with a login form instead of
-// its content.
-func softAuthRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
-	if pf.declared != Public {
+// softAuthRule: a public page answered 2xx with a page that stands in
+// for its content (a login form, a "log in to view" page). The site's own
+// login pages are not walls: their form is their content.
+func softAuthRule(a *Auditor, pf *pageFacts) (Finding, bool) {
+	if pf.declared != Public || pf.loginPage {
 		return Finding{}, false
 	}
-	soft := pf.botsThat(func(r *agentRecord) bool { return r.softAuth != "" })
+	soft := pf.botsThat(func(r *agentRecord) bool { return r.softAuth != "" && r.wall != nil })
 	if len(soft) == 0 {
 		return Finding{}, false
 	}
-	marker := soft[len(soft)-1].softAuth
+	first := soft[0]
 	f := pf.finding(PublicSoftAuth, soft)
-	f.Message = fmt.Sprintf("%s got a 200 page that is a login form (%s) instead of content", joinAgents(f.Agents), marker)
-	f.Attribution = &Attribution{Source: "app", Mechanism: "session", Directive: "login form served in place of content", Confidence: "low",
-		Evidence: []string{"login form marker: " + marker},
-		Fix:      "Serve the public content to anonymous visitors, or declare the path private if it is meant to need a login."}
+	f.Message = fmt.Sprintf("%s got a %d page that asks to log in (%s) instead of the content", joinAgents(f.Agents), first.wall.Status, first.softAuth)
+	best, alts := a.catalog.Attribute(*first.wall, nil)
+	f.Attribution, f.Alternatives = &best, alts
+	f.Redirects = firstRedirects(soft)
 	return f, true
 }
 
@@ -240,10 +243,11 @@ func robotsBlocksPublicRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
 	return f, true
 }
 
-// privateExposedRule: a private page answered 2xx, not a login form, to
-// an anonymous crawler agent.
+// privateExposedRule: a private page answered 2xx, not a soft wall, to an
+// anonymous crawler agent. A login page answering 200 is the door of the
+// wall, not an exposure.
 func privateExposedRule(_ *Auditor, pf *pageFacts) (Finding, bool) {
-	if pf.declared != Private {
+	if pf.declared != Private || pf.loginPage {
 		return Finding{}, false
 	}
 	exposed := pf.botsThat(func(r *agentRecord) bool { return r.status >= 200 && r.status < 300 && r.softAuth == "" })

@@ -117,6 +117,11 @@ func TestPageRules(t *testing.T) {
 	}
 	sitemap := func(o crawler.Observation) crawler.Observation { o.InSitemap = true; return o }
 	linkedFrom := func(o crawler.Observation, ref string) crawler.Observation { o.LinkedFrom = []string{ref}; return o }
+	feed := func(o crawler.Observation) crawler.Observation {
+		o.ContentType = "application/rss+xml; charset=UTF-8"
+		return o
+	}
+	loginRequired := `<html><head><title>Login required</title></head><body><h1>Login required</h1><p>Please <a href="/login?next=/account/a">log in</a> to view this page.</p></body></html>`
 	toLogin := []crawler.Hop{hop(302, "Location", site+"/login?next=/pub/a"), {URL: site + "/login?next=/pub/a", Status: 200}}
 
 	positive, negative := map[Kind]bool{}, map[Kind]bool{}
@@ -179,10 +184,16 @@ func TestPageRules(t *testing.T) {
 
 		{"a public page is a login form", PublicSoftAuth, "/pub/a",
 			[]crawler.Observation{with(obs("/pub/a", "googlebot", hop(200)), form), obs("/pub/a", "bingbot", hop(200))},
-			true, "googlebot got a 200 page that is a login form (<form> with <input type=\"password\">) instead of content", []string{"googlebot"}},
+			true, "googlebot got a 200 page that asks to log in (<form> with <input type=\"password\">) instead of the content", []string{"googlebot"}},
 		{"a private page may be a login form", PublicSoftAuth, "/account/",
 			[]crawler.Observation{with(obs("/account/", "googlebot", hop(200)), form)},
 			false, "", nil},
+		{"a feed that quotes a login form is not a page", PublicSoftAuth, "/pub/feed/",
+			[]crawler.Observation{with(feed(obs("/pub/feed/", "googlebot", hop(200))), form)},
+			false, "", nil},
+		{"a public page only says to log in", PublicSoftAuth, "/pub/a",
+			[]crawler.Observation{with(obs("/pub/a", "googlebot", hop(200)), loginRequired)},
+			true, "googlebot got a 200 page that asks to log in (\"Login required\" and a link to /login?next=/account/a) instead of the content", []string{"googlebot"}},
 
 		{"a public page declares a paywall", DeclaredPaywall, "/pub/a",
 			[]crawler.Observation{with(obs("/pub/a", "googlebot", hop(200)), notFree)},
@@ -203,6 +214,9 @@ func TestPageRules(t *testing.T) {
 			true, "private path answered 200 to bingbot without credentials", []string{"bingbot"}},
 		{"a private page answering a login form is protected", PrivateExposed, "/account/a",
 			[]crawler.Observation{with(obs("/account/a", "googlebot", hop(200)), form)},
+			false, "", nil},
+		{"a private page answering a login-required page is protected", PrivateExposed, "/account/a",
+			[]crawler.Observation{with(obs("/account/a", "googlebot", hop(200)), loginRequired)},
 			false, "", nil},
 
 		{"a sitemap lists a private page", PrivateInSitemap, "/account/a",
@@ -265,7 +279,7 @@ func pageRuleFor(t *testing.T, k Kind) pageRule {
 // Every kind has a rule: a page rule, or the whole-site robots rule (the
 // logs command's kind aside, which no audit makes).
 func TestEveryKindHasARule(t *testing.T) {
-	seen := map[Kind]bool{RobotsUnavailable: true}
+	seen := map[Kind]bool{RobotsUnavailable: true, CrawlerBlockedInLogs: true}
 	for _, r := range pageRules {
 		assert.False(t, seen[r.kind], "two rules for %s", r.kind)
 		seen[r.kind] = true

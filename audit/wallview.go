@@ -28,6 +28,7 @@ type wallView struct {
 	cookies    []string // Set-Cookie names
 	location   string
 	login      string // login pattern the Location matched, if any
+	soft       string // for a 2xx: the soft-wall marker of the page (softwall.go), if any
 }
 
 func newWallView(a *Answer) *wallView {
@@ -58,6 +59,9 @@ func newWallView(a *Answer) *wallView {
 	}
 	if a.Status >= 300 && a.Status < 400 && v.location != "" {
 		v.login, _ = loginRedirect(v.location)
+	}
+	if a.Status >= 200 && a.Status < 300 && maySoftWall(a.Body) {
+		v.soft, _ = softWallPage(a.Body)
 	}
 	return v
 }

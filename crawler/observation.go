@@ -119,3 +119,8 @@ type Result struct {
 // that decided it (0 and "" when no rule matched): the robots package's
 // Verdict, named here for the same reason as RobotsState.
 type Verdict = robots.Verdict
+
+// HTML reports whether the final response is an HTML document (text/html
+// or application/xhtml+xml; without a Content-Type, a body that starts
+// like HTML), the only kind of answer a login page can be.
+func (o Observation) HTML() bool { return isHTML(o.ContentType, o.Body) }

@@ -55,7 +55,7 @@ func (r *jsonReport) auditFindings() []audit.Finding {
 			Kind: audit.Kind(jf.Kind), Severity: audit.Severity(jf.Severity), Message: jf.Message,
 			URL: jf.URL, Path: jf.Path, DeclaredBy: jf.DeclaredBy, Statuses: jf.Statuses,
 			NotFetched: jf.NotFetched, FoundVia: jf.FoundVia, LinkedFrom: jf.LinkedFrom,
-			Agents: jf.Agents, New: jf.New, Failing: jf.Failing, Recheck: jf.Recheck,
+			Agents: jf.Agents, New: jf.New, Failing: jf.Failing, Recheck: jf.Recheck, Logs: auditLogs(jf.Logs),
 		}
 		for _, h := range jf.Redirects {
 			f.Redirects = append(f.Redirects, audit.Redirect{URL: h.URL, Status: h.Status, Location: h.Location})

@@ -24,7 +24,8 @@ import (
 //	status_<agent> for each agent (the report's agents in their order, then
 //	any other agent a finding names, sorted), status_browser (the control),
 //	source, mechanism, directive, realm, confidence, config_file,
-//	config_line, fix, found_via, linked_from, message, agents, failing
+//	config_line, fix, found_via, linked_from, message, agents, failing,
+//	log_hits
 //
 // new is "true" or "false"; without a baseline every finding is new. A
 // status cell is the HTTP status, empty when the agent has no status for
@@ -32,7 +33,10 @@ import (
 // the agent out, "error" when the fetch failed, else "no answer".
 // linked_from holds the linking URLs separated by one space; agents the
 // crawler agents the finding concerns, likewise. failing is "true" for a
-// finding that makes the run fail (exit code 1), else "false".
+// finding that makes the run fail (exit code 1), else "false". log_hits,
+// for a finding made from access logs, says per agent how many requests
+// there were, how many verified or spoofed, and their statuses
+// ("googlebot: 15 hits (12 verified, 3 spoofed) 401×12 200×3; bingbot: ...").
 //
 // The file follows RFC 4180 as encoding/csv writes it: comma-separated,
 // fields quoted when they hold a comma, a quote, a line break or a leading
@@ -73,7 +77,8 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 	}
 	header = append(header, "status_"+controlAgent,
 		"source", "mechanism", "directive", "realm", "confidence", "config_file", "config_line",
-		"fix", "found_via", "linked_from", "message", "agents", "failing")
+		"fix", "found_via", "linked_from", "message", "agents", "failing", "log_hits")
+	order := reportAgentNames(r)
 
 	rows := make([][]string, 0, len(findings)+1)
 	rows = append(rows, header)
@@ -98,7 +103,7 @@ func (*CSV) Write(w io.Writer, r *audit.Report) error {
 		}
 		row = append(row, source, mechanism, directive, realm, confidence, file, line,
 			fix, f.FoundVia, strings.Join(f.LinkedFrom, " "), f.Message,
-			strings.Join(f.Agents, " "), strconv.FormatBool(f.Failing))
+			strings.Join(f.Agents, " "), strconv.FormatBool(f.Failing), logsText(f, order))
 		rows = append(rows, row)
 	}
 	if err := writeCSV(w, rows); err != nil {

@@ -49,10 +49,10 @@ func checkCSV(t *testing.T, r *audit.Report, out []byte) {
 	assert.Len(t, rows, len(r.Findings)+1, "a header and one row per finding")
 	assert.Equal(t, []string{"kind", "severity", "new", "url", "path", "declared_by"}, rows[0][:6])
 	n := len(rows[0])
-	assert.Equal(t, []string{"fix", "found_via", "linked_from", "message", "agents", "failing"}, rows[0][n-6:])
+	assert.Equal(t, []string{"fix", "found_via", "linked_from", "message", "agents", "failing", "log_hits"}, rows[0][n-7:])
 	for _, row := range rows[1:] {
 		assert.Contains(t, []string{"true", "false"}, row[2], "new")
-		assert.Contains(t, []string{"true", "false"}, row[n-1], "failing")
+		assert.Contains(t, []string{"true", "false"}, row[n-2], "failing")
 	}
 	assertSpreadsheetSafe(t, rows)
 	assertCRLF(t, out)
@@ -75,7 +75,7 @@ func TestCSVColumns(t *testing.T) {
 		"kind", "severity", "new", "url", "path", "declared_by",
 		"status_googlebot", "status_bingbot", "status_browser",
 		"source", "mechanism", "directive", "realm", "confidence", "config_file", "config_line",
-		"fix", "found_via", "linked_from", "message", "agents", "failing",
+		"fix", "found_via", "linked_from", "message", "agents", "failing", "log_hits",
 	}, rows[0])
 	col := map[string]int{}
 	for i, name := range rows[0] {

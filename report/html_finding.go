@@ -48,6 +48,15 @@ type htmlFinding struct {
 	Redirects    []htmlHop
 	Attribution  *htmlAttribution
 	Alternatives []htmlAttribution
+	Logs         []htmlLogHits
+}
+
+// htmlLogHits is one agent's requests in the access logs, for a finding
+// made from them.
+type htmlLogHits struct {
+	Agent                         string
+	Verified, Spoofed, Unverified int
+	Statuses, FirstSeen, LastSeen string
 }
 
 type htmlHop struct {
@@ -126,6 +135,15 @@ func newHTMLFinding(i int, f audit.Finding, origin string, cols []htmlColumn) ht
 	}
 	for _, a := range f.Alternatives {
 		row.Alternatives = append(row.Alternatives, newHTMLAttribution(a))
+	}
+	order := make([]string, len(cols))
+	for i, c := range cols {
+		order[i] = c.Key
+	}
+	for _, agent := range logAgents(f, order) {
+		h := f.Logs[agent]
+		row.Logs = append(row.Logs, htmlLogHits{Agent: visibleText(agent), Verified: h.Verified, Spoofed: h.Spoofed, Unverified: h.Unverified,
+			Statuses: logStatuses(h.Statuses), FirstSeen: logTime(h.FirstSeen), LastSeen: logTime(h.LastSeen)})
 	}
 	return row
 }

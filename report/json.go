@@ -28,7 +28,8 @@ import (
 //     message, agents[], failing, redirects[], alternatives[],
 //     attribution.edge and attribution.signature; from audit --recheck
 //     only, a top-level recheck object and per finding recheck (left out
-//     otherwise). summary.failed is true exactly when some finding is
+//     otherwise); logs on the findings of authwall logs (absent elsewhere,
+//     like not_fetched). summary.failed is true exactly when some finding is
 //     failing.
 type JSON struct {
 	// Indent pretty-prints with two spaces; the zero value writes the whole
@@ -129,6 +130,7 @@ func newJSONFinding(f audit.Finding) jsonFinding {
 		Alternatives: make([]jsonAttribution, 0, len(f.Alternatives)),
 		New:          f.New,
 		Recheck:      validUTF8(f.Recheck),
+		Logs:         newJSONLogs(f.Logs),
 	}
 	for _, h := range f.Redirects {
 		jf.Redirects = append(jf.Redirects, jsonRedirect{URL: validUTF8(h.URL), Status: h.Status, Location: validUTF8(h.Location)})

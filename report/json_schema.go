@@ -86,6 +86,8 @@ type jsonFinding struct {
 	Alternatives []jsonAttribution `json:"alternatives"`
 	New          bool              `json:"new"`
 	Recheck      string            `json:"recheck,omitempty"` // audit --recheck: remains, new or fixed
+	// Logs: only on findings made from access logs (authwall logs).
+	Logs map[string]jsonLogHits `json:"logs,omitempty"`
 }
 
 // jsonRedirect is one hop of a redirect chain.

@@ -91,6 +91,8 @@ func (m *Markdown) Write(w io.Writer, r *audit.Report) error {
 		recheck:  r.Recheck != nil,
 		origin:   originOf(r.Target),
 		rows:     rows,
+		logs:     anyLogs(findings),
+		order:    reportAgentNames(r),
 	}
 
 	// Render into a buffer so a failure leaves no half output behind.
@@ -249,6 +251,11 @@ type markdownTable struct {
 	origin   string
 	rows     int
 	brief    bool // kind and path only (the baseline's fixed findings)
+	// logs adds a "log hits" column (per agent: requests, verified or
+	// spoofed, statuses) when some finding was made from access logs;
+	// order is the report's agent order for it.
+	logs  bool
+	order []string
 }
 
 // write writes the table of fs, at most t.rows rows and only while the
@@ -288,6 +295,9 @@ func (t markdownTable) header() string {
 			cols = append(cols, "browser")
 		}
 		cols = append(cols, "source and directive", "config", "fix")
+		if t.logs {
+			cols = append(cols, "log hits")
+		}
 	}
 	return "| " + strings.Join(cols, " | ") + " |\n|" + strings.Repeat("---|", len(cols)) + "\n"
 }
@@ -312,6 +322,9 @@ func (t markdownTable) row(f audit.Finding) string {
 			cells = append(cells, mdText(statusText(f, controlAgent), mdStatusWidth))
 		}
 		cells = append(cells, markdownSource(f.Attribution), markdownConfig(f.Attribution), markdownFix(f.Attribution))
+		if t.logs {
+			cells = append(cells, mdText(logsText(f, t.order), maxLogsWidth))
+		}
 	}
 	return "| " + strings.Join(cells, " | ") + " |\n"
 }

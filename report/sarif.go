@@ -251,6 +251,9 @@ func sarifResultProperties(f audit.Finding) sarif.Properties {
 	if nf := validUTF8Reasons(f.NotFetched); nf != nil {
 		p["not_fetched"] = nf
 	}
+	if logs := newJSONLogs(f.Logs); logs != nil {
+		p["logs"] = logs
+	}
 	if a := f.Attribution; a != nil {
 		for k, v := range map[string]string{
 			"source": a.Source, "mechanism": a.Mechanism, "directive": a.Directive, "realm": a.Realm,

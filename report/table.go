@@ -21,7 +21,10 @@ import (
 // when on the same origin), one column per agent with the status it got,
 // BROWSER when any finding has a control fetch, SOURCE/DIRECTIVE (with the
 // config file:line when known), REALM when any finding carries one, and
-// CONFIDENCE. A status cell is "-" when the agent has no status for the
+// CONFIDENCE, then LOG HITS when a finding was made from access logs
+// (per agent: requests, how many verified or spoofed, statuses; a report
+// of logs alone, with no attribution, has no SOURCE/DIRECTIVE and
+// CONFIDENCE). A status cell is "-" when the agent has no status for the
 // finding, and ends in "*" for each agent the finding concerns (a line
 // under the table says so). Status 0 means the agent got no answer:
 // "disallow" when robots.txt kept it out, "error" when the fetch failed,
@@ -85,12 +88,23 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 	if browser {
 		header = append(header, "BROWSER")
 	}
-	header = append(header, "SOURCE/DIRECTIVE")
+	logs := anyLogs(findings)
+	// A report of access logs alone attributes nothing: no empty columns.
+	source := !logs || anyAttribution(findings)
+	if source {
+		header = append(header, "SOURCE/DIRECTIVE")
+	}
 	realm := anyRealm(findings)
 	if realm {
 		header = append(header, "REALM")
 	}
-	header = append(header, "CONFIDENCE")
+	if source {
+		header = append(header, "CONFIDENCE")
+	}
+	if logs {
+		header = append(header, "LOG HITS")
+	}
+	order := reportAgentNames(r)
 
 	var out bytes.Buffer
 	tbl := newPlainTable(&out)
@@ -116,11 +130,18 @@ func writeFindingsTable(buf *bytes.Buffer, r *audit.Report, color bool) error {
 		if browser {
 			row = append(row, visibleCell(statusText(f, controlAgent), maxCellWidth))
 		}
-		row = append(row, sourceCell(f.Attribution))
+		if source {
+			row = append(row, sourceCell(f.Attribution))
+		}
 		if realm {
 			row = append(row, visibleCell(realmCell(f.Attribution), maxCellWidth))
 		}
-		row = append(row, visibleCell(confidenceCell(f.Attribution), maxCellWidth))
+		if source {
+			row = append(row, visibleCell(confidenceCell(f.Attribution), maxCellWidth))
+		}
+		if logs {
+			row = append(row, visibleCell(logsText(f, order), maxLogsWidth))
+		}
 		if err := tbl.Append(row); err != nil {
 			return fmt.Errorf("add row for %s: %w", visibleCell(f.URL, maxURLWidth), err)
 		}

@@ -180,6 +180,21 @@ func Lighttpd(t testing.TB, confTemplate, siteDir string) *Server {
 // start runs the server and waits, bounded, until it accepts connections.
 func start(t testing.TB, cmd *exec.Cmd, prefix string, port int, logFile string) *Server {
 	t.Helper()
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	launch(t, cmd, logFile, "listen on "+addr, 10*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+	return &Server{URL: fmt.Sprintf("http://%s", addr), Prefix: prefix}
+}
+
+// launch starts a process in its own process group, stops it by its PID
+// when the test ends, and waits, at most within, until ready says it serves.
+func launch(t testing.TB, cmd *exec.Cmd, logFile, what string, within time.Duration, ready func() bool) {
+	t.Helper()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -199,8 +214,7 @@ func start(t testing.TB, cmd *exec.Cmd, prefix string, port int, logFile string)
 			<-exited
 		}
 	})
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
 		select {
 		case <-exited:
@@ -208,12 +222,11 @@ func start(t testing.TB, cmd *exec.Cmd, prefix string, port int, logFile string)
 			t.Fatalf("%s exited at start: %v\n%s\n%s", filepath.Base(cmd.Path), waitErr, out.String(), logText)
 		default:
 		}
-		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
-			c.Close()
-			return &Server{URL: fmt.Sprintf("http://%s", addr), Prefix: prefix}
+		if ready() {
+			return
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("%s did not listen on %s within 10s", filepath.Base(cmd.Path), addr)
-	return nil
+	logText, _ := os.ReadFile(logFile)
+	t.Fatalf("%s did not %s within %s\n%s", filepath.Base(cmd.Path), what, within, logText)
 }
