@@ -24,6 +24,8 @@ import (
 //
 // AUTHWALL_BENCH_CPUPROFILE and AUTHWALL_BENCH_MEMPROFILE, when set, name
 // files the audit writes its CPU and heap profiles to.
+// AUTHWALL_BENCH_BASELINE names another authwall binary (an earlier
+// version) to time in the same run, for a before/after comparison.
 
 const concurrency = 16
 
@@ -39,9 +41,14 @@ func BenchmarkVsColly(b *testing.B) {
 			site := Site{N: n}
 			base, server := serveFiles(b, site)
 			for i := 0; i < b.N; i++ {
-				aw := runAudit(b, bins, base, n)
+				var before *stats
+				if bin := os.Getenv("AUTHWALL_BENCH_BASELINE"); bin != "" {
+					st := runAudit(b, binaries{authwall: bin}, base, n, false)
+					before = &st
+				}
+				aw := runAudit(b, bins, base, n, true)
 				cr := runColly(b, bins, base)
-				report(b, server, n, aw, &cr)
+				report(b, server, n, aw, &cr, before)
 			}
 		})
 	}
@@ -56,8 +63,8 @@ func BenchmarkAudit1M(b *testing.B) {
 	srv := httptest.NewServer(Site{N: n}.Handler())
 	b.Cleanup(srv.Close)
 	for i := 0; i < b.N; i++ {
-		aw := runAudit(b, bins, srv.URL+"/", n)
-		report(b, "go (generated)", n, aw, nil)
+		aw := runAudit(b, bins, srv.URL+"/", n, true)
+		report(b, "go (generated)", n, aw, nil, nil)
 	}
 }
 
@@ -163,7 +170,9 @@ func run(b *testing.B, name string, cmd *exec.Cmd) (stats, []byte) {
 	return st, out.Bytes()
 }
 
-func runAudit(b *testing.B, bins binaries, base string, n int) stats {
+// runAudit audits the site with bins.authwall; profile passes the
+// profile files of the environment on.
+func runAudit(b *testing.B, bins binaries, base string, n int, profile bool) stats {
 	b.Helper()
 	rep := filepath.Join(b.TempDir(), "report.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
@@ -171,10 +180,10 @@ func runAudit(b *testing.B, bins binaries, base string, n int) stats {
 	args := []string{"audit", "-q", "--no-progress", "--fail-on", "never",
 		"--agents", "googlebot,bingbot", "--concurrency", fmt.Sprint(concurrency),
 		"--max-pages", fmt.Sprint(n + 100), "--report", "json=" + rep}
-	if f := os.Getenv("AUTHWALL_BENCH_CPUPROFILE"); f != "" {
+	if f := os.Getenv("AUTHWALL_BENCH_CPUPROFILE"); f != "" && profile {
 		args = append(args, "--cpuprofile", f)
 	}
-	if f := os.Getenv("AUTHWALL_BENCH_MEMPROFILE"); f != "" {
+	if f := os.Getenv("AUTHWALL_BENCH_MEMPROFILE"); f != "" && profile {
 		args = append(args, "--memprofile", f)
 	}
 	st, _ := run(b, "authwall audit", exec.CommandContext(ctx, bins.authwall, append(args, base)...))
@@ -211,13 +220,16 @@ func runColly(b *testing.B, bins binaries, base string) stats {
 
 // report prints one line per crawler and the ratios, and reports them as
 // benchmark metrics (scripts/bench.sh reads those).
-func report(b *testing.B, server string, n int, aw stats, cr *stats) {
+func report(b *testing.B, server string, n int, aw stats, cr, before *stats) {
 	line := func(name string, s stats) {
 		fmt.Printf("%-9s %8d pages %9d requests %7.1fs wall %7.1fs CPU %8.0f pages/s %8.0f requests/s %6.0f MB peak RSS %6.0f B/URL\n",
 			name, s.pages, s.requests, s.wall.Seconds(), s.cpu.Seconds(),
 			float64(s.pages)/s.wall.Seconds(), float64(s.requests)/s.wall.Seconds(), float64(s.rss)/(1<<20), float64(s.rss)/float64(s.pages))
 	}
 	fmt.Printf("\n%d-page site served by %s, concurrency %d\n", n, server, concurrency)
+	if before != nil {
+		line("baseline", *before)
+	}
 	line("authwall", aw)
 	b.ReportMetric(float64(aw.pages)/aw.wall.Seconds(), "authwall-pages/s")
 	b.ReportMetric(float64(aw.requests)/aw.wall.Seconds(), "authwall-req/s")
@@ -235,4 +247,11 @@ func report(b *testing.B, server string, n int, aw stats, cr *stats) {
 	b.ReportMetric(cr.cpu.Seconds(), "colly-cpu-s")
 	b.ReportMetric(float64(cr.rss)/(1<<20), "colly-MB")
 	b.ReportMetric(ratio, "x-colly-pages/s")
+	if before != nil {
+		base := (float64(before.pages) / before.wall.Seconds()) / (float64(cr.pages) / cr.wall.Seconds())
+		fmt.Printf("baseline/colly: %.2fx pages/s, %.2fx CPU per page; authwall/baseline: %.2fx pages/s, %.2fx CPU per page\n", base,
+			(before.cpu.Seconds()/float64(before.pages))/(cr.cpu.Seconds()/float64(cr.pages)), ratio/base,
+			(aw.cpu.Seconds()/float64(aw.pages))/(before.cpu.Seconds()/float64(before.pages)))
+		b.ReportMetric(base, "baseline-x-colly-pages/s")
+	}
 }
