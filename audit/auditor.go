@@ -115,6 +115,9 @@ func (a *Auditor) Add(o crawler.Observation) {
 	p.inSitemap = p.inSitemap || o.InSitemap
 	for _, l := range o.LinkedFrom {
 		if len(p.linkedFrom) < 5 && !slices.Contains(p.linkedFrom, l) {
+			if p.linkedFrom == nil {
+				p.linkedFrom = make([]string, 0, 5) // the final size at once, not 1, 2, 4, 8
+			}
 			p.linkedFrom = append(p.linkedFrom, l)
 		}
 	}
@@ -125,12 +128,21 @@ func (a *Auditor) Add(o crawler.Observation) {
 	if o.RobotsDisallowed {
 		r.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
 	}
+	// Most answers come from the URL itself: the record then shares the
+	// page's URL string instead of keeping a copy per agent.
+	share := func(u string) string {
+		if u == p.url {
+			return p.url
+		}
+		return u
+	}
 	if len(o.Hops) > 0 {
 		f := o.Final()
-		r.final, r.finalURL = f.Status, f.URL
+		r.final, r.finalURL = f.Status, share(f.URL)
+		r.redirects = make([]Redirect, 0, len(o.Hops))
 	}
 	for _, h := range o.Hops {
-		r.redirects = append(r.redirects, Redirect{URL: h.URL, Status: h.Status, Location: h.Location})
+		r.redirects = append(r.redirects, Redirect{URL: share(h.URL), Status: h.Status, Location: h.Location})
 	}
 	if kind, i, pattern := wallOf(&o); kind != "" {
 		h := o.Hops[i]

@@ -314,6 +314,9 @@ func (r *run) do(ctx context.Context, j job) {
 	r.mu.Lock()
 	p := r.pages[j.key]
 	o := r.observation(j.key, p, agent.Name)
+	if j.control {
+		p.retire() // the page's last observation
+	}
 	r.mu.Unlock()
 	u, err := url.Parse(j.key) // a normalised URL: parsing it gives it back
 	if err != nil {
@@ -350,7 +353,7 @@ func (r *run) do(ctx context.Context, j job) {
 	final := o.Final()
 	r.cfg.Logger.Debug("fetch", "agent", agent.Name, "url", j.key, "status", o.Status(), "final", final.Status,
 		"hops", len(o.Hops), "ms", o.Elapsed.Milliseconds(), "error", o.Err)
-	var links []Link
+	var links []*url.URL
 	if !j.control && !r.cfg.SeedsOnly && o.Err == "" && final.Status >= 200 && final.Status < 300 && isHTML(o.ContentType, body) {
 		r.mu.Lock()
 		first := !p.linksRead
@@ -359,7 +362,7 @@ func (r *run) do(ctx context.Context, j job) {
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
 				read := readLinks(base, body, r.cfg.MaxLinksPerPage)
-				links = read.links
+				links = read.parsed
 				r.mu.Lock()
 				if read.over > 0 {
 					r.dropped.capped(final.URL, read.over)
@@ -392,8 +395,8 @@ func (r *run) do(ctx context.Context, j job) {
 				r.enqueue(t, p.depth+1, FoundRedirect, j.key)
 			}
 		}
-		for _, l := range links {
-			if t, err := url.Parse(l.URL); err == nil && r.cfg.scope.allows(t) {
+		for _, t := range links {
+			if r.cfg.scope.allows(t) {
 				r.enqueue(t, p.depth+1, FoundLink, j.key)
 			}
 		}
@@ -412,9 +415,12 @@ func (r *run) finish(j job, p *page, o *Observation) {
 	r.mu.Lock()
 	p.blocked = p.blocked || isBlocked
 	p.remaining--
-	if p.remaining == 0 && p.blocked && !r.cfg.NoControl {
+	switch {
+	case p.remaining == 0 && p.blocked && !r.cfg.NoControl:
 		r.queue = append(r.queue, job{key: j.key, control: true})
 		r.cond.Broadcast()
+	case p.remaining == 0:
+		p.retire()
 	}
 	r.mu.Unlock()
 }
