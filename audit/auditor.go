@@ -3,9 +3,9 @@ package audit
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
-	"sort"
 
 	"authwall/audit/serverconf"
 	"authwall/crawler"
@@ -42,8 +42,8 @@ type Options struct {
 type Auditor struct {
 	opts    Options
 	catalog *Catalog
+	noMore  *agentMore // shared by every record with nothing more to say
 	pages   map[string]*pageRecord
-	order   []string
 	cut     int // responses cut at --max-body
 }
 
@@ -60,12 +60,21 @@ type pageRecord struct {
 }
 
 // agentRecord is what one agent saw at one URL, reduced to what the
-// classification and the report need.
+// classification and the report need. The fields most answers leave empty
+// are apart (agentMore), so that a plain 200 costs a small record and a
+// pointer to the auditor's one empty agentMore.
 type agentRecord struct {
 	agent     string
 	status    int // first hop
 	final     int
 	finalURL  string
+	redirects []Redirect
+	*agentMore
+}
+
+// agentMore holds what a wall, an error, robots.txt or a soft wall adds
+// to an agent's record. Records never change it after Add.
+type agentMore struct {
 	err       string
 	skipped   string
 	robots    *crawler.Verdict
@@ -75,7 +84,6 @@ type agentRecord struct {
 	softAuth  string // soft-wall marker on a 2xx page (then wall holds the page)
 	paywall   bool
 	truncated bool
-	redirects []Redirect
 }
 
 // NewAuditor builds an auditor.
@@ -93,7 +101,7 @@ func NewAuditor(o Options) (*Auditor, error) {
 	if o.Tool == "" {
 		o.Tool = "authwall"
 	}
-	return &Auditor{opts: o, catalog: cat, pages: map[string]*pageRecord{}}, nil
+	return &Auditor{opts: o, catalog: cat, pages: map[string]*pageRecord{}, noMore: &agentMore{}}, nil
 }
 
 // Blocked is the crawler's rule for which answers get a browser control
@@ -108,9 +116,9 @@ func (a *Auditor) Blocked(o *crawler.Observation) bool {
 func (a *Auditor) Add(o crawler.Observation) {
 	p := a.pages[o.URL]
 	if p == nil {
-		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia}
+		// Room for two agents: the common crawl, one allocation.
+		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia, agents: make([]*agentRecord, 0, 2)}
 		a.pages[o.URL] = p
-		a.order = append(a.order, o.URL)
 	}
 	p.inSitemap = p.inSitemap || o.InSitemap
 	for _, l := range o.LinkedFrom {
@@ -121,12 +129,13 @@ func (a *Auditor) Add(o crawler.Observation) {
 			p.linkedFrom = append(p.linkedFrom, l)
 		}
 	}
-	r := &agentRecord{agent: o.Agent, status: o.Status(), err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}
+	r := &agentRecord{agent: o.Agent, status: o.Status()}
+	m := agentMore{err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}
 	if o.BodyTruncated {
 		a.cut++
 	}
 	if o.RobotsDisallowed {
-		r.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
+		m.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
 	}
 	// Most answers come from the URL itself: the record then shares the
 	// page's URL string instead of keeping a copy per agent.
@@ -150,13 +159,13 @@ func (a *Auditor) Add(o crawler.Observation) {
 		if i == len(o.Hops)-1 {
 			ans.Body = bytes.Clone(o.Body[:min(len(o.Body), keepWallBody)])
 		}
-		r.wall, r.wallKind, r.login = ans, kind, pattern
+		m.wall, m.wallKind, m.login = ans, kind, pattern
 	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
+		// A byte scan spares most pages the paywall's tokenizer pass (prefilter.go).
 		// Only an HTML document can stand in for a page: a feed or an API
 		// answer that quotes a login form is still the feed.
-		// A byte scan spares most pages the paywall's tokenizer pass (prefilter.go).
 		if mayDeclarePaywall(o.Body) && paywall(o.Body) {
-			r.paywall = true
+			m.paywall = true
 		} else if o.HTML() && o.Agent != crawler.BrowserAgentName {
 			// The whole kept body: a theme's inline styles can push the form
 			// past keepWallBody.
@@ -164,17 +173,22 @@ func (a *Auditor) Add(o crawler.Observation) {
 			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: r.redirects}
 			if marker, ok := a.catalog.softWall(ans); ok {
 				ans.Body = bytes.Clone(o.Body)
-				r.softAuth, r.wall = marker, ans
+				m.softAuth, m.wall = marker, ans
 			}
 		}
 		if o.Agent == crawler.BrowserAgentName {
 			// The control's answer is compared with the walls at the end.
-			r.wall = &Answer{URL: o.URL, Status: r.final, Header: o.Final().Header}
+			m.wall = &Answer{URL: o.URL, Status: r.final, Header: o.Final().Header}
 		}
 	}
-	if o.Agent == crawler.BrowserAgentName && r.wall == nil && len(o.Hops) > 0 {
+	if o.Agent == crawler.BrowserAgentName && m.wall == nil && len(o.Hops) > 0 {
 		f := o.Final()
-		r.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
+		m.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
+	}
+	r.agentMore = a.noMore
+	if m != (agentMore{}) {
+		more := m
+		r.agentMore = &more
 	}
 	p.agents = append(p.agents, r)
 }
@@ -199,13 +213,13 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots, order)...)
 
 	a.restoreEarlier()
-	sort.Strings(a.order)
+	keys := slices.Sorted(maps.Keys(a.pages))
 	// One login page with other redirect_to/returnto values is one page of
 	// the report, with at most one finding of each kind.
 	logins := a.loginPages()
 	listedLogins := map[string]bool{}   // login page keys
 	reportedLogins := map[string]bool{} // login page key + " " + kind
-	for _, key := range a.order {
+	for _, key := range keys {
 		pf := a.facts(a.pages[key], order)
 		login, isLogin := logins[key]
 		pf.loginPage = isLogin
