@@ -86,6 +86,7 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 		blocked: blocked,
 		emit:    emit,
 		pages:   map[string]*page{},
+		retired: &page{done: true},
 		waiting: map[string]*page{},
 		links:   newLinkQueue(cfg.MaxDepth > 0),
 		robots:  map[string]*agentRobots{},
@@ -224,6 +225,7 @@ type run struct {
 	active        int
 	seeded        bool
 	pages         map[string]*page // visited: fetches scheduled or made
+	retired       *page            // stands for every visited page whose observations are all made
 	waiting       map[string]*page // linked URLs in the link queue
 	links         *linkQueue
 	robots        map[string]*agentRobots
@@ -315,7 +317,7 @@ func (r *run) do(ctx context.Context, j job) {
 	p := r.pages[j.key]
 	o := r.observation(j.key, p, agent.Name)
 	if j.control {
-		p.retire() // the page's last observation
+		r.retire(j.key, p) // the page's last observation
 	}
 	r.mu.Unlock()
 	u, err := url.Parse(j.key) // a normalised URL: parsing it gives it back
@@ -420,7 +422,7 @@ func (r *run) finish(j job, p *page, o *Observation) {
 		r.queue = append(r.queue, job{key: j.key, control: true})
 		r.cond.Broadcast()
 	case p.remaining == 0:
-		p.retire()
+		r.retire(j.key, p)
 	}
 	r.mu.Unlock()
 }

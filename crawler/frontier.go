@@ -115,10 +115,12 @@ func (p *page) addReferrer(referrer string) {
 	p.referrers = append(p.referrers, referrer)
 }
 
-// retire drops what only later observations of the page would read; the
-// caller holds r.mu.
-func (p *page) retire() {
+// retire forgets a page whose observations are all made: the visited set
+// then maps its URL to the run's one retired page, which says only that
+// the URL was visited. The caller holds r.mu.
+func (r *run) retire(key string, p *page) {
 	p.done, p.referrers = true, nil
+	r.pages[key] = r.retired
 }
 
 func (r *run) isWaiting(key string) bool {
