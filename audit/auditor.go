@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/url"
 	"slices"
+	"strings"
 
 	"authwall/audit/serverconf"
 	"authwall/crawler"
@@ -219,6 +220,8 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	logins := a.loginPages()
 	listedLogins := map[string]bool{}   // login page keys
 	reportedLogins := map[string]bool{} // login page key + " " + kind
+	rep.Pages = make([]Page, 0, len(keys))
+	statusMaps := map[string]map[string]int{} // most pages answer alike: one map for all of them
 	for _, key := range keys {
 		pf := a.facts(a.pages[key], order)
 		login, isLogin := logins[key]
@@ -239,7 +242,9 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 			}
 			listedLogins[login] = true
 		}
-		rep.Pages = append(rep.Pages, reportPage(pf.page, pf.declared))
+		pg := reportPage(pf.page, pf.declared)
+		pg.Statuses = sharedStatuses(statusMaps, pg.Statuses)
+		rep.Pages = append(rep.Pages, pg)
 	}
 	a.attributeFromConfigs(rep.Findings, res.Agents)
 	SortFindings(rep.Findings)
@@ -350,6 +355,21 @@ func reportPage(p *pageRecord, decl Declared) Page {
 		}
 	}
 	return pg
+}
+
+// sharedStatuses returns the map in seen with m's content, or m after
+// adding it there: a report of a million pages holds a few maps, not a
+// million.
+func sharedStatuses(seen map[string]map[string]int, m map[string]int) map[string]int {
+	var key strings.Builder
+	for _, agent := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(&key, "%s\x00%d\x00", agent, m[agent])
+	}
+	if s, ok := seen[key.String()]; ok {
+		return s
+	}
+	seen[key.String()] = m
+	return m
 }
 
 // statuses maps every agent to the status its URL answered; 0 means not
