@@ -186,6 +186,9 @@ func (a *auditRun) run(ctx context.Context) error {
 	prog.done()
 	res.Notes = append(res.Notes, lib.notesSince(logged)...)
 	rep := a.auditor.Finish(res) // an interrupted crawl's Result is marked incomplete
+	// The report holds all the auditor's records still needed: let them go
+	// before the reports are rendered, the run's peak of memory.
+	a.auditor = nil
 	writeErr := a.outputs.write(rep)
 	if crawlErr == nil {
 		// A site that could not be audited has no verdict to show: the

@@ -19,6 +19,7 @@ type auditFlags struct {
 	configFile string
 	// the --no-X forms of the on-by-default switches
 	noControl, noRobots, noSitemaps, noProgress bool
+	profiles                                    profiles
 }
 
 const auditExamples = `  # audit a site against its declared public paths
@@ -56,7 +57,14 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return a.run(c.Context())
+			if err := fl.profiles.start(); err != nil {
+				return err
+			}
+			err = a.run(c.Context())
+			if perr := fl.profiles.stop(); err == nil && perr != nil {
+				return inputErr(perr)
+			}
+			return err
 		},
 	}
 	o := &fl.opts
@@ -81,6 +89,8 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	limits.Var(&o.MaxBody, "max-body", "bytes read per response (longer bodies are cut and the cut is recorded)")
 
 	out := outputFlags(o, &fl.noProgress, "log each request on stderr")
+	out.StringVar(&fl.profiles.cpu, "cpuprofile", "", "write a CPU profile of the run to `FILE` (for a bug report about speed; go tool pprof reads it)")
+	out.StringVar(&fl.profiles.mem, "memprofile", "", "write a heap profile at the end of the run to `FILE` (for a bug report about memory)")
 
 	groups := []flagGroup{{"What to crawl", what}, {"Limits and politeness", limits}, {"Output and exit code", out}}
 	for _, g := range groups {

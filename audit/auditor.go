@@ -3,9 +3,10 @@ package audit
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
-	"sort"
+	"strings"
 
 	"authwall/audit/serverconf"
 	"authwall/crawler"
@@ -42,8 +43,8 @@ type Options struct {
 type Auditor struct {
 	opts    Options
 	catalog *Catalog
+	noMore  *agentMore // shared by every record with nothing more to say
 	pages   map[string]*pageRecord
-	order   []string
 	cut     int // responses cut at --max-body
 }
 
@@ -60,12 +61,21 @@ type pageRecord struct {
 }
 
 // agentRecord is what one agent saw at one URL, reduced to what the
-// classification and the report need.
+// classification and the report need. The fields most answers leave empty
+// are apart (agentMore), so that a plain 200 costs a small record and a
+// pointer to the auditor's one empty agentMore.
 type agentRecord struct {
 	agent     string
 	status    int // first hop
 	final     int
 	finalURL  string
+	redirects []Redirect
+	*agentMore
+}
+
+// agentMore holds what a wall, an error, robots.txt or a soft wall adds
+// to an agent's record. Records never change it after Add.
+type agentMore struct {
 	err       string
 	skipped   string
 	robots    *crawler.Verdict
@@ -75,7 +85,6 @@ type agentRecord struct {
 	softAuth  string // soft-wall marker on a 2xx page (then wall holds the page)
 	paywall   bool
 	truncated bool
-	redirects []Redirect
 }
 
 // NewAuditor builds an auditor.
@@ -93,7 +102,7 @@ func NewAuditor(o Options) (*Auditor, error) {
 	if o.Tool == "" {
 		o.Tool = "authwall"
 	}
-	return &Auditor{opts: o, catalog: cat, pages: map[string]*pageRecord{}}, nil
+	return &Auditor{opts: o, catalog: cat, pages: map[string]*pageRecord{}, noMore: &agentMore{}}, nil
 }
 
 // Blocked is the crawler's rule for which answers get a browser control
@@ -108,29 +117,42 @@ func (a *Auditor) Blocked(o *crawler.Observation) bool {
 func (a *Auditor) Add(o crawler.Observation) {
 	p := a.pages[o.URL]
 	if p == nil {
-		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia}
+		// Room for two agents: the common crawl, one allocation.
+		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia, agents: make([]*agentRecord, 0, 2)}
 		a.pages[o.URL] = p
-		a.order = append(a.order, o.URL)
 	}
 	p.inSitemap = p.inSitemap || o.InSitemap
 	for _, l := range o.LinkedFrom {
 		if len(p.linkedFrom) < 5 && !slices.Contains(p.linkedFrom, l) {
+			if p.linkedFrom == nil {
+				p.linkedFrom = make([]string, 0, 5) // the final size at once, not 1, 2, 4, 8
+			}
 			p.linkedFrom = append(p.linkedFrom, l)
 		}
 	}
-	r := &agentRecord{agent: o.Agent, status: o.Status(), err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}
+	r := &agentRecord{agent: o.Agent, status: o.Status()}
+	m := agentMore{err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}
 	if o.BodyTruncated {
 		a.cut++
 	}
 	if o.RobotsDisallowed {
-		r.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
+		m.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
+	}
+	// Most answers come from the URL itself: the record then shares the
+	// page's URL string instead of keeping a copy per agent.
+	share := func(u string) string {
+		if u == p.url {
+			return p.url
+		}
+		return u
 	}
 	if len(o.Hops) > 0 {
 		f := o.Final()
-		r.final, r.finalURL = f.Status, f.URL
+		r.final, r.finalURL = f.Status, share(f.URL)
+		r.redirects = make([]Redirect, 0, len(o.Hops))
 	}
 	for _, h := range o.Hops {
-		r.redirects = append(r.redirects, Redirect{URL: h.URL, Status: h.Status, Location: h.Location})
+		r.redirects = append(r.redirects, Redirect{URL: share(h.URL), Status: h.Status, Location: h.Location})
 	}
 	if kind, i, pattern := wallOf(&o); kind != "" {
 		h := o.Hops[i]
@@ -138,12 +160,13 @@ func (a *Auditor) Add(o crawler.Observation) {
 		if i == len(o.Hops)-1 {
 			ans.Body = bytes.Clone(o.Body[:min(len(o.Body), keepWallBody)])
 		}
-		r.wall, r.wallKind, r.login = ans, kind, pattern
+		m.wall, m.wallKind, m.login = ans, kind, pattern
 	} else if r.final >= 200 && r.final < 300 && o.Err == "" {
+		// A byte scan spares most pages the paywall's tokenizer pass (prefilter.go).
 		// Only an HTML document can stand in for a page: a feed or an API
 		// answer that quotes a login form is still the feed.
-		if paywall(o.Body) {
-			r.paywall = true
+		if mayDeclarePaywall(o.Body) && paywall(o.Body) {
+			m.paywall = true
 		} else if o.HTML() && o.Agent != crawler.BrowserAgentName {
 			// The whole kept body: a theme's inline styles can push the form
 			// past keepWallBody.
@@ -151,17 +174,22 @@ func (a *Auditor) Add(o crawler.Observation) {
 			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: r.redirects}
 			if marker, ok := a.catalog.softWall(ans); ok {
 				ans.Body = bytes.Clone(o.Body)
-				r.softAuth, r.wall = marker, ans
+				m.softAuth, m.wall = marker, ans
 			}
 		}
 		if o.Agent == crawler.BrowserAgentName {
 			// The control's answer is compared with the walls at the end.
-			r.wall = &Answer{URL: o.URL, Status: r.final, Header: o.Final().Header}
+			m.wall = &Answer{URL: o.URL, Status: r.final, Header: o.Final().Header}
 		}
 	}
-	if o.Agent == crawler.BrowserAgentName && r.wall == nil && len(o.Hops) > 0 {
+	if o.Agent == crawler.BrowserAgentName && m.wall == nil && len(o.Hops) > 0 {
 		f := o.Final()
-		r.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
+		m.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
+	}
+	r.agentMore = a.noMore
+	if m != (agentMore{}) {
+		more := m
+		r.agentMore = &more
 	}
 	p.agents = append(p.agents, r)
 }
@@ -186,13 +214,15 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 	rep.Findings = append(rep.Findings, a.robotsFindings(res.Robots, order)...)
 
 	a.restoreEarlier()
-	sort.Strings(a.order)
+	keys := slices.Sorted(maps.Keys(a.pages))
 	// One login page with other redirect_to/returnto values is one page of
 	// the report, with at most one finding of each kind.
 	logins := a.loginPages()
 	listedLogins := map[string]bool{}   // login page keys
 	reportedLogins := map[string]bool{} // login page key + " " + kind
-	for _, key := range a.order {
+	rep.Pages = make([]Page, 0, len(keys))
+	statusMaps := map[string]map[string]int{} // most pages answer alike: one map for all of them
+	for _, key := range keys {
 		pf := a.facts(a.pages[key], order)
 		login, isLogin := logins[key]
 		pf.loginPage = isLogin
@@ -212,7 +242,9 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 			}
 			listedLogins[login] = true
 		}
-		rep.Pages = append(rep.Pages, reportPage(pf.page, pf.declared))
+		pg := reportPage(pf.page, pf.declared)
+		pg.Statuses = sharedStatuses(statusMaps, pg.Statuses)
+		rep.Pages = append(rep.Pages, pg)
 	}
 	a.attributeFromConfigs(rep.Findings, res.Agents)
 	SortFindings(rep.Findings)
@@ -323,6 +355,21 @@ func reportPage(p *pageRecord, decl Declared) Page {
 		}
 	}
 	return pg
+}
+
+// sharedStatuses returns the map in seen with m's content, or m after
+// adding it there: a report of a million pages holds a few maps, not a
+// million.
+func sharedStatuses(seen map[string]map[string]int, m map[string]int) map[string]int {
+	var key strings.Builder
+	for _, agent := range slices.Sorted(maps.Keys(m)) {
+		fmt.Fprintf(&key, "%s\x00%d\x00", agent, m[agent])
+	}
+	if s, ok := seen[key.String()]; ok {
+		return s
+	}
+	seen[key.String()] = m
+	return m
 }
 
 // statuses maps every agent to the status its URL answered; 0 means not

@@ -254,8 +254,8 @@ type Redirect struct {
 type Page struct {
 	URL      string
 	Depth    int
-	Declared string // "public", "private" or ""
-	Statuses map[string]int
+	Declared string         // "public", "private" or ""
+	Statuses map[string]int // read only: pages that answered alike share one map
 	FinalURL string
 	Error    string
 }

@@ -60,7 +60,7 @@ func newWallView(a *Answer) *wallView {
 	if a.Status >= 300 && a.Status < 400 && v.location != "" {
 		v.login, _ = loginRedirect(v.location)
 	}
-	if a.Status >= 200 && a.Status < 300 {
+	if a.Status >= 200 && a.Status < 300 && maySoftWall(a.Body) {
 		v.soft, _ = softWallPage(a.Body)
 	}
 	return v

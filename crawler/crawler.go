@@ -86,6 +86,7 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 		blocked: blocked,
 		emit:    emit,
 		pages:   map[string]*page{},
+		retired: &page{done: true},
 		waiting: map[string]*page{},
 		links:   newLinkQueue(cfg.MaxDepth > 0),
 		robots:  map[string]*agentRobots{},
@@ -109,8 +110,15 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 
 	res := Result{Start: cfg.start.String(), StartedAt: r.started, Agents: cfg.Agents}
 
-	for _, a := range cfg.Agents {
-		ar := r.f.fetchRobots(cfg.start, a)
+	// One robots.txt fetch per agent, all at once; recorded in agent order.
+	fetched := make([]*agentRobots, len(cfg.Agents))
+	var robotsWG sync.WaitGroup
+	for i, a := range cfg.Agents {
+		robotsWG.Go(func() { fetched[i] = r.f.fetchRobots(cfg.start, a) })
+	}
+	robotsWG.Wait()
+	for i, a := range cfg.Agents {
+		ar := fetched[i]
 		r.robots[a.Name] = ar
 		res.Robots = append(res.Robots, ar.fetch)
 		if ar.fetch.State == RobotsDisallowAll {
@@ -217,6 +225,7 @@ type run struct {
 	active        int
 	seeded        bool
 	pages         map[string]*page // visited: fetches scheduled or made
+	retired       *page            // stands for every visited page whose observations are all made
 	waiting       map[string]*page // linked URLs in the link queue
 	links         *linkQueue
 	robots        map[string]*agentRobots
@@ -307,6 +316,9 @@ func (r *run) do(ctx context.Context, j job) {
 	r.mu.Lock()
 	p := r.pages[j.key]
 	o := r.observation(j.key, p, agent.Name)
+	if j.control {
+		r.retire(j.key, p) // the page's last observation
+	}
 	r.mu.Unlock()
 	u, err := url.Parse(j.key) // a normalised URL: parsing it gives it back
 	if err != nil {
@@ -343,7 +355,7 @@ func (r *run) do(ctx context.Context, j job) {
 	final := o.Final()
 	r.cfg.Logger.Debug("fetch", "agent", agent.Name, "url", j.key, "status", o.Status(), "final", final.Status,
 		"hops", len(o.Hops), "ms", o.Elapsed.Milliseconds(), "error", o.Err)
-	var links []Link
+	var links []*url.URL
 	if !j.control && !r.cfg.SeedsOnly && o.Err == "" && final.Status >= 200 && final.Status < 300 && isHTML(o.ContentType, body) {
 		r.mu.Lock()
 		first := !p.linksRead
@@ -352,7 +364,7 @@ func (r *run) do(ctx context.Context, j job) {
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
 				read := readLinks(base, body, r.cfg.MaxLinksPerPage)
-				links = read.links
+				links = read.parsed
 				r.mu.Lock()
 				if read.over > 0 {
 					r.dropped.capped(final.URL, read.over)
@@ -362,10 +374,13 @@ func (r *run) do(ctx context.Context, j job) {
 			}
 		}
 	}
+	// Each response has a body of its own, so it is shared with the
+	// observation rather than copied; a cut body is copied so that the
+	// rest of a large one is not kept alive with it.
+	o.Body = body
 	if len(body) > r.cfg.KeepBody {
-		body = body[:r.cfg.KeepBody]
+		o.Body = bytes.Clone(body[:r.cfg.KeepBody])
 	}
-	o.Body = bytes.Clone(body)
 
 	if !j.control && !r.cfg.SeedsOnly {
 		// Redirect targets on the site are pages of their own, unless the
@@ -382,8 +397,8 @@ func (r *run) do(ctx context.Context, j job) {
 				r.enqueue(t, p.depth+1, FoundRedirect, j.key)
 			}
 		}
-		for _, l := range links {
-			if t, err := url.Parse(l.URL); err == nil && r.cfg.scope.allows(t) {
+		for _, t := range links {
+			if r.cfg.scope.allows(t) {
 				r.enqueue(t, p.depth+1, FoundLink, j.key)
 			}
 		}
@@ -402,9 +417,12 @@ func (r *run) finish(j job, p *page, o *Observation) {
 	r.mu.Lock()
 	p.blocked = p.blocked || isBlocked
 	p.remaining--
-	if p.remaining == 0 && p.blocked && !r.cfg.NoControl {
+	switch {
+	case p.remaining == 0 && p.blocked && !r.cfg.NoControl:
 		r.queue = append(r.queue, job{key: j.key, control: true})
 		r.cond.Broadcast()
+	case p.remaining == 0:
+		r.retire(j.key, p)
 	}
 	r.mu.Unlock()
 }

@@ -36,6 +36,10 @@ const acceptHeader = "text/html,application/xhtml+xml,application/signed-exchang
 type fetcher struct {
 	c         *colly.Collector
 	transport *politeTransport
+	// headers are the request headers of each User-Agent, made once:
+	// neither colly nor net/http changes a request's headers when
+	// User-Agent and Accept are set, so one map serves every request.
+	headers   map[string]http.Header
 	maxBody   int64
 	timeout   time.Duration
 	responses atomic.Int64
@@ -72,11 +76,14 @@ func newFetcher(ctx context.Context, cfg *config) *fetcher {
 	c.WithTransport(t)
 	c.SetRedirectHandler(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
 
-	f := &fetcher{c: c, transport: t, maxBody: cfg.MaxBody, timeout: cfg.Timeout}
+	f := &fetcher{c: c, transport: t, maxBody: cfg.MaxBody, timeout: cfg.Timeout, headers: map[string]http.Header{}}
+	for _, a := range append([]Agent{browserAgent()}, cfg.Agents...) {
+		f.headers[a.UserAgent] = requestHeader(a)
+	}
 	c.OnResponseHeaders(func(r *colly.Response) {
 		a := slot(r.Ctx)
 		a.status = r.StatusCode
-		a.header = r.Headers.Clone()
+		a.header = *r.Headers // the response's own header, not reused by net/http
 		f.responses.Add(1)
 		if skipBody(a.header.Get("Content-Type")) {
 			a.skipped = true
@@ -124,9 +131,10 @@ func (f *fetcher) get(u string, agent Agent) answer {
 	a := &answer{}
 	ctx := colly.NewContext()
 	ctx.Put(slotKey, a)
-	hdr := http.Header{}
-	hdr.Set("User-Agent", agent.UserAgent)
-	hdr.Set("Accept", acceptHeader)
+	hdr := f.headers[agent.UserAgent]
+	if hdr == nil {
+		hdr = requestHeader(agent)
+	}
 	err := f.c.Request(http.MethodGet, u, nil, ctx, hdr)
 	switch {
 	case a.skipped:
@@ -137,6 +145,10 @@ func (f *fetcher) get(u string, agent Agent) answer {
 	// With a status and no error, a failure after the headers (such as a
 	// body in an unknown charset) is ignored: the status is the answer.
 	return *a
+}
+
+func requestHeader(agent Agent) http.Header {
+	return http.Header{"User-Agent": {agent.UserAgent}, "Accept": {acceptHeader}}
 }
 
 // describe turns a transport error into a short reason a person can act on.

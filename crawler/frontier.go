@@ -14,6 +14,9 @@ type page struct {
 	remaining int  // agent fetches not finished yet
 	blocked   bool // some agent met a wall
 	linksRead bool
+	// done: every observation of the page is made, so the pages that
+	// link here are no longer collected (they only feed observations).
+	done bool
 	// The page's URL template and how many discoveries in a row within
 	// that template led here (see traps.go).
 	pattern *trapPattern
@@ -102,7 +105,7 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 
 // addReferrer records one more page that links here, up to maxReferrers.
 func (p *page) addReferrer(referrer string) {
-	if referrer == "" || len(p.referrers) >= maxReferrers || slices.Contains(p.referrers, referrer) {
+	if referrer == "" || p.done || len(p.referrers) >= maxReferrers || slices.Contains(p.referrers, referrer) {
 		return
 	}
 	if cap(p.referrers) < maxReferrers {
@@ -110,6 +113,14 @@ func (p *page) addReferrer(referrer string) {
 		p.referrers = append(make([]string, 0, maxReferrers), p.referrers...)
 	}
 	p.referrers = append(p.referrers, referrer)
+}
+
+// retire forgets a page whose observations are all made: the visited set
+// then maps its URL to the run's one retired page, which says only that
+// the URL was visited. The caller holds r.mu.
+func (r *run) retire(key string, p *page) {
+	p.done, p.referrers = true, nil
+	r.pages[key] = r.retired
 }
 
 func (r *run) isWaiting(key string) bool {

@@ -67,9 +67,10 @@ type linkExtractor struct {
 	max     int
 	seen    map[string]struct{}
 	links   []Link
-	over    int    // links past max, not followed
-	tooLong int    // references over maxURLLength
-	long    string // the first of them, clipped for a note
+	parsed  []*url.URL // links[i].URL parsed, as normalisation left it: the crawl need not parse it again
+	over    int        // links past max, not followed
+	tooLong int        // references over maxURLLength
+	long    string     // the first of them, clipped for a note
 	// template is how many <template> elements the tokenizer is inside.
 	template int
 }
@@ -262,6 +263,7 @@ func (e *linkExtractor) add(raw []byte, kind string) {
 	}
 	e.seen[s] = struct{}{}
 	e.links = append(e.links, Link{URL: s, Kind: kind})
+	e.parsed = append(e.parsed, u)
 }
 
 // otherScheme reports whether raw starts with a scheme other than http or

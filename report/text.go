@@ -37,6 +37,13 @@ func validUTF8s(ss []string) []string {
 // validUTF8Statuses copies agent statuses with valid UTF-8 names; nil
 // becomes an empty map.
 func validUTF8Statuses(m map[string]int) map[string]int {
+	valid := m != nil
+	for k := range m {
+		valid = valid && utf8.ValidString(k)
+	}
+	if valid {
+		return m // the common case: shared, not copied, as nobody changes it (a report holds a map per page)
+	}
 	out := make(map[string]int, len(m))
 	for k, v := range m {
 		out[validUTF8(k)] = v
