@@ -201,6 +201,27 @@ func writeMarkdownHead(buf *bytes.Buffer, r *audit.Report) {
 
 // writeMarkdownCounts writes the counts by kind, with each kind's
 // description from the kind table.
+// kindSeverities lists the severities the findings of kind k have, worst
+// first: a kind's severity can vary by finding (robots-unavailable, the
+// unverified walls of authwall logs), so the kind's default would mislead.
+func kindSeverities(fs []audit.Finding, k audit.Kind) string {
+	var sevs []audit.Severity
+	for _, f := range fs {
+		if f.Kind == k && !slices.Contains(sevs, f.Severity) {
+			sevs = append(sevs, f.Severity)
+		}
+	}
+	if len(sevs) == 0 {
+		return "-"
+	}
+	slices.SortFunc(sevs, func(a, b audit.Severity) int { return b.Rank() - a.Rank() })
+	out := make([]string, len(sevs))
+	for i, s := range sevs {
+		out[i] = mdText(string(s), mdStatusWidth)
+	}
+	return strings.Join(out, ", ")
+}
+
 func writeMarkdownCounts(buf *bytes.Buffer, r *audit.Report, rows int) {
 	counts := r.Counts()
 	if len(counts) == 0 {
@@ -213,11 +234,11 @@ func writeMarkdownCounts(buf *bytes.Buffer, r *audit.Report, rows int) {
 			fmt.Fprintf(buf, "\n… and %d more kinds.\n", len(kinds)-i)
 			break
 		}
-		sev, what := "-", "-"
+		what := "-"
 		if info, ok := audit.LookupKind(k); ok {
-			sev, what = string(info.Severity), mdText(info.Description, mdFixWidth)
+			what = mdText(info.Description, mdFixWidth)
 		}
-		fmt.Fprintf(buf, "| %s | %s | %d | %s |\n", mdCodeCell(string(k), mdKindWidth), sev, counts[k], what)
+		fmt.Fprintf(buf, "| %s | %s | %d | %s |\n", mdCodeCell(string(k), mdKindWidth), kindSeverities(r.Findings, k), counts[k], what)
 	}
 	buf.WriteString("\n")
 }

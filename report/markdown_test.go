@@ -300,3 +300,21 @@ func FuzzMarkdownCell(f *testing.F) {
 		assert.Equal(t, want, got[1], "code span")
 	})
 }
+
+// TestMarkdownCountsSeverities: the counts table gives the severities the
+// findings have, not the kind's default (a wall only claimed in the logs
+// is a warning).
+func TestMarkdownCountsSeverities(t *testing.T) {
+	r := sampleReport()
+	r.Findings = []audit.Finding{
+		{Kind: audit.PrivateExposed, Severity: audit.SeverityWarning, URL: "https://example.org/a", Path: "/a"},
+		{Kind: audit.PublicUnauthorized, Severity: audit.SeverityError, URL: "https://example.org/b", Path: "/b"},
+		{Kind: audit.RobotsUnavailable, Severity: audit.SeverityWarning, URL: "https://example.org/robots.txt", Path: "/robots.txt"},
+		{Kind: audit.RobotsUnavailable, Severity: audit.SeverityError, URL: "https://example.org:8443/robots.txt", Path: "/robots.txt"},
+	}
+	var out bytes.Buffer
+	require.NoError(t, (&Markdown{}).Write(&out, r))
+	assert.Contains(t, out.String(), "| `private-exposed` | warning | 1 |")
+	assert.Contains(t, out.String(), "| `public-401` | error | 1 |")
+	assert.Contains(t, out.String(), "| `robots-unavailable` | error, warning | 2 |")
+}
