@@ -32,6 +32,12 @@ func TestRealApps(t *testing.T) {
 	t.Run("mediawiki", testRealMediaWiki)
 }
 
+// appAuditFlags keep the audit within the apps' few PHP workers: a PHP
+// page on a loaded 2-core machine can take seconds, and 16 requests queued
+// behind 6 workers could reach the default timeout and turn into
+// fetch-errors that say nothing about the apps.
+var appAuditFlags = []string{"--concurrency", "4", "--timeout", "60s"}
+
 // testRealWordPress audits a WordPress blog with three mistakes: a post
 // left password protected, a must-use plugin calling auth_redirect() for
 // every page (testdata/apps/wordpress/wp-content/mu-plugins), and an
@@ -47,7 +53,7 @@ func testRealWordPress(t *testing.T) {
 	realserver.Cmd{Name: "php", Args: []string{"testdata/apps/wordpress-setup.php", site},
 		Env: []string{"AUTHWALL_WP_HOME=" + srv.URL}}.Run(t, 2*time.Minute)
 
-	ra := auditReal(t, srv.URL, "testdata/apps/wordpress-public.txt")
+	ra := auditReal(t, srv.URL, "testdata/apps/wordpress-public.txt", appAuditFlags...)
 	assert.Equal(t, 1, ra.code)
 	redirect := map[string]int{"googlebot": 302, "bingbot": 302, "browser": 302}
 	want := []appFinding{
@@ -164,7 +170,7 @@ func testRealMediaWiki(t *testing.T) {
 	// write to the SQLite database.
 	realserver.OpenUp(t, mw)
 
-	ra := auditReal(t, srv.URL, "testdata/apps/mediawiki-public.txt")
+	ra := auditReal(t, srv.URL, "testdata/apps/mediawiki-public.txt", appAuditFlags...)
 	assert.Equal(t, 0, ra.code, "soft walls are warnings")
 	loginRequired := func(path string) appFinding {
 		return appFinding{realFinding{Kind: "public-soft-auth", Path: path, Source: "mediawiki", Mechanism: "session",
