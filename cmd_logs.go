@@ -48,11 +48,14 @@ func logsCommand(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logs [flags] FILE...",
 		Short: "Report the 401/403 that real crawlers got on public paths, from access logs",
-		Long: `logs reads the server's access logs and reports, per declared public path, the requests
-of search-engine crawlers (told by their product tokens: ` + strings.Join(accesslog.CrawlerTokens(), ", ") + `)
-that were answered 401 or 403, and private paths they were served. With --ranges, each
-request is verified against the crawlers' published IP ranges; requests from elsewhere
-are spoofed and summed up apart. FILE is plain or gzip (told by content); - is stdin.`,
+		Long: `logs reads the server's access logs and reports, per path, the requests of
+search-engine crawlers that were answered 401 or 403 (an error on a declared public
+path), and the private paths they were served. Crawlers are told by their product
+tokens:
+` + strings.Join(accesslog.CrawlerTokens(), ", ") + `.
+With --ranges, each request is verified against the crawlers' published IP ranges;
+requests from elsewhere are spoofed and summed up apart.
+FILE is plain or gzip (told by content); - is stdin.`,
 		Example: logsExamples,
 		RunE: func(c *cobra.Command, args []string) error {
 			o, err := fl.options(c.Flags(), args)

@@ -90,7 +90,7 @@ const stepSummaryEnv = "GITHUB_STEP_SUMMARY"
 // appendStepSummary appends rep as Markdown to the job summary when
 // GITHUB_STEP_SUMMARY names a file (a step of a GitHub Actions job), so the
 // run's page shows the result with no configuration. Every command that
-// writes a report (audit, lint, logs) calls it once its reports are
+// writes a report (audit, demo, lint, logs) calls it once its reports are
 // written. A summary that cannot be written is said on stderr and changes
 // nothing else: it is one more view of the result, and the exit code stays
 // the audit's verdict, which the job's status and any later step rely on.

@@ -205,7 +205,7 @@ func (a *LogAuditor) message(p *logPath, kind Kind, agents []string, pick func(*
 		default:
 			how, unverified = fmt.Sprintf("%d verified", n[accesslog.Verified]), true
 		}
-		parts = append(parts, fmt.Sprintf("%s %s on %d of %s (%s), %s", name, what, real, count(all, "request"), statusList(ag.real, match), how))
+		parts = append(parts, fmt.Sprintf("%s %s on %d of %s (%s), %s", name, what, real, count(all, "request"), StatusCounts(ag.real, match), how))
 	}
 	msg := "real crawlers were walled: "
 	if kind == PrivateExposed {
@@ -224,12 +224,13 @@ func (a *LogAuditor) message(p *logPath, kind Kind, agents []string, pick func(*
 	return msg
 }
 
-// statusList is "401×12 403×2": the statuses keep accepts, most requests
-// first.
-func statusList(statuses map[int]int, keep func(int) bool) string {
+// StatusCounts is "401×12 403×2": the statuses keep accepts (all when keep
+// is nil), most requests first, then by status. Reports show log hits
+// with it, so the finding's message and the report read alike.
+func StatusCounts(statuses map[int]int, keep func(int) bool) string {
 	var ss []int
 	for s := range statuses {
-		if keep(s) {
+		if keep == nil || keep(s) {
 			ss = append(ss, s)
 		}
 	}
@@ -266,7 +267,7 @@ func (a *LogAuditor) spoofNotes(order []string) []string {
 			addrs += " addresses"
 		}
 		out = append(out, fmt.Sprintf("spoofed %s: %s from %s outside the published ranges (%s); not the search engine, so no finding",
-			name, count(s.requests, "request"), addrs, statusList(s.statuses, func(int) bool { return true })))
+			name, count(s.requests, "request"), addrs, StatusCounts(s.statuses, nil)))
 	}
 	return out
 }

@@ -38,7 +38,7 @@ const maxSpoofAddrs = 10_000
 
 // LogHit is one crawler request read from an access log.
 type LogHit struct {
-	Target  []byte // the request target; the query is cut off
+	Target  []byte // the request target as logged; Add cuts the query
 	Agent   string // the crawler agent name (accesslog.Crawler.Name)
 	Token   string // its product token
 	Verdict accesslog.Verdict

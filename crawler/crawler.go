@@ -21,7 +21,7 @@ type Crawler struct {
 
 // Progress is a snapshot of a running crawl.
 type Progress struct {
-	URLs     int // distinct URLs found so far
+	URLs     int // distinct URLs visited so far (links still waiting are not counted)
 	Queued   int // fetches waiting
 	Active   int // fetches in flight
 	Requests int // HTTP requests sent
@@ -158,12 +158,11 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 		}
 		r.enqueue(u, 0, FoundDeclared, "")
 	}
-	for _, s := range r.sitemapOrder {
-		if cfg.SeedsOnly {
-			break
+	if !cfg.SeedsOnly {
+		for _, s := range r.sitemapOrder {
+			u, _ := url.Parse(s)
+			r.enqueue(u, 0, FoundSitemap, "")
 		}
-		u, _ := url.Parse(s)
-		r.enqueue(u, 0, FoundSitemap, "")
 	}
 	r.mu.Lock()
 	r.seeded = true

@@ -39,6 +39,8 @@ type fetcher struct {
 	// headers are the request headers of each User-Agent, made once:
 	// neither colly nor net/http changes a request's headers when
 	// User-Agent and Accept are set, so one map serves every request.
+	// That holds because cookies are off: with a Jar, net/http would add
+	// Cookie to this shared map.
 	headers   map[string]http.Header
 	maxBody   int64
 	timeout   time.Duration

@@ -16,7 +16,7 @@ const maxURLLength = 4096
 
 // errTooLong is normalize's error for a URL over maxURLLength, which the
 // crawl counts in a note rather than dropping in silence.
-var errTooLong = errors.New("longer than 4096 bytes")
+var errTooLong = fmt.Errorf("longer than %d bytes", maxURLLength)
 
 // normalize resolves raw against base (base may be nil when raw is absolute)
 // and returns the canonical form, so that one page is one URL:

@@ -143,7 +143,7 @@ func newHTMLFinding(i int, f audit.Finding, origin string, cols []htmlColumn) ht
 	for _, agent := range logAgents(f, order) {
 		h := f.Logs[agent]
 		row.Logs = append(row.Logs, htmlLogHits{Agent: visibleText(agent), Verified: h.Verified, Spoofed: h.Spoofed, Unverified: h.Unverified,
-			Statuses: logStatuses(h.Statuses), FirstSeen: logTime(h.FirstSeen), LastSeen: logTime(h.LastSeen)})
+			Statuses: audit.StatusCounts(h.Statuses, nil), FirstSeen: logTime(h.FirstSeen), LastSeen: logTime(h.LastSeen)})
 	}
 	return row
 }

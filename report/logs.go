@@ -89,7 +89,7 @@ func logsText(f audit.Finding, order []string) string {
 				kinds = append(kinds, fmt.Sprintf("%d %s", k.n, k.what))
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%s: %s (%s) %s", agent, plural(h.Hits(), "hit", "hits"), strings.Join(kinds, ", "), logStatuses(h.Statuses)))
+		parts = append(parts, fmt.Sprintf("%s: %s (%s) %s", agent, plural(h.Hits(), "hit", "hits"), strings.Join(kinds, ", "), audit.StatusCounts(h.Statuses, nil)))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -111,25 +111,6 @@ func logAgents(f audit.Finding, order []string) []string {
 	}
 	slices.Sort(rest)
 	return append(out, rest...)
-}
-
-// logStatuses is "401×12 200×3": most requests first, then by status.
-func logStatuses(statuses map[int]int) string {
-	ss := make([]int, 0, len(statuses))
-	for s := range statuses {
-		ss = append(ss, s)
-	}
-	slices.SortFunc(ss, func(a, b int) int {
-		if statuses[a] != statuses[b] {
-			return statuses[b] - statuses[a]
-		}
-		return a - b
-	})
-	parts := make([]string, len(ss))
-	for i, s := range ss {
-		parts[i] = fmt.Sprintf("%d×%d", s, statuses[s])
-	}
-	return strings.Join(parts, " ")
 }
 
 // anyLogs reports whether some finding was made from logs.

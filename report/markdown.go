@@ -84,9 +84,10 @@ func (m *Markdown) Write(w io.Writer, r *audit.Report) error {
 			other = append(other, f)
 		}
 	}
+	names := findingAgentNames(findings)
 	t := markdownTable{
-		agents:   agentColumns(r.Agents, findingAgentNames(findings)),
-		browser:  hasControl(findingAgentNames(findings)),
+		agents:   agentColumns(r.Agents, names),
+		browser:  hasControl(names),
 		baseline: r.Baseline != "",
 		recheck:  r.Recheck != nil,
 		origin:   originOf(r.Target),
@@ -117,12 +118,11 @@ func (m *Markdown) Write(w io.Writer, r *audit.Report) error {
 			buf.WriteString("#### Findings that do not fail the run\n\n")
 			t.write(&buf, other, "findings")
 		}
+		brief := markdownTable{origin: t.origin, rows: rows, brief: true}
 		if len(r.Fixed) > 0 {
 			fmt.Fprintf(&buf, "#### Fixed since the baseline %s\n\n", mdCode(r.Baseline, mdPathWidth))
-			brief := markdownTable{origin: t.origin, rows: rows, brief: true}
 			brief.write(&buf, sortedFindings(r.Fixed), "fixed findings")
 		}
-		brief := markdownTable{origin: t.origin, rows: rows, brief: true}
 		if len(recheckFixed) > 0 {
 			fmt.Fprintf(&buf, "#### Fixed since %s\n\n", mdCode(r.Recheck.Report, mdPathWidth))
 			brief.write(&buf, sortedFindings(recheckFixed), "fixed findings")
@@ -199,8 +199,6 @@ func writeMarkdownHead(buf *bytes.Buffer, r *audit.Report) {
 	}
 }
 
-// writeMarkdownCounts writes the counts by kind, with each kind's
-// description from the kind table.
 // kindSeverities lists the severities the findings of kind k have, worst
 // first: a kind's severity can vary by finding (robots-unavailable, the
 // unverified walls of authwall logs), so the kind's default would mislead.
@@ -222,6 +220,8 @@ func kindSeverities(fs []audit.Finding, k audit.Kind) string {
 	return strings.Join(out, ", ")
 }
 
+// writeMarkdownCounts writes the counts by kind, with the severities the
+// findings have and each kind's description from the kind table.
 func writeMarkdownCounts(buf *bytes.Buffer, r *audit.Report, rows int) {
 	counts := r.Counts()
 	if len(counts) == 0 {
