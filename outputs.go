@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"errors"
@@ -65,22 +66,61 @@ func (o reportOutputs) write(rep *audit.Report) error {
 	return errors.Join(errs...)
 }
 
-// writeReportFile renders into memory first, so a failing writer never
-// leaves half a file behind.
+// writeReportFile writes a report file through a temporary file in the
+// same directory, renamed into place once complete: a failing writer never
+// leaves half a file behind, and a big report is streamed to disk rather
+// than held in memory. A target that exists and is not a regular file
+// (/dev/stdout, a named pipe, a symlink) is written in place instead.
 func writeReportFile(t reportTarget, rep *audit.Report) error {
-	var buf bytes.Buffer
-	if err := t.writer.Write(&buf, rep); err != nil {
-		return fmt.Errorf("render %s report: %w", t.format, err)
-	}
-	if dir := filepath.Dir(t.file); dir != "." {
+	dir := filepath.Dir(t.file)
+	if dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("write %s report: %w", t.format, err)
 		}
 	}
-	if err := os.WriteFile(t.file, buf.Bytes(), 0o644); err != nil {
+	if info, err := os.Lstat(t.file); err == nil && !info.Mode().IsRegular() {
+		return writeReportInPlace(t, rep)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(t.file)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write %s report: %w", t.format, err)
+	}
+	if err := renderTo(f, t, rep); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s report: %w", t.format, err)
+	}
+	if err := os.Rename(f.Name(), t.file); err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("write %s report: %w", t.format, err)
 	}
 	return nil
+}
+
+func writeReportInPlace(t reportTarget, rep *audit.Report) error {
+	f, err := os.OpenFile(t.file, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return fmt.Errorf("write %s report: %w", t.format, err)
+	}
+	return renderTo(f, t, rep)
+}
+
+// renderTo renders rep into f through a buffer and closes f.
+func renderTo(f *os.File, t reportTarget, rep *audit.Report) error {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err := t.writer.Write(bw, rep)
+	if err != nil {
+		err = fmt.Errorf("render %s report: %w", t.format, err)
+	} else if err = bw.Flush(); err != nil {
+		err = fmt.Errorf("write %s report: %w", t.format, err)
+	}
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("write %s report: %w", t.format, cerr)
+	}
+	return err
 }
 
 // stepSummaryEnv names the file GitHub Actions gives each step for its job

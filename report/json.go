@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -38,33 +39,99 @@ type JSON struct {
 }
 
 // Write renders r as JSON. A nil *JSON writes with default options.
+//
+// The pages are encoded one at a time as they are written: the report of
+// a million-page crawl is never held whole in memory. A failed write can
+// leave part of a document behind; report files are written to a
+// temporary file and renamed into place, so they never do.
 func (j *JSON) Write(w io.Writer, r *audit.Report) error {
 	if r == nil {
 		return errors.New("write JSON report: no report (nil)")
 	}
-	return j.encode(w, newJSONReport(r))
-}
-
-func (j *JSON) encode(w io.Writer, jr *jsonReport) error {
-	// Encode into a buffer so a failure leaves no half document behind.
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if j != nil && j.Indent {
-		enc.SetIndent("", "  ")
+	if j == nil || !j.Indent {
+		return writeJSON(w, r)
 	}
-	if err := enc.Encode(jr); err != nil {
+	// Indented output is for people reading small reports: rendered whole,
+	// then indented as json.Encoder would.
+	var compact, out bytes.Buffer
+	if err := writeJSON(&compact, r); err != nil {
+		return err
+	}
+	if err := json.Indent(&out, compact.Bytes(), "", "  "); err != nil {
 		return fmt.Errorf("write JSON report: %w", err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	if _, err := w.Write(out.Bytes()); err != nil {
 		return fmt.Errorf("write JSON report: %w", err)
 	}
 	return nil
 }
 
-// newJSONReport converts the domain report into the output types.
+// writeJSON writes r compact, as one line: the fields before the pages,
+// each page, then the recheck object. The bytes are those json.Encoder
+// writes for the whole jsonReport.
+func writeJSON(w io.Writer, r *audit.Report) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	// put writes v's encoding without the newline Encode ends it with;
+	// trim drops that many more bytes from its end.
+	put := func(v any, trim int) error {
+		buf.Reset()
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		_, err := bw.Write(buf.Bytes()[:buf.Len()-1-trim])
+		return err
+	}
+	err := put(newJSONHead(r), 1) // without its closing brace
+	if err == nil {
+		_, err = bw.WriteString(`,"pages":[`)
+	}
+	for i, p := range sortedPages(r.Pages) {
+		if err != nil {
+			break
+		}
+		if i > 0 {
+			err = bw.WriteByte(',')
+		}
+		if err == nil {
+			err = put(newJSONPage(p), 0)
+		}
+	}
+	if err == nil {
+		_, err = bw.WriteString("]")
+	}
+	if rc := newJSONRecheck(r); rc != nil && err == nil {
+		if _, err = bw.WriteString(`,"recheck":`); err == nil {
+			err = put(rc, 0)
+		}
+	}
+	if err == nil {
+		_, err = bw.WriteString("}\n")
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		return fmt.Errorf("write JSON report: %w", err)
+	}
+	return nil
+}
+
+// newJSONReport converts the domain report into the output types, pages
+// included: what readJSON returns for what Write wrote.
 func newJSONReport(r *audit.Report) *jsonReport {
-	jr := &jsonReport{
+	jr := &jsonReport{jsonHead: newJSONHead(r), Pages: make([]jsonPage, 0, len(r.Pages)), Recheck: newJSONRecheck(r)}
+	for _, p := range sortedPages(r.Pages) {
+		jr.Pages = append(jr.Pages, newJSONPage(p))
+	}
+	return jr
+}
+
+// newJSONHead converts every field of the report before its pages.
+func newJSONHead(r *audit.Report) jsonHead {
+	h := jsonHead{
 		Schema:     schemaVersion,
 		Tool:       jsonTool{Name: validUTF8(r.Tool), Version: validUTF8(r.Version)},
 		Target:     validUTF8(r.Target),
@@ -80,27 +147,35 @@ func newJSONReport(r *audit.Report) *jsonReport {
 		},
 		Notes:    validUTF8s(r.Notes),
 		Findings: newJSONFindings(r.Findings),
-		Pages:    make([]jsonPage, 0, len(r.Pages)),
 	}
 	for k, n := range r.Counts() {
-		jr.Summary.Findings[validUTF8(string(k))] += n
+		h.Summary.Findings[validUTF8(string(k))] += n
 	}
-	for _, p := range sortedPages(r.Pages) {
-		jr.Pages = append(jr.Pages, jsonPage{
-			URL:      validUTF8(p.URL),
-			Depth:    p.Depth,
-			Declared: validUTF8(p.Declared),
-			Statuses: validUTF8Statuses(p.Statuses),
-			FinalURL: validUTF8(p.FinalURL),
-			Error:    validUTF8(p.Error),
-		})
+	return h
+}
+
+func newJSONPage(p audit.Page) jsonPage {
+	return jsonPage{
+		URL:      validUTF8(p.URL),
+		Depth:    p.Depth,
+		Declared: validUTF8(p.Declared),
+		Statuses: validUTF8Statuses(p.Statuses),
+		FinalURL: validUTF8(p.FinalURL),
+		Error:    validUTF8(p.Error),
 	}
-	if rc := r.Recheck; rc != nil {
-		jr.Recheck = &jsonRecheck{Report: validUTF8(rc.Report), URLs: rc.URLs,
-			Fixed: newJSONFindings(rc.Fixed), Unchecked: newJSONFindings(rc.Unchecked)}
-		jr.Recheck.Remains, jr.Recheck.New = recheckCounts(r.Findings)
+}
+
+// newJSONRecheck is the top-level recheck object; nil when the report is
+// not a recheck.
+func newJSONRecheck(r *audit.Report) *jsonRecheck {
+	rc := r.Recheck
+	if rc == nil {
+		return nil
 	}
-	return jr
+	out := &jsonRecheck{Report: validUTF8(rc.Report), URLs: rc.URLs,
+		Fixed: newJSONFindings(rc.Fixed), Unchecked: newJSONFindings(rc.Unchecked)}
+	out.Remains, out.New = recheckCounts(r.Findings)
+	return out
 }
 
 // newJSONFindings converts findings in report order; nil becomes [].

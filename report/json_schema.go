@@ -17,7 +17,16 @@ import (
 const schemaVersion = 1
 
 // jsonReport is the JSON report, as written by JSON and read by readJSON.
+// The pages are apart from the rest (jsonHead), so that the writer can
+// stream them one at a time.
 type jsonReport struct {
+	jsonHead
+	Pages   []jsonPage   `json:"pages"`
+	Recheck *jsonRecheck `json:"recheck,omitempty"` // only from audit --recheck
+}
+
+// jsonHead is every field of the report before its pages.
+type jsonHead struct {
 	Schema     int           `json:"schema"`
 	Tool       jsonTool      `json:"tool"`
 	Target     string        `json:"target"`
@@ -27,8 +36,6 @@ type jsonReport struct {
 	Summary    jsonSummary   `json:"summary"`
 	Notes      []string      `json:"notes"`
 	Findings   []jsonFinding `json:"findings"`
-	Pages      []jsonPage    `json:"pages"`
-	Recheck    *jsonRecheck  `json:"recheck,omitempty"` // only from audit --recheck
 }
 
 // jsonRecheck is what audit --recheck found against the earlier report:

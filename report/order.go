@@ -1,7 +1,9 @@
 package report
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"authwall/audit"
 )
@@ -13,8 +15,13 @@ import (
 // severity first, then kind as the kind table lists them, then URL.
 func sortedFindings(fs []audit.Finding) []audit.Finding { return audit.SortedFindings(fs) }
 
-// sortedPages returns a copy of the pages sorted by URL.
+// sortedPages returns the pages sorted by URL: ps itself when it already
+// is (an audit's pages come sorted; a copy of a million costs 100 MB), a
+// sorted copy otherwise. Callers only read it.
 func sortedPages(ps []audit.Page) []audit.Page {
+	if slices.IsSortedFunc(ps, func(a, b audit.Page) int { return strings.Compare(a.URL, b.URL) }) {
+		return ps
+	}
 	out := make([]audit.Page, len(ps))
 	copy(out, ps)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].URL < out[j].URL })
