@@ -53,29 +53,38 @@ const keepWallBody = 32 * 1024
 
 type pageRecord struct {
 	url        string
-	depth      int
-	foundVia   crawler.Found
 	linkedFrom []string
+	agents     []agentRecord // in arrival order
+	foundVia   crawler.Found
+	depth      int
 	inSitemap  bool
-	agents     []*agentRecord // in arrival order
 }
 
 // agentRecord is what one agent saw at one URL, reduced to what the
 // classification and the report need. The fields most answers leave empty
-// are apart (agentMore), so that a plain 200 costs a small record and a
-// pointer to the auditor's one empty agentMore.
+// are apart (agentMore), so that a plain 200 costs 40 bytes and a pointer
+// to the auditor's one empty agentMore: a million-page crawl keeps two
+// million of these.
 type agentRecord struct {
-	agent     string
-	status    int // first hop
-	final     int
-	finalURL  string
-	redirects []Redirect
+	agent  string
+	status int // first hop; 0 when there was no answer
+	final  int
 	*agentMore
 }
 
-// agentMore holds what a wall, an error, robots.txt or a soft wall adds
-// to an agent's record. Records never change it after Add.
+// agentMore holds what a redirect, a wall, an error, robots.txt or a soft
+// wall adds to an agent's record. Records never change it after Add.
 type agentMore struct {
+	// redirects are the hops when there was more to say than "the URL
+	// answered status" (a redirect, followed or not); nil otherwise, and
+	// chain rebuilds the one hop.
+	redirects []Redirect
+	finalURL  string // the last hop's URL when it is not the page's own
+	agentFacts
+}
+
+// agentFacts is the comparable part of agentMore.
+type agentFacts struct {
 	err       string
 	skipped   string
 	robots    *crawler.Verdict
@@ -85,6 +94,31 @@ type agentMore struct {
 	softAuth  string // soft-wall marker on a 2xx page (then wall holds the page)
 	paywall   bool
 	truncated bool
+}
+
+func (m *agentMore) empty() bool {
+	return m.redirects == nil && m.finalURL == "" && m.agentFacts == (agentFacts{})
+}
+
+// chain is the record's hops: what redirects holds, or the one hop of a
+// URL that answered itself.
+func (r *agentRecord) chain(pageURL string) []Redirect {
+	return hops(r.redirects, pageURL, r.status)
+}
+
+func hops(redirects []Redirect, pageURL string, status int) []Redirect {
+	if redirects != nil || status == 0 {
+		return redirects
+	}
+	return []Redirect{{URL: pageURL, Status: status}}
+}
+
+// finalURLOf is the URL that gave the last answer; "" when there was none.
+func (r *agentRecord) finalURLOf(pageURL string) string {
+	if r.finalURL != "" || r.status == 0 {
+		return r.finalURL
+	}
+	return pageURL
 }
 
 // NewAuditor builds an auditor.
@@ -118,7 +152,7 @@ func (a *Auditor) Add(o crawler.Observation) {
 	p := a.pages[o.URL]
 	if p == nil {
 		// Room for two agents: the common crawl, one allocation.
-		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia, agents: make([]*agentRecord, 0, 2)}
+		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia, agents: make([]agentRecord, 0, 2)}
 		a.pages[o.URL] = p
 	}
 	p.inSitemap = p.inSitemap || o.InSitemap
@@ -130,33 +164,35 @@ func (a *Auditor) Add(o crawler.Observation) {
 			p.linkedFrom = append(p.linkedFrom, l)
 		}
 	}
-	r := &agentRecord{agent: o.Agent, status: o.Status()}
-	m := agentMore{err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}
+	r := agentRecord{agent: o.Agent, status: o.Status()}
+	m := agentMore{agentFacts: agentFacts{err: o.Err, skipped: o.Skipped, truncated: o.BodyTruncated}}
 	if o.BodyTruncated {
 		a.cut++
 	}
 	if o.RobotsDisallowed {
 		m.robots = &crawler.Verdict{Allowed: false, Line: o.RobotsLine, Rule: o.RobotsRule}
 	}
-	// Most answers come from the URL itself: the record then shares the
-	// page's URL string instead of keeping a copy per agent.
-	share := func(u string) string {
-		if u == p.url {
-			return p.url
-		}
-		return u
-	}
 	if len(o.Hops) > 0 {
 		f := o.Final()
-		r.final, r.finalURL = f.Status, share(f.URL)
-		r.redirects = make([]Redirect, 0, len(o.Hops))
+		r.final = f.Status
+		if f.URL != p.url {
+			m.finalURL = f.URL
+		}
 	}
-	for _, h := range o.Hops {
-		r.redirects = append(r.redirects, Redirect{URL: share(h.URL), Status: h.Status, Location: h.Location})
+	if h := o.Hops; len(h) > 1 || len(h) == 1 && (h[0].URL != p.url || h[0].Location != "") {
+		m.redirects = make([]Redirect, 0, len(h))
+		for _, h := range h {
+			u := h.URL
+			if u == p.url {
+				u = p.url // the page's string, not a copy per agent
+			}
+			m.redirects = append(m.redirects, Redirect{URL: u, Status: h.Status, Location: h.Location})
+		}
 	}
+	chain := func() []Redirect { return hops(m.redirects, p.url, r.status) }
 	if kind, i, pattern := wallOf(&o); kind != "" {
 		h := o.Hops[i]
-		ans := &Answer{URL: h.URL, Status: h.Status, Header: h.Header, Location: h.Location, Chain: r.redirects[:i+1]}
+		ans := &Answer{URL: h.URL, Status: h.Status, Header: h.Header, Location: h.Location, Chain: chain()[:i+1]}
 		if i == len(o.Hops)-1 {
 			ans.Body = bytes.Clone(o.Body[:min(len(o.Body), keepWallBody)])
 		}
@@ -171,7 +207,7 @@ func (a *Auditor) Add(o crawler.Observation) {
 			// The whole kept body: a theme's inline styles can push the form
 			// past keepWallBody.
 			f := o.Final()
-			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: r.redirects}
+			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: chain()}
 			if marker, ok := a.catalog.softWall(ans); ok {
 				ans.Body = bytes.Clone(o.Body)
 				m.softAuth, m.wall = marker, ans
@@ -187,7 +223,7 @@ func (a *Auditor) Add(o crawler.Observation) {
 		m.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
 	}
 	r.agentMore = a.noMore
-	if m != (agentMore{}) {
+	if !m.empty() {
 		more := m
 		r.agentMore = &more
 	}
@@ -266,7 +302,7 @@ func (a *Auditor) loginPages() map[string]string {
 				targets[loginPageKey(r.wall.Location)] = true
 			}
 			if r.softAuth != "" && slices.ContainsFunc(r.redirects, func(h Redirect) bool { return returnsTo(h.Location, h.URL) }) {
-				targets[loginPageKey(r.finalURL)] = true
+				targets[loginPageKey(r.finalURLOf(p.url))] = true
 			}
 		}
 	}
@@ -347,8 +383,8 @@ func (a *Auditor) linkedFromPublic(p *pageRecord) bool {
 func reportPage(p *pageRecord, decl Declared) Page {
 	pg := Page{URL: p.url, Depth: p.depth, Declared: string(decl), Statuses: statuses(p)}
 	for _, r := range p.agents {
-		if pg.FinalURL == "" && r.finalURL != "" {
-			pg.FinalURL = r.finalURL
+		if pg.FinalURL == "" {
+			pg.FinalURL = r.finalURLOf(p.url)
 		}
 		if pg.Error == "" && r.err != "" {
 			pg.Error = r.err

@@ -64,7 +64,8 @@ func (a *Auditor) facts(p *pageRecord, order agentOrder) *pageFacts {
 	pf := &pageFacts{page: p}
 	pf.declared, pf.by, pf.path = a.declaration(p)
 	pf.literal = a.declaredLiteral(p)
-	for _, r := range p.agents {
+	for i := range p.agents {
+		r := &p.agents[i]
 		switch {
 		case r.agent != crawler.BrowserAgentName:
 			pf.bots = append(pf.bots, r)
@@ -296,7 +297,7 @@ func (a *Auditor) wallFinding(pf *pageFacts, wall, as Kind) (Finding, bool) {
 	}
 	f := pf.finding(as, hit)
 	first := hit[0]
-	f.Redirects = first.redirects
+	f.Redirects = first.chain(pf.page.url)
 	var control *Answer
 	ctl := pf.control
 	if ctl != nil && ctl.wall != nil {
