@@ -81,22 +81,8 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 			cfg.Logger.Warn("environment variable may change crawling behaviour", "variable", strings.SplitN(e, "=", 2)[0])
 		}
 	}
-	r := &run{
-		cfg:     cfg,
-		blocked: blocked,
-		emit:    emit,
-		pages:   map[string]*page{},
-		retired: &page{done: true},
-		waiting: map[string]*page{},
-		links:   newLinkQueue(cfg.MaxDepth > 0),
-		robots:  map[string]*agentRobots{},
-		sitemap: map[string]bool{},
-		started: time.Now(),
-	}
-	if !cfg.NoTrapGuard {
-		r.traps = newTrapGuard(cfg.MaxPages)
-	}
-	r.cond = sync.NewCond(&r.mu)
+	r := newRun(cfg)
+	r.blocked, r.emit = blocked, emit
 	r.f = newFetcher(ctx, cfg)
 	defer r.f.transport.close()
 	c.mu.Lock()
@@ -236,6 +222,25 @@ type run struct {
 	dropped       droppedLinks
 	firstErr      string
 	firstErrFatal bool
+}
+
+// newRun makes the state of one crawl, with nothing fetched yet.
+func newRun(cfg *config) *run {
+	r := &run{
+		cfg:     cfg,
+		pages:   map[string]*page{},
+		retired: &page{done: true},
+		waiting: map[string]*page{},
+		links:   newLinkQueue(cfg.MaxDepth > 0),
+		robots:  map[string]*agentRobots{},
+		sitemap: map[string]bool{},
+		started: time.Now(),
+	}
+	if !cfg.NoTrapGuard {
+		r.traps = newTrapGuard(cfg.MaxPages)
+	}
+	r.cond = sync.NewCond(&r.mu)
+	return r
 }
 
 // longURL counts a URL over maxURLLength found outside a page's links (a

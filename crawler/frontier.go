@@ -141,6 +141,10 @@ func (r *run) budgetSpent() {
 // is decided when the fetch comes up); the caller holds r.mu.
 func (r *run) visit(key string, p *page) {
 	r.pages[key] = p
+	if p.pattern != nil {
+		// Here, not when queued: a waiting link may be evicted or never reached.
+		p.pattern.visited++
+	}
 	for i := range r.cfg.Agents {
 		p.remaining++
 		r.queue = append(r.queue, job{key: key, agent: &r.cfg.Agents[i]})
