@@ -231,11 +231,11 @@ func newRun(cfg *config) *run {
 		pages:   map[string]*page{},
 		retired: &page{done: true},
 		waiting: map[string]*page{},
-		links:   newLinkQueue(cfg.MaxDepth > 0),
 		robots:  map[string]*agentRobots{},
 		sitemap: map[string]bool{},
 		started: time.Now(),
 	}
+	r.links = newLinkQueue(cfg.MaxDepth > 0, r.waitingDepth)
 	if !cfg.NoTrapGuard {
 		r.traps = newTrapGuard(cfg.MaxPages)
 	}

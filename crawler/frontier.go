@@ -57,7 +57,10 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	}
 	if p, ok := r.waiting[key]; ok {
 		p.addReferrer(referrer)
-		p.depth = min(p.depth, depth)
+		if depth < p.depth {
+			p.depth = depth
+			r.links.lowered(key)
+		}
 		if !linked {
 			// Asked for: visited now rather than in the links' turn.
 			delete(r.waiting, key)
@@ -121,6 +124,15 @@ func (p *page) addReferrer(referrer string) {
 func (r *run) retire(key string, p *page) {
 	p.done, p.referrers = true, nil
 	r.pages[key] = r.retired
+}
+
+// waitingDepth is the depth of a waiting link, for the link queue's order.
+func (r *run) waitingDepth(key string) (int, bool) {
+	p, ok := r.waiting[key]
+	if !ok {
+		return 0, false
+	}
+	return p.depth, true
 }
 
 func (r *run) isWaiting(key string) bool {

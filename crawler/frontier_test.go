@@ -59,3 +59,15 @@ func TestTrapNoteCountsVisits(t *testing.T) {
 		"crawler trap cut: /cal/{n}: 100 URLs visited, 1 more skipped (each of them found from another of the same pattern, 100 in a row)",
 	}, r.traps.notes())
 }
+
+// TestMaxDepthLinkFoundAgainNearer: with --max-depth, a waiting link found
+// again nearer the start is visited in the turn of its new depth.
+func TestMaxDepthLinkFoundAgainNearer(t *testing.T) {
+	r := testRun(t, Options{Start: "http://h/", MaxDepth: 3})
+	r.link(t, "http://h/a/x", 3, "http://h/deep/2")
+	r.link(t, "http://h/b/y", 2, "http://h/deep/1")
+	r.link(t, "http://h/a/x", 1, "http://h/")
+	r.link(t, "http://h/c/z", 1, "http://h/")
+	assert.Equal(t, []string{"http://h/a/x", "http://h/c/z", "http://h/b/y"}, r.visitedOrder())
+	assert.Equal(t, 1, r.pages["http://h/a/x"].depth)
+}
