@@ -243,11 +243,12 @@ func newRun(cfg *config) *run {
 	return r
 }
 
-// longURL counts a URL over maxURLLength found outside a page's links (a
-// redirect's Location, a sitemap entry).
-func (r *run) longURL(raw string) {
+// longURL counts a URL over maxURLLength found at base outside a page's
+// links (a redirect's Location, a sitemap entry).
+func (r *run) longURL(base *url.URL, raw string) {
+	l := newLongURL(base, raw)
 	r.mu.Lock()
-	r.dropped.tooLong(1, noteExample(raw))
+	r.dropped.tooLong(l)
 	r.mu.Unlock()
 }
 
@@ -373,7 +374,9 @@ func (r *run) do(ctx context.Context, j job) {
 				if read.over > 0 {
 					r.dropped.capped(final.URL, read.over)
 				}
-				r.dropped.tooLong(read.tooLong, read.long)
+				for _, l := range read.long {
+					r.dropped.tooLong(l)
+				}
 				r.mu.Unlock()
 			}
 		}

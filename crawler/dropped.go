@@ -2,6 +2,9 @@ package crawler
 
 import (
 	"fmt"
+	"hash/fnv"
+	"io"
+	"net/url"
 	"strings"
 )
 
@@ -11,17 +14,55 @@ const (
 	maxNotePages    = 3
 	maxNoteExamples = 2
 	noteExampleLen  = 80
+	// maxLongRemembered bounds the over-long URLs remembered (by hash) so
+	// that one met again is not counted again; past it, repeats of those
+	// not remembered may count.
+	maxLongRemembered = 10000
 )
 
 // droppedLinks counts, for the run's notes, the links a crawl found and
 // did not follow: past the per-page cap, and URLs over maxURLLength. It
 // keeps counts and a few examples, not the links.
 type droppedLinks struct {
-	pages     int      // pages with links past the cap
-	over      int      // links past the cap, on every page
-	pageNotes []string // the first pages, each with its count
-	long      int      // URLs over maxURLLength
-	examples  []string // the first of them, clipped and quoted
+	pages     int                 // pages with links past the cap
+	over      int                 // links past the cap, on every page
+	pageNotes []string            // the first pages, each with its count
+	long      int                 // distinct URLs over maxURLLength
+	longSeen  map[uint64]struct{} // their longKey, up to maxLongRemembered
+	examples  []string            // the first of them, clipped and quoted
+}
+
+// longURL is a URL over maxURLLength met once: a link, a redirect's
+// Location, a sitemap entry.
+type longURL struct {
+	key     uint64 // longKey
+	example string // noteExample
+}
+
+// newLongURL describes raw, an over-long reference found at base (nil for
+// an absolute one).
+func newLongURL(base *url.URL, raw string) longURL {
+	return longURL{key: longKey(base, raw), example: noteExample(raw)}
+}
+
+// longKey tells over-long URLs apart: a hash of the URL resolved against
+// base, so that one URL written relative on one page and absolute on
+// another, or met by several agents, is one. normalize refused it, so it
+// is resolved here as far as it goes, else taken as written. A 64-bit
+// hash keeps the set small; a collision would only undercount a note.
+func longKey(base *url.URL, raw string) uint64 {
+	s := raw
+	if p, ok := prepareRef(raw); ok {
+		if ref, err := url.Parse(p); err == nil {
+			if base == nil {
+				base = ref
+			}
+			s = base.ResolveReference(ref).String()
+		}
+	}
+	h := fnv.New64a()
+	_, _ = io.WriteString(h, s)
+	return h.Sum64()
 }
 
 // capped records a page whose links past the cap were not followed.
@@ -33,12 +74,20 @@ func (d *droppedLinks) capped(page string, over int) {
 	}
 }
 
-// tooLong records n URLs over maxURLLength; example is one of them, made
-// by noteExample.
-func (d *droppedLinks) tooLong(n int, example string) {
-	d.long += n
-	if example != "" && len(d.examples) < maxNoteExamples {
-		d.examples = append(d.examples, example)
+// tooLong records a URL over maxURLLength, unless it was recorded before.
+func (d *droppedLinks) tooLong(l longURL) {
+	if _, seen := d.longSeen[l.key]; seen {
+		return
+	}
+	if d.longSeen == nil {
+		d.longSeen = map[uint64]struct{}{}
+	}
+	if len(d.longSeen) < maxLongRemembered {
+		d.longSeen[l.key] = struct{}{}
+	}
+	d.long++
+	if len(d.examples) < maxNoteExamples {
+		d.examples = append(d.examples, l.example)
 	}
 }
 

@@ -35,7 +35,8 @@ func extractLinks(page *url.URL, body []byte, maxLinks int) []Link {
 }
 
 // readLinks is extractLinks with what it dropped: the links past maxLinks
-// (counted as written, repeats included) and the URLs over maxURLLength.
+// (counted as written, repeats included) and the URLs over maxURLLength
+// (every one as written, for the run to count each URL once).
 func readLinks(page *url.URL, body []byte, maxLinks int) *linkExtractor {
 	e := &linkExtractor{max: maxLinks}
 	if page != nil {
@@ -69,8 +70,7 @@ type linkExtractor struct {
 	links   []Link
 	parsed  []*url.URL // links[i].URL parsed, as normalisation left it: the crawl need not parse it again
 	over    int        // links past max, not followed
-	tooLong int        // references over maxURLLength
-	long    string     // the first of them, clipped for a note
+	long    []longURL  // references over maxURLLength
 	// template is how many <template> elements the tokenizer is inside.
 	template int
 }
@@ -247,9 +247,7 @@ func (e *linkExtractor) add(raw []byte, kind string) {
 	}
 	u, err := normalizeCanonicalBase(e.base, string(raw))
 	if errors.Is(err, errTooLong) {
-		if e.tooLong++; e.long == "" {
-			e.long = noteExample(string(raw))
-		}
+		e.long = append(e.long, newLongURL(e.base, string(raw)))
 	}
 	if err != nil {
 		return
