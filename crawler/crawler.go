@@ -368,7 +368,7 @@ func (r *run) do(ctx context.Context, j job) {
 		r.mu.Unlock()
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
-				read := readLinks(base, body, r.cfg.MaxLinksPerPage)
+				read := readLinks(base, body, r.cfg.MaxLinksPerPage, r.cfg.scope.allows)
 				links = read.parsed
 				r.mu.Lock()
 				if read.over > 0 {

@@ -24,12 +24,12 @@ const (
 // did not follow: past the per-page cap, and URLs over maxURLLength. It
 // keeps counts and a few examples, not the links.
 type droppedLinks struct {
-	pages     int                 // pages with links past the cap
-	over      int                 // links past the cap, on every page
-	pageNotes []string            // the first pages, each with its count
-	long      int                 // distinct URLs over maxURLLength
-	longSeen  map[uint64]struct{} // their longKey, up to maxLongRemembered
-	examples  []string            // the first of them, clipped and quoted
+	pages     int      // pages with links past the cap
+	over      int      // links past the cap, on every page
+	pageNotes []string // the first pages, each with its count
+	long      int      // distinct URLs over maxURLLength
+	longSeen  hashSet  // their longKey, up to maxLongRemembered
+	examples  []string // the first of them, clipped and quoted
 }
 
 // longURL is a URL over maxURLLength met once: a link, a redirect's
@@ -60,9 +60,32 @@ func longKey(base *url.URL, raw string) uint64 {
 			s = base.ResolveReference(ref).String()
 		}
 	}
+	return hashString(s)
+}
+
+// hashString is a 64-bit hash for sets of URLs: smaller than the URLs.
+func hashString(s string) uint64 {
 	h := fnv.New64a()
 	_, _ = io.WriteString(h, s)
 	return h.Sum64()
+}
+
+// hashSet remembers hashes to count distinct things in bounded memory.
+type hashSet map[uint64]struct{}
+
+// add reports whether h is new, and remembers it while the set holds
+// fewer than limit: past that, every hash not remembered is new.
+func (s *hashSet) add(h uint64, limit int) bool {
+	if _, ok := (*s)[h]; ok {
+		return false
+	}
+	if *s == nil {
+		*s = hashSet{}
+	}
+	if len(*s) < limit {
+		(*s)[h] = struct{}{}
+	}
+	return true
 }
 
 // capped records a page whose links past the cap were not followed.
@@ -76,14 +99,8 @@ func (d *droppedLinks) capped(page string, over int) {
 
 // tooLong records a URL over maxURLLength, unless it was recorded before.
 func (d *droppedLinks) tooLong(l longURL) {
-	if _, seen := d.longSeen[l.key]; seen {
+	if !d.longSeen.add(l.key, maxLongRemembered) {
 		return
-	}
-	if d.longSeen == nil {
-		d.longSeen = map[uint64]struct{}{}
-	}
-	if len(d.longSeen) < maxLongRemembered {
-		d.longSeen[l.key] = struct{}{}
 	}
 	d.long++
 	if len(d.examples) < maxNoteExamples {
