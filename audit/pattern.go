@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/bmatcuk/doublestar/v4"
+
+	"authwall/internal/percent"
 )
 
 // A declared pattern: its checks (with messages a user can act on), its
@@ -30,7 +32,7 @@ func literalPattern(pattern string) (string, bool) {
 		case '*', '?', '[', '{':
 			return "", false
 		case '%':
-			if i+2 < len(pattern) && isHex(pattern[i+1]) && isHex(pattern[i+2]) {
+			if i+2 < len(pattern) && percent.IsHex(pattern[i+1]) && percent.IsHex(pattern[i+2]) {
 				b.WriteByte('%')
 			} else {
 				b.WriteString("%25")
@@ -242,8 +244,8 @@ func decodePatternEscapes(pattern string) string {
 			b.WriteByte(pattern[i])
 			continue
 		}
-		if c == '%' && i+2 < len(pattern) && isHex(pattern[i+1]) && isHex(pattern[i+2]) {
-			d := unhex(pattern[i+1])<<4 | unhex(pattern[i+2])
+		if c == '%' && i+2 < len(pattern) && percent.IsHex(pattern[i+1]) && percent.IsHex(pattern[i+2]) {
+			d := percent.Unhex(pattern[i+1])<<4 | percent.Unhex(pattern[i+2])
 			if strings.IndexByte(`*?[]{}\,!^-`, d) >= 0 {
 				b.WriteByte('\\')
 			}
@@ -315,28 +317,14 @@ func percentDecode(s string) string {
 	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+		if s[i] == '%' && i+2 < len(s) && percent.IsHex(s[i+1]) && percent.IsHex(s[i+2]) {
+			b.WriteByte(percent.Unhex(s[i+1])<<4 | percent.Unhex(s[i+2]))
 			i += 2
 			continue
 		}
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c >= 'a':
-		return c - 'a' + 10
-	case c >= 'A':
-		return c - 'A' + 10
-	}
-	return c - '0'
 }
 
 // removeDotSegments applies RFC 3986 section 5.2.4 to an absolute path:

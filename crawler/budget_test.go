@@ -196,12 +196,54 @@ func TestDroppedLinksNotes(t *testing.T) {
 	for i := range 10 {
 		d.capped(fmt.Sprintf("http://h/p%d", i), 100+i)
 	}
-	d.tooLong(3, noteExample("/x/"+strings.Repeat("y", 5000)+"\x1b[31m"))
-	d.tooLong(1, noteExample("/z\x00"))
-	d.tooLong(2, noteExample("/never-shown"))
+	page := mustParse(t, "http://h/a/")
+	long := newLongURL(nil, "http://h/x/"+strings.Repeat("y", 5000)+"\x1b[31m")
+	d.tooLong(long)
+	d.tooLong(newLongURL(page, "../x/"+strings.Repeat("y", 5000)+"\x1b[31m")) // the same URL
+	d.tooLong(newLongURL(page, "/z\x00"))
+	d.tooLong(newLongURL(page, "/never-shown"))
+	d.tooLong(long)
 	notes := d.notes(5000)
 	require.Len(t, notes, 2)
 	assert.Equal(t, "links past the first 5000 of a page were not followed: 100 on http://h/p0, 101 on http://h/p1, 102 on http://h/p2 and 7 more pages (1045 links in all)", notes[0])
-	assert.Equal(t, `URLs longer than 4096 bytes were not crawled: 6 ("/x/`+strings.Repeat("y", 77)+`..." (5008 bytes), "/z\x00" (3 bytes))`, notes[1])
+	assert.Equal(t, `URLs longer than 4096 bytes were not crawled: 3 ("http://h/x/`+strings.Repeat("y", 69)+`..." (5016 bytes), "/z\x00" (3 bytes))`, notes[1])
 	assert.NotContains(t, notes[1], "\x1b", "a site's bytes are escaped")
+}
+
+// TestLongURLsRememberedBounded: past maxLongRemembered URLs are still
+// counted, but no more are remembered.
+func TestLongURLsRememberedBounded(t *testing.T) {
+	var d droppedLinks
+	for i := range maxLongRemembered + 10 {
+		d.tooLong(longURL{key: uint64(i)})
+	}
+	d.tooLong(longURL{key: 0})
+	assert.Equal(t, maxLongRemembered+10, d.long)
+	assert.Len(t, d.longSeen, maxLongRemembered)
+}
+
+// TestLongURLCountedOnce: an over-long URL is counted once in the note,
+// however many agents meet it in a redirect and however many pages link
+// to it, relative or not.
+func TestLongURLCountedOnce(t *testing.T) {
+	long := "/long/" + strings.Repeat("x", 5000)
+	other := "/other/" + strings.Repeat("y", 5000)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			writeHTML(w, pageHTML("/r", "/b/", long, other))
+		case "/b/":
+			writeHTML(w, pageHTML(".."+long, other, other))
+		case "/r":
+			http.Redirect(w, r, long, http.StatusFound)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+
+	got, res, err := crawl(t, Options{Start: srv.URL + "/", NoSitemaps: true, Agents: mustAgents(t, "googlebot", "bingbot")})
+	require.NoError(t, err)
+	require.Len(t, got["/r"], 3, "two agents and the browser control met the redirect")
+	assert.Contains(t, strings.Join(res.Notes, "\n"), "URLs longer than 4096 bytes were not crawled: 2 (")
 }

@@ -81,22 +81,8 @@ func (c *Crawler) Run(ctx context.Context, blocked Blocked, emit func(Observatio
 			cfg.Logger.Warn("environment variable may change crawling behaviour", "variable", strings.SplitN(e, "=", 2)[0])
 		}
 	}
-	r := &run{
-		cfg:     cfg,
-		blocked: blocked,
-		emit:    emit,
-		pages:   map[string]*page{},
-		retired: &page{done: true},
-		waiting: map[string]*page{},
-		links:   newLinkQueue(cfg.MaxDepth > 0),
-		robots:  map[string]*agentRobots{},
-		sitemap: map[string]bool{},
-		started: time.Now(),
-	}
-	if !cfg.NoTrapGuard {
-		r.traps = newTrapGuard(cfg.MaxPages)
-	}
-	r.cond = sync.NewCond(&r.mu)
+	r := newRun(cfg)
+	r.blocked, r.emit = blocked, emit
 	r.f = newFetcher(ctx, cfg)
 	defer r.f.transport.close()
 	c.mu.Lock()
@@ -238,11 +224,31 @@ type run struct {
 	firstErrFatal bool
 }
 
-// longURL counts a URL over maxURLLength found outside a page's links (a
-// redirect's Location, a sitemap entry).
-func (r *run) longURL(raw string) {
+// newRun makes the state of one crawl, with nothing fetched yet.
+func newRun(cfg *config) *run {
+	r := &run{
+		cfg:     cfg,
+		pages:   map[string]*page{},
+		retired: &page{done: true},
+		waiting: map[string]*page{},
+		robots:  map[string]*agentRobots{},
+		sitemap: map[string]bool{},
+		started: time.Now(),
+	}
+	r.links = newLinkQueue(cfg.MaxDepth > 0, r.waitingDepth)
+	if !cfg.NoTrapGuard {
+		r.traps = newTrapGuard(cfg.MaxPages)
+	}
+	r.cond = sync.NewCond(&r.mu)
+	return r
+}
+
+// longURL counts a URL over maxURLLength found at base outside a page's
+// links (a redirect's Location, a sitemap entry).
+func (r *run) longURL(base *url.URL, raw string) {
+	l := newLongURL(base, raw)
 	r.mu.Lock()
-	r.dropped.tooLong(1, noteExample(raw))
+	r.dropped.tooLong(l)
 	r.mu.Unlock()
 }
 
@@ -362,13 +368,15 @@ func (r *run) do(ctx context.Context, j job) {
 		r.mu.Unlock()
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
-				read := readLinks(base, body, r.cfg.MaxLinksPerPage)
+				read := readLinks(base, body, r.cfg.MaxLinksPerPage, r.cfg.scope.allows)
 				links = read.parsed
 				r.mu.Lock()
 				if read.over > 0 {
 					r.dropped.capped(final.URL, read.over)
 				}
-				r.dropped.tooLong(read.tooLong, read.long)
+				for _, l := range read.long {
+					r.dropped.tooLong(l)
+				}
 				r.mu.Unlock()
 			}
 		}

@@ -2,6 +2,9 @@ package crawler
 
 import (
 	"fmt"
+	"hash/fnv"
+	"io"
+	"net/url"
 	"strings"
 )
 
@@ -11,6 +14,10 @@ const (
 	maxNotePages    = 3
 	maxNoteExamples = 2
 	noteExampleLen  = 80
+	// maxLongRemembered bounds the over-long URLs remembered (by hash) so
+	// that one met again is not counted again; past it, repeats of those
+	// not remembered may count.
+	maxLongRemembered = 10000
 )
 
 // droppedLinks counts, for the run's notes, the links a crawl found and
@@ -20,8 +27,65 @@ type droppedLinks struct {
 	pages     int      // pages with links past the cap
 	over      int      // links past the cap, on every page
 	pageNotes []string // the first pages, each with its count
-	long      int      // URLs over maxURLLength
+	long      int      // distinct URLs over maxURLLength
+	longSeen  hashSet  // their longKey, up to maxLongRemembered
 	examples  []string // the first of them, clipped and quoted
+}
+
+// longURL is a URL over maxURLLength met once: a link, a redirect's
+// Location, a sitemap entry.
+type longURL struct {
+	key     uint64 // longKey
+	example string // noteExample
+}
+
+// newLongURL describes raw, an over-long reference found at base (nil for
+// an absolute one).
+func newLongURL(base *url.URL, raw string) longURL {
+	return longURL{key: longKey(base, raw), example: noteExample(raw)}
+}
+
+// longKey tells over-long URLs apart: a hash of the URL resolved against
+// base, so that one URL written relative on one page and absolute on
+// another, or met by several agents, is one. normalize refused it, so it
+// is resolved here as far as it goes, else taken as written. A 64-bit
+// hash keeps the set small; a collision would only undercount a note.
+func longKey(base *url.URL, raw string) uint64 {
+	s := raw
+	if p, ok := prepareRef(raw); ok {
+		if ref, err := url.Parse(p); err == nil {
+			if base == nil {
+				base = ref
+			}
+			s = base.ResolveReference(ref).String()
+		}
+	}
+	return hashString(s)
+}
+
+// hashString is a 64-bit hash for sets of URLs: smaller than the URLs.
+func hashString(s string) uint64 {
+	h := fnv.New64a()
+	_, _ = io.WriteString(h, s)
+	return h.Sum64()
+}
+
+// hashSet remembers hashes to count distinct things in bounded memory.
+type hashSet map[uint64]struct{}
+
+// add reports whether h is new, and remembers it while the set holds
+// fewer than limit: past that, every hash not remembered is new.
+func (s *hashSet) add(h uint64, limit int) bool {
+	if _, ok := (*s)[h]; ok {
+		return false
+	}
+	if *s == nil {
+		*s = hashSet{}
+	}
+	if len(*s) < limit {
+		(*s)[h] = struct{}{}
+	}
+	return true
 }
 
 // capped records a page whose links past the cap were not followed.
@@ -33,12 +97,14 @@ func (d *droppedLinks) capped(page string, over int) {
 	}
 }
 
-// tooLong records n URLs over maxURLLength; example is one of them, made
-// by noteExample.
-func (d *droppedLinks) tooLong(n int, example string) {
-	d.long += n
-	if example != "" && len(d.examples) < maxNoteExamples {
-		d.examples = append(d.examples, example)
+// tooLong records a URL over maxURLLength, unless it was recorded before.
+func (d *droppedLinks) tooLong(l longURL) {
+	if !d.longSeen.add(l.key, maxLongRemembered) {
+		return
+	}
+	d.long++
+	if len(d.examples) < maxNoteExamples {
+		d.examples = append(d.examples, l.example)
 	}
 }
 

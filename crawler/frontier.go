@@ -57,7 +57,10 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	}
 	if p, ok := r.waiting[key]; ok {
 		p.addReferrer(referrer)
-		p.depth = min(p.depth, depth)
+		if depth < p.depth {
+			p.depth = depth
+			r.links.lowered(key)
+		}
 		if !linked {
 			// Asked for: visited now rather than in the links' turn.
 			delete(r.waiting, key)
@@ -123,6 +126,15 @@ func (r *run) retire(key string, p *page) {
 	r.pages[key] = r.retired
 }
 
+// waitingDepth is the depth of a waiting link, for the link queue's order.
+func (r *run) waitingDepth(key string) (int, bool) {
+	p, ok := r.waiting[key]
+	if !ok {
+		return 0, false
+	}
+	return p.depth, true
+}
+
 func (r *run) isWaiting(key string) bool {
 	_, ok := r.waiting[key]
 	return ok
@@ -141,6 +153,10 @@ func (r *run) budgetSpent() {
 // is decided when the fetch comes up); the caller holds r.mu.
 func (r *run) visit(key string, p *page) {
 	r.pages[key] = p
+	if p.pattern != nil {
+		// Here, not when queued: a waiting link may be evicted or never reached.
+		p.pattern.visited++
+	}
 	for i := range r.cfg.Agents {
 		p.remaining++
 		r.queue = append(r.queue, job{key: key, agent: &r.cfg.Agents[i]})

@@ -15,7 +15,8 @@ import (
 //     pages are read in about that order);
 //   - with --max-depth, depth comes first (every depth-1 URL before any
 //     depth-2 URL), so a URL is not first found, too deep, by a long way
-//     round;
+//     round; a waiting URL found again nearer the start counts at its new
+//     depth (it keeps its place within its group);
 //   - when waiting and visited URLs together would pass the budget, the
 //     newest URL of the biggest group gives way to a URL of a smaller one.
 //
@@ -26,6 +27,9 @@ import (
 // entry per directory.
 type linkQueue struct {
 	byDepth bool // order by depth first (--max-depth)
+	// depth, when set, gives a waiting key's depth now: a link found again
+	// nearer the start is lowered in the run's record of it, not here.
+	depth   func(key string) (int, bool)
 	groups  map[string]*linkGroup
 	next    groupHeap // groups with waiting URLs, the one to serve first on top
 	biggest groupHeap // the same groups, the biggest (visited + waiting) on top
@@ -37,15 +41,15 @@ type linkGroup struct {
 	dir     string
 	visited int
 	keys    []string // waiting, oldest first; a key may be stale (see take)
-	depths  []int32  // depth of each key when it was queued
+	depths  []int32  // depth of each key when it was queued (see headDepth)
 	head    int      // keys[:head] are gone
 	waiting int      // keys that are still waiting
 	seq     uint64   // when the group was made: ties go to the older one
 	at      [2]int   // index in next and biggest; -1 when not in them
 }
 
-func newLinkQueue(byDepth bool) *linkQueue {
-	q := &linkQueue{byDepth: byDepth, groups: map[string]*linkGroup{}}
+func newLinkQueue(byDepth bool, depth func(key string) (int, bool)) *linkQueue {
+	q := &linkQueue{byDepth: byDepth, depth: depth, groups: map[string]*linkGroup{}}
 	q.next = groupHeap{less: q.serveFirst, slot: 0}
 	q.biggest = groupHeap{less: func(a, b *linkGroup) bool { return a.size() > b.size() }, slot: 1}
 	return q
@@ -69,22 +73,32 @@ func linkDir(key string) string {
 
 func (g *linkGroup) size() int { return g.visited + g.waiting }
 
-func (g *linkGroup) headDepth() int32 {
-	if g.head < len(g.depths) {
-		return g.depths[g.head]
+// headDepth is the depth of g's next key: the run's, which may have been
+// lowered since the key was queued, or the one it was queued with.
+func (q *linkQueue) headDepth(g *linkGroup) int32 {
+	if g.head >= len(g.depths) {
+		return 0
 	}
-	return 0
+	if q.depth != nil {
+		if d, ok := q.depth(g.keys[g.head]); ok {
+			return queuedDepth(d)
+		}
+	}
+	return g.depths[g.head]
 }
 
+func queuedDepth(d int) int32 { return int32(min(d, 1<<30)) }
+
 func (q *linkQueue) serveFirst(a, b *linkGroup) bool {
-	if q.byDepth && a.headDepth() != b.headDepth() {
-		return a.headDepth() < b.headDepth()
+	da, db := q.headDepth(a), q.headDepth(b)
+	if q.byDepth && da != db {
+		return da < db
 	}
 	if a.visited != b.visited {
 		return a.visited < b.visited
 	}
-	if a.headDepth() != b.headDepth() {
-		return a.headDepth() < b.headDepth()
+	if da != db {
+		return da < db
 	}
 	return a.seq < b.seq
 }
@@ -104,7 +118,7 @@ func (q *linkQueue) group(dir string) *linkGroup {
 func (q *linkQueue) push(key string, depth int) {
 	g := q.group(linkDir(key))
 	g.keys = append(g.keys, key)
-	g.depths = append(g.depths, int32(min(depth, 1<<30)))
+	g.depths = append(g.depths, queuedDepth(depth))
 	g.waiting++
 	q.update(g)
 }
@@ -165,6 +179,14 @@ func (q *linkQueue) evict(live func(string) bool) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// lowered puts key's group back in its place after the run lowered the
+// depth of key, which may be the group's next.
+func (q *linkQueue) lowered(key string) {
+	if g := q.groups[linkDir(key)]; g != nil && len(g.keys) > 0 {
+		q.update(g)
+	}
 }
 
 // forget counts a waiting key as gone (it was visited another way); the

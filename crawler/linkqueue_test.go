@@ -35,7 +35,7 @@ func drain(q *linkQueue, live map[string]bool) []string {
 }
 
 func TestLinkQueueShare(t *testing.T) {
-	q := newLinkQueue(false)
+	q := newLinkQueue(false, nil)
 	live := map[string]bool{}
 	push := func(key string, depth int) { live[key] = true; q.push(key, depth) }
 	// A big listing found first, then two small sections.
@@ -56,7 +56,7 @@ func TestLinkQueueShare(t *testing.T) {
 }
 
 func TestLinkQueueByDepth(t *testing.T) {
-	q := newLinkQueue(true)
+	q := newLinkQueue(true, nil)
 	live := map[string]bool{}
 	push := func(key string, depth int) { live[key] = true; q.push(key, depth) }
 	push("http://h/ok/0", 2)
@@ -67,7 +67,7 @@ func TestLinkQueueByDepth(t *testing.T) {
 }
 
 func TestLinkQueueEvictAndForget(t *testing.T) {
-	q := newLinkQueue(false)
+	q := newLinkQueue(false, nil)
 	live := map[string]bool{}
 	push := func(key string) { live[key] = true; q.push(key, 1) }
 	isLive := func(k string) bool { return live[k] }

@@ -31,13 +31,14 @@ type Link struct {
 // of a truncated body is ignored. At most maxLinks links are returned
 // (0 = no cap).
 func extractLinks(page *url.URL, body []byte, maxLinks int) []Link {
-	return readLinks(page, body, maxLinks).links
+	return readLinks(page, body, maxLinks, nil).links
 }
 
 // readLinks is extractLinks with what it dropped: the links past maxLinks
-// (counted as written, repeats included) and the URLs over maxURLLength.
-func readLinks(page *url.URL, body []byte, maxLinks int) *linkExtractor {
-	e := &linkExtractor{max: maxLinks}
+// that allows lets through (nil: all), each counted once, and the URLs over
+// maxURLLength (every one as written, for the run to count each URL once).
+func readLinks(page *url.URL, body []byte, maxLinks int, allows func(*url.URL) bool) *linkExtractor {
+	e := &linkExtractor{max: maxLinks, allows: allows}
 	if page != nil {
 		if p, err := normalize(nil, page.String()); err == nil {
 			e.base = p
@@ -62,15 +63,16 @@ func isHTML(contentType string, body []byte) bool {
 
 // linkExtractor holds the state of one extractLinks call.
 type linkExtractor struct {
-	base    *url.URL // canonical; the page, then the first <base href>
-	baseSet bool     // a <base href> was seen
-	max     int
-	seen    map[string]struct{}
-	links   []Link
-	parsed  []*url.URL // links[i].URL parsed, as normalisation left it: the crawl need not parse it again
-	over    int        // links past max, not followed
-	tooLong int        // references over maxURLLength
-	long    string     // the first of them, clipped for a note
+	base     *url.URL // canonical; the page, then the first <base href>
+	baseSet  bool     // a <base href> was seen
+	max      int
+	allows   func(*url.URL) bool // the crawl's scope, for links past max; nil: any
+	seen     map[string]struct{}
+	links    []Link
+	parsed   []*url.URL // links[i].URL parsed, as normalisation left it: the crawl need not parse it again
+	over     int        // distinct links past max that would have been followed
+	overSeen hashSet    // those, up to maxOverRemembered (see countOver)
+	long     []longURL  // references over maxURLLength
 	// template is how many <template> elements the tokenizer is inside.
 	template int
 }
@@ -242,14 +244,12 @@ func (e *linkExtractor) add(raw []byte, kind string) {
 	}
 	if e.full() {
 		// Past the cap the rest of the page is read only to count them.
-		e.over++
+		e.countOver(raw)
 		return
 	}
 	u, err := normalizeCanonicalBase(e.base, string(raw))
 	if errors.Is(err, errTooLong) {
-		if e.tooLong++; e.long == "" {
-			e.long = noteExample(string(raw))
-		}
+		e.long = append(e.long, newLongURL(e.base, string(raw)))
 	}
 	if err != nil {
 		return
@@ -264,6 +264,27 @@ func (e *linkExtractor) add(raw []byte, kind string) {
 	e.seen[s] = struct{}{}
 	e.links = append(e.links, Link{URL: s, Kind: kind})
 	e.parsed = append(e.parsed, u)
+}
+
+// maxOverRemembered bounds the links past the cap one page remembers, so
+// that a page of any size costs at most a set of this many hashes.
+const maxOverRemembered = 20000
+
+// countOver counts a link past the cap when the crawl would have followed
+// it: in scope and new on the page. Past maxOverRemembered links counted,
+// repeats of those not remembered count again.
+func (e *linkExtractor) countOver(raw []byte) {
+	u, err := normalizeCanonicalBase(e.base, string(raw))
+	if err != nil || e.allows != nil && !e.allows(u) {
+		return
+	}
+	s := u.String()
+	if _, kept := e.seen[s]; kept {
+		return
+	}
+	if e.overSeen.add(hashString(s), maxOverRemembered) {
+		e.over++
+	}
 }
 
 // otherScheme reports whether raw starts with a scheme other than http or

@@ -136,6 +136,62 @@ func TestExtractLinksCap(t *testing.T) {
 	assert.Equal(t, all[:10], capped)
 }
 
+// TestReadLinksPastCap: past the cap, only the distinct links the crawl
+// would have followed count as dropped: not repeats of a link kept or
+// already counted, not other hosts, not paths the scope excludes.
+func TestReadLinksPastCap(t *testing.T) {
+	page := mustParse(t, "http://example.com/")
+	scope, err := newScope(page, nil, []string{"/private/**"})
+	require.NoError(t, err)
+	var links []string
+	for i := range 10 {
+		links = append(links, fmt.Sprintf("/kept/%d", i))
+	}
+	for i := range 5 {
+		links = append(links,
+			fmt.Sprintf("/kept/%d", i),                   // kept already
+			fmt.Sprintf("/more/%d", i),                   // dropped
+			fmt.Sprintf("http://example.com/more/%d", i), // the same, written absolute
+			fmt.Sprintf("http://other.example/%d", i),    // never crawled
+			fmt.Sprintf("/private/%d", i),                // out of scope
+		)
+	}
+	body := []byte(pageHTML(links...))
+
+	tests := []struct {
+		name   string
+		allows func(*url.URL) bool
+		want   int
+	}{
+		{"in scope", scope.allows, 5},
+		{"no scope: every host", nil, 15},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			read := readLinks(page, body, 10, tt.allows)
+			require.Len(t, read.links, 10)
+			assert.Equal(t, "http://example.com/kept/9", read.links[9].URL)
+			assert.Equal(t, tt.want, read.over)
+		})
+	}
+}
+
+// TestReadLinksPastCapBounded: the links counted past the cap are
+// remembered up to maxOverRemembered; the count of distinct links stays
+// exact however many there are.
+func TestReadLinksPastCapBounded(t *testing.T) {
+	page := mustParse(t, "http://example.com/")
+	n := maxOverRemembered + 100
+	links := make([]string, 0, n+1)
+	for i := range n {
+		links = append(links, fmt.Sprintf("/p/%d", i))
+	}
+	links = append(links, "/p/5") // a repeat among those remembered
+	read := readLinks(page, []byte(pageHTML(links...)), 1, nil)
+	assert.Equal(t, n-1, read.over)
+	assert.Len(t, read.overSeen, maxOverRemembered)
+}
+
 func TestExtractLinksPageURL(t *testing.T) {
 	body := []byte(`<a href="x">x</a><a href="https://abs.example/">abs</a>`)
 
@@ -295,7 +351,7 @@ func FuzzExtractLinks(f *testing.F) {
 			}
 			seen[l.URL] = true
 		}
-		capped := readLinks(page, body, 2)
+		capped := readLinks(page, body, 2, nil)
 		if want := links[:min(2, len(links))]; len(capped.links) != len(want) || len(want) > 0 && capped.links[0] != want[0] {
 			t.Fatalf("capped %v, want the first of %v", capped.links, want)
 		}

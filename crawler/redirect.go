@@ -30,7 +30,7 @@ func (r *run) chain(ctx context.Context, o *Observation, u *url.URL, agent Agent
 		}
 		next, err := normalize(cur, a.header.Get("Location"))
 		if errors.Is(err, errTooLong) {
-			r.longURL(a.header.Get("Location"))
+			r.longURL(cur, a.header.Get("Location"))
 		}
 		if err != nil {
 			h.Location = a.header.Get("Location")

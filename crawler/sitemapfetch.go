@@ -64,7 +64,7 @@ func (r *run) readSitemaps(ctx context.Context) {
 		for _, loc := range sm.URLs {
 			u, err := normalize(su, loc)
 			if errors.Is(err, errTooLong) {
-				r.longURL(loc)
+				r.longURL(su, loc)
 				continue
 			}
 			if err != nil || !r.cfg.scope.allows(u) {

@@ -75,7 +75,7 @@ type trapGuard struct {
 type trapPattern struct {
 	name    string // the note's name: path template and query keys
 	path    string // path template alone; runs are counted on it
-	visited int
+	visited int    // pages visited, counted by the run when it visits one
 	skipped int
 	cut     bool // some URL of the pattern was cut
 }
@@ -219,7 +219,6 @@ func (g *trapGuard) check(u *url.URL, key string, linked bool, from *page) (pat 
 		g.skip(pat, key)
 		return nil, 0, false
 	}
-	pat.visited++
 	return pat, chain, true
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"authwall/internal/percent"
 )
 
 // maxURLLength caps the URLs the crawler accepts (crawler traps grow URLs).
@@ -137,7 +139,7 @@ func escapesCanonical(s string) bool {
 			if i+2 >= len(s) || !isUpperHex(s[i+1]) || !isUpperHex(s[i+2]) {
 				return false
 			}
-			if isUnreserved(unhex(s[i+1])<<4 | unhex(s[i+2])) {
+			if isUnreserved(percent.Unhex(s[i+1])<<4 | percent.Unhex(s[i+2])) {
 				return false
 			}
 			i += 2
@@ -187,8 +189,8 @@ func prepareRef(raw string) (string, bool) {
 		case c == '\\' && !inQuery:
 			b.WriteByte('/')
 		case c == '%':
-			if i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-				v := unhex(s[i+1])<<4 | unhex(s[i+2])
+			if i+2 < len(s) && percent.IsHex(s[i+1]) && percent.IsHex(s[i+2]) {
+				v := percent.Unhex(s[i+1])<<4 | percent.Unhex(s[i+2])
 				if isUnreserved(v) {
 					b.WriteByte(v)
 				} else {
@@ -215,7 +217,7 @@ func needsPrepare(s string) bool {
 			if i+2 >= len(s) || !isUpperHex(s[i+1]) || !isUpperHex(s[i+2]) {
 				return true
 			}
-			if isUnreserved(unhex(s[i+1])<<4 | unhex(s[i+2])) {
+			if isUnreserved(percent.Unhex(s[i+1])<<4 | percent.Unhex(s[i+2])) {
 				return true
 			}
 			i += 2
@@ -349,23 +351,8 @@ func isUnreserved(c byte) bool {
 		c == '-' || c == '.' || c == '_' || c == '~'
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
 func isUpperHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
 }
 
 func writeEscape(b *strings.Builder, c byte) {

@@ -3,6 +3,8 @@ package serverconf
 import (
 	"fmt"
 	"strings"
+
+	"authwall/internal/percent"
 )
 
 // decide runs httpd's access phases on the merged config: the legacy host
@@ -191,8 +193,8 @@ func apacheNormalizePath(target string) (uri string, status int, problem string)
 	var b strings.Builder
 	for i := 0; i < len(target); i++ {
 		c := target[i]
-		if c == '%' && i+2 < len(target) && isHex(target[i+1]) && isHex(target[i+2]) {
-			d := unhex(target[i+1])<<4 | unhex(target[i+2])
+		if c == '%' && i+2 < len(target) && percent.IsHex(target[i+1]) && percent.IsHex(target[i+2]) {
+			d := percent.Unhex(target[i+1])<<4 | percent.Unhex(target[i+2])
 			if isUnreserved(d) {
 				b.WriteByte(d)
 				i += 2
@@ -233,10 +235,10 @@ func apacheNormalizePath(target string) (uri string, status int, problem string)
 			b.WriteByte(c)
 			continue
 		}
-		if i+2 >= len(p) || !isHex(p[i+1]) || !isHex(p[i+2]) {
+		if i+2 >= len(p) || !percent.IsHex(p[i+1]) || !percent.IsHex(p[i+2]) {
 			return "", 400, "a bad percent escape in the path: httpd answers 400"
 		}
-		d := unhex(p[i+1])<<4 | unhex(p[i+2])
+		d := percent.Unhex(p[i+1])<<4 | percent.Unhex(p[i+2])
 		if d == '/' {
 			return "", 404, "an encoded slash (%2F) in the path: httpd answers 404 (AllowEncodedSlashes Off)"
 		}

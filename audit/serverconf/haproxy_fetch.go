@@ -3,6 +3,8 @@ package serverconf
 import (
 	"strconv"
 	"strings"
+
+	"authwall/internal/percent"
 )
 
 // HAProxy's sample fetches: what each one reads from a request, and the
@@ -222,10 +224,10 @@ func haproxyURLDecode(s string) (string, bool) {
 		case c == '+' && inQuery:
 			b.WriteByte(' ')
 		case c == '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			if i+2 >= len(s) || !percent.IsHex(s[i+1]) || !percent.IsHex(s[i+2]) {
 				return "", false
 			}
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
+			b.WriteByte(percent.Unhex(s[i+1])<<4 | percent.Unhex(s[i+2]))
 			i += 2
 		default:
 			b.WriteByte(c)

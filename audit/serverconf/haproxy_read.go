@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"authwall/internal/percent"
 )
 
 // haproxySections are the keywords that open a section; every other line
@@ -260,10 +262,10 @@ func haproxyWords(line string) ([]string, error) {
 			case 't':
 				cur.WriteByte('\t')
 			case 'x':
-				if i+2 >= len(line) || !isHex(line[i+1]) || !isHex(line[i+2]) {
+				if i+2 >= len(line) || !percent.IsHex(line[i+1]) || !percent.IsHex(line[i+2]) {
 					return nil, fmt.Errorf(`\x needs two hexadecimal digits`)
 				}
-				cur.WriteByte(unhex(line[i+1])<<4 | unhex(line[i+2]))
+				cur.WriteByte(percent.Unhex(line[i+1])<<4 | percent.Unhex(line[i+2]))
 				i += 2
 			case ' ', '\\', '#', '\'', '"', '$':
 				cur.WriteByte(e)

@@ -3,6 +3,8 @@ package serverconf
 import (
 	"fmt"
 	"strings"
+
+	"authwall/internal/percent"
 )
 
 // How lighttpd cleans a request target before matching it: percent
@@ -33,8 +35,8 @@ func lighttpdNormalize(target string) (uri lighttpdURI, problem string) {
 	for i := 0; i < len(target); i++ {
 		c := target[i]
 		switch {
-		case c == '%' && i+2 < len(target) && isHex(target[i+1]) && isHex(target[i+2]):
-			x := unhex(target[i+1])<<4 | unhex(target[i+2])
+		case c == '%' && i+2 < len(target) && percent.IsHex(target[i+1]) && percent.IsHex(target[i+2]):
+			x := percent.Unhex(target[i+1])<<4 | percent.Unhex(target[i+2])
 			i += 2
 			if lighttpdIsLetter(x) || x >= '0' && x <= '9' || strings.IndexByte("-._~", x) >= 0 {
 				b.WriteByte(x)
@@ -73,7 +75,7 @@ func lighttpdNormalize(target string) (uri lighttpdURI, problem string) {
 	var out strings.Builder
 	for i := 0; i < len(uri.encoded); i++ {
 		if uri.encoded[i] == '%' && i+2 < len(uri.encoded) {
-			out.WriteByte(unhex(uri.encoded[i+1])<<4 | unhex(uri.encoded[i+2]))
+			out.WriteByte(percent.Unhex(uri.encoded[i+1])<<4 | percent.Unhex(uri.encoded[i+2]))
 			i += 2
 			continue
 		}

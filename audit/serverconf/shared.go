@@ -21,21 +21,6 @@ func walkNodes(nodes []*Node, fn func(*Node)) {
 	}
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	default:
-		return c - 'A' + 10
-	}
-}
-
 // directiveText writes a directive as it would appear in a config, without
 // its block; an argument that needs quotes gets them.
 func directiveText(n *Node) string {

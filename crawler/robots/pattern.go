@@ -1,6 +1,10 @@
 package robots
 
-import "strings"
+import (
+	"strings"
+
+	"authwall/internal/percent"
+)
 
 // pattern is a compiled Allow or Disallow value.
 type pattern struct {
@@ -68,7 +72,7 @@ func escapePattern(s string) string {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+		case c == '%' && i+2 < len(s) && percent.IsHex(s[i+1]) && percent.IsHex(s[i+2]):
 			b.WriteByte('%')
 			b.WriteByte(upperASCII(s[i+1]))
 			b.WriteByte(upperASCII(s[i+2]))
@@ -89,7 +93,7 @@ func escapePattern(s string) string {
 func needsEscape(s string, highBytes bool) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+		if c == '%' && i+2 < len(s) && percent.IsHex(s[i+1]) && percent.IsHex(s[i+2]) {
 			if isLowerHex(s[i+1]) || isLowerHex(s[i+2]) {
 				return true
 			}
@@ -110,16 +114,12 @@ func upperEscapes(s string) string {
 	}
 	b := []byte(s)
 	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' && isHex(b[i+1]) && isHex(b[i+2]) {
+		if b[i] == '%' && percent.IsHex(b[i+1]) && percent.IsHex(b[i+2]) {
 			b[i+1], b[i+2] = upperASCII(b[i+1]), upperASCII(b[i+2])
 			i += 2
 		}
 	}
 	return string(b)
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func isLowerHex(c byte) bool { return 'a' <= c && c <= 'f' }
