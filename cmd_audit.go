@@ -61,8 +61,12 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			err = a.run(c.Context())
-			if perr := fl.profiles.stop(); err == nil && perr != nil {
-				return inputErr(perr)
+			if perr := fl.profiles.stop(); perr != nil {
+				if err == nil {
+					return inputErr(perr)
+				}
+				// The run's outcome keeps its exit code; the lost profile is still said.
+				fmt.Fprintf(stderr, "authwall: %v\n", perr)
 			}
 			return err
 		},
