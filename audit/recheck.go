@@ -50,8 +50,8 @@ func (a *Auditor) restoreEarlier() {
 // applyRecheck marks each finding "remains" or "new" against the earlier
 // report and lists the earlier findings that are gone. A finding counts as
 // gone only when a crawler agent got an answer at its URL this time
-// (robots-unavailable: robots.txt is read on every run). Failing is left as decide set it, so a remaining
-// failing finding fails the run.
+// (robots-unavailable: robots.txt is read on every run). Failing is left
+// as decide set it, so a remaining failing finding fails the run.
 func (a *Auditor) applyRecheck(r *Report) {
 	if a.opts.Recheck == "" {
 		return
