@@ -185,3 +185,15 @@ func TestActionScript(t *testing.T) {
 		}
 	})
 }
+
+// TestActionScriptInstallFails: when go install fails (here a module query
+// with the module proxy off), authwall never ran: the step exits 3, "could
+// not run", and says so in the exit-code output, with no report path.
+func TestActionScriptInstallFails(t *testing.T) {
+	t.Setenv("GOPROXY", "off") // offline: the query cannot resolve
+	r := runAction(t, filepath.Join(t.TempDir(), "authwall"), map[string]string{
+		"URL": "http://127.0.0.1:9/", "VERSION": "example.invalid/authwall@v1.0.0"})
+	assert.Equal(t, 3, r.code, r.out)
+	assert.Equal(t, map[string]string{"exit-code": "3"}, r.outputs)
+	assert.Contains(t, r.out, "authwall: go install example.invalid/authwall@v1.0.0 failed")
+}

@@ -61,8 +61,12 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 				return err
 			}
 			err = a.run(c.Context())
-			if perr := fl.profiles.stop(); err == nil && perr != nil {
-				return inputErr(perr)
+			if perr := fl.profiles.stop(); perr != nil {
+				if err == nil {
+					return inputErr(perr)
+				}
+				// The run's outcome keeps its exit code; the lost profile is still said.
+				fmt.Fprintf(stderr, "authwall: %v\n", perr)
 			}
 			return err
 		},
@@ -71,7 +75,7 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	what := pflag.NewFlagSet("what", pflag.ContinueOnError)
 	what.StringArrayVarP(&o.Paths, "public", "p", nil, "declared paths `FILE` (public patterns, !private ones); repeatable")
 	what.StringVarP(&fl.configFile, "config", "c", "", "config `FILE` (default ./"+config.DefaultFile+" if present)")
-	what.StringSliceVar(&o.Agents, "agents", o.Agents, "agents to crawl as: googlebot (smartphone), googlebot-desktop, bingbot, bingbot-mobile, or name=User-Agent")
+	what.StringSliceVar(&o.Agents, "agents", o.Agents, "`LIST` of agents to crawl as: googlebot (smartphone), googlebot-desktop, bingbot, bingbot-mobile, or name=User-Agent")
 	what.BoolVar(&o.Control, "control", o.Control, "refetch every blocked URL once with a browser User-Agent to tell bot-only walls from walls for everyone (--no-control to skip)")
 	what.StringArrayVar(&o.Include, "include", nil, "crawl only paths matching `GLOB` (** crosses /); repeatable")
 	what.StringArrayVar(&o.Exclude, "exclude", nil, "skip paths matching `GLOB`; repeatable")
@@ -81,12 +85,12 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 	what.StringVar(&o.Recheck, "recheck", "", "an earlier JSON report `FILE`: fetch again only the URLs of its findings (no crawl; URL defaults to its target) and say which are fixed and which remain")
 
 	limits := pflag.NewFlagSet("limits", pflag.ContinueOnError)
-	limits.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "requests in flight")
-	limits.Float64Var(&o.Rate, "rate", o.Rate, "requests per second ceiling, 0 = none")
-	limits.IntVar(&o.MaxPages, "max-pages", o.MaxPages, "URLs to visit")
-	limits.IntVar(&o.MaxDepth, "max-depth", o.MaxDepth, "link depth from the start URL, 0 = none")
-	limits.DurationVar(&o.Timeout, "timeout", o.Timeout, "per request")
-	limits.Var(&o.MaxBody, "max-body", "bytes read per response (longer bodies are cut and the cut is recorded)")
+	limits.IntVar(&o.Concurrency, "concurrency", o.Concurrency, "at most `N` requests in flight")
+	limits.Float64Var(&o.Rate, "rate", o.Rate, "at most `R` requests per second, 0 = no ceiling")
+	limits.IntVar(&o.MaxPages, "max-pages", o.MaxPages, "visit at most `N` URLs")
+	limits.IntVar(&o.MaxDepth, "max-depth", o.MaxDepth, "follow links at most `N` deep from the start URL, 0 = no limit")
+	limits.DurationVar(&o.Timeout, "timeout", o.Timeout, "time limit `D` per request")
+	limits.Var(&o.MaxBody, "max-body", "read at most `SIZE` of each response (longer bodies are cut and the cut is recorded)")
 
 	out := outputFlags(o, &fl.noProgress, "log each request on stderr")
 	out.StringVar(&fl.profiles.cpu, "cpuprofile", "", "write a CPU profile of the run to `FILE` (for a bug report about speed; go tool pprof reads it)")
@@ -120,8 +124,8 @@ input file, 3 the audit could not run (site unreachable, interrupted).
 func outputFlags(o *auditOptions, noProgress *bool, verbose string) *pflag.FlagSet {
 	out := pflag.NewFlagSet("output", pflag.ContinueOnError)
 	out.StringArrayVar(&o.Reports, "report", nil, "write a report, `FORMAT=FILE`; formats: "+strings.Join(report.Formats(), ", ")+"; repeatable")
-	out.StringVarP(&o.Format, "format", "f", o.Format, "what goes to stdout: "+strings.Join(report.Formats(), ", "))
-	out.StringSliceVar(&o.FailOn, "fail-on", o.FailOn, "finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
+	out.StringVarP(&o.Format, "format", "f", o.Format, "`FORMAT` of what goes to stdout: "+strings.Join(report.Formats(), ", "))
+	out.StringSliceVar(&o.FailOn, "fail-on", o.FailOn, "`LIST` of finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
 	out.StringVar(&o.Baseline, "baseline", "", "an earlier JSON report `FILE`: findings already in it are not new, and only new ones fail")
 	out.BoolVarP(&o.Quiet, "quiet", "q", false, "print no report on stdout and only errors on stderr")
 	out.BoolVar(noProgress, "no-progress", false, "no progress line on stderr")

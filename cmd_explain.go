@@ -63,7 +63,7 @@ serves.`,
 		},
 	}
 	cmd.Flags().StringVar(&configPath, "server-config", "", "server config `PATH` (nginx, Apache, Caddy, HAProxy or lighttpd): a file, or a directory such as /etc/nginx")
-	cmd.Flags().StringVar(&agent, "agent", "googlebot", "decide as this agent: googlebot, googlebot-desktop, bingbot, bingbot-mobile or name=User-Agent")
-	cmd.Flags().StringVarP(&format, "format", "f", "table", "table or json (an array, one object per URL)")
+	cmd.Flags().StringVar(&agent, "agent", "googlebot", "decide as the agent `NAME`: googlebot, googlebot-desktop, bingbot, bingbot-mobile or name=User-Agent")
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output `FORMAT`: table or json (an array, one object per URL)")
 	return cmd
 }

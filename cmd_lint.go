@@ -60,10 +60,10 @@ private path it leaves open as private-exposed, each with the file and line; the
 	f.StringArrayVar(&o.ServerConfig, "server-config", nil, "server config `PATH` to check (nginx, Apache, Caddy, HAProxy or lighttpd): a file, or a directory such as /etc/nginx; repeatable")
 	f.StringArrayVarP(&o.Paths, "public", "p", nil, "declared paths `FILE` (public patterns, !private ones); repeatable")
 	f.StringArrayVar(&o.Sitemaps, "sitemap", nil, "sitemap `FILE` whose URLs count as public unless declared; repeatable")
-	f.StringSliceVar(&o.Agents, "agents", o.Agents, "agents to decide for: googlebot (smartphone), googlebot-desktop, bingbot, bingbot-mobile, or name=User-Agent")
+	f.StringSliceVar(&o.Agents, "agents", o.Agents, "`LIST` of agents to decide for: googlebot (smartphone), googlebot-desktop, bingbot, bingbot-mobile, or name=User-Agent")
 	f.StringArrayVar(&o.Reports, "report", nil, "write a report, `FORMAT=FILE`; formats: "+strings.Join(report.Formats(), ", ")+"; repeatable")
-	f.StringVarP(&o.Format, "format", "f", o.Format, "what goes to stdout: "+strings.Join(report.Formats(), ", "))
-	f.StringSliceVar(&o.FailOn, "fail-on", o.FailOn, "finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
+	f.StringVarP(&o.Format, "format", "f", o.Format, "`FORMAT` of what goes to stdout: "+strings.Join(report.Formats(), ", "))
+	f.StringSliceVar(&o.FailOn, "fail-on", o.FailOn, "`LIST` of finding kinds or a severity (error, warning, info) that make the exit code 1, or never")
 	f.BoolVarP(&o.Quiet, "quiet", "q", false, "print no report on stdout")
 	return cmd
 }

@@ -70,9 +70,9 @@ FILE is plain or gzip (told by content); - is stdin.`,
 	what.StringArrayVarP(&o.Paths, "public", "p", nil, "declared paths `FILE` (public patterns, !private ones); repeatable")
 	what.StringVarP(&fl.configFile, "config", "c", "", "config `FILE` (default ./"+config.DefaultFile+" if present)")
 	what.StringArrayVar(&o.Ranges, "ranges", nil, "the crawlers' published IP ranges, `[ENGINE=]FILE` (ENGINE: "+strings.Join(accesslog.Engines(), ", ")+"; none: every engine); repeatable")
-	what.StringVar(&o.LogFormat, "log-format", "combined", "the log layout: combined, common, json, or an nginx log_format string ('$remote_addr ... \"$request\" $status ... \"$http_user_agent\"')")
+	what.StringVar(&o.LogFormat, "log-format", "combined", "the log layout `F`: combined, common, json, or an nginx log_format string ('$remote_addr ... \"$request\" $status ... \"$http_user_agent\"')")
 	what.StringVar(&o.Since, "since", "", "only requests at or after `TIME`: RFC 3339, a date (2026-12-01), or an age (36h, 7d)")
-	what.IntVar(&o.MaxPaths, "max-paths", o.MaxPaths, "distinct paths tracked, and as many again for walled ones; a note says when more were seen")
+	what.IntVar(&o.MaxPaths, "max-paths", o.MaxPaths, "track at most `N` distinct paths, and as many again for walled ones; a note says when more were seen")
 
 	out := outputFlags(&o.auditOptions, &fl.noProgress, "log each file read on stderr")
 

@@ -80,9 +80,9 @@ the crawler uses, so its verdicts are the crawler's.`,
 		},
 	}
 	cmd.Flags().StringVar(&file, "file", "", "read robots.txt from `FILE` instead of fetching it")
-	cmd.Flags().StringSliceVar(&agents, "agents", []string{"googlebot", "bingbot"}, "agents: googlebot, googlebot-desktop, bingbot, bingbot-mobile or name=User-Agent")
+	cmd.Flags().StringSliceVar(&agents, "agents", []string{"googlebot", "bingbot"}, "`LIST` of agents: googlebot, googlebot-desktop, bingbot, bingbot-mobile or name=User-Agent")
 	cmd.Flags().StringVar(&token, "token", "", "decide for this product `TOKEN` (e.g. Googlebot-Image) instead of --agents")
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "text or json (one object a line)")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output `FORMAT`: text or json (one object a line)")
 	return cmd
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -186,6 +187,34 @@ func TestHelp(t *testing.T) {
 	code, out, _ = cli(t, "version")
 	assert.Equal(t, 0, code)
 	assert.Equal(t, "authwall "+version+"\n", out)
+}
+
+// TestHelpPlaceholders: each flag's value placeholder in --help is the
+// word the documentation writes (LIST, FORMAT, N...), never the Go type
+// pflag falls back to (strings, string, int).
+func TestHelpPlaceholders(t *testing.T) {
+	goTypes := regexp.MustCompile(`(?m)^\s+(-\w, )?--[\w-]+ (string|strings|stringArray|int|float|duration|size)\s`)
+	for _, tc := range []struct {
+		command string
+		want    []string
+	}{
+		{"audit", []string{"-p, --public FILE", "-c, --config FILE", "--agents LIST", "--concurrency N", "--rate R",
+			"--max-pages N", "--max-depth N", "--timeout D", "--max-body SIZE", "--include GLOB", "--exclude GLOB",
+			"--server-config PATH", "--report FORMAT=FILE", "-f, --format FORMAT", "--fail-on LIST", "--baseline FILE"}},
+		{"lint", []string{"--server-config PATH", "-p, --public FILE", "--sitemap FILE", "--agents LIST", "-f, --format FORMAT", "--fail-on LIST"}},
+		{"explain", []string{"--server-config PATH", "--agent NAME", "-f, --format FORMAT"}},
+		{"logs", []string{"-p, --public FILE", "--log-format F", "--max-paths N", "-f, --format FORMAT", "--fail-on LIST"}},
+		{"robots", []string{"--agents LIST", "-f, --format FORMAT"}},
+	} {
+		t.Run(tc.command, func(t *testing.T) {
+			code, out, _ := cli(t, tc.command, "--help")
+			require.Equal(t, 0, code)
+			for _, w := range tc.want {
+				assert.Regexp(t, `(?m)^\s+`+regexp.QuoteMeta(w)+`\s`, out)
+			}
+			assert.Empty(t, goTypes.FindAllString(out, -1), "placeholders that are Go types")
+		})
+	}
 }
 
 // TestNginxInheritedAuth is the classic: auth_basic at server level that

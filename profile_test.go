@@ -28,3 +28,30 @@ func TestProfiles(t *testing.T) {
 		assert.Contains(t, errOut, flag)
 	}
 }
+
+// TestProfileWriteFailsAfterFindings: a profile that cannot be written at
+// the end of a run is said on stderr, naming the file, whatever the run's
+// outcome; the exit code stays the audit's (1), or is 2 when nothing else
+// failed. /dev/full opens, then refuses every write.
+func TestProfileWriteFailsAfterFindings(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	srv := testSite(t)
+	wallPaths := writeFile(t, "public.txt", "/\n/blog/**\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"failing findings", []string{"-p", wallPaths}, 1},
+		{"nothing failing", []string{"--fail-on", "never"}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"audit", "--no-progress", "-q", "--memprofile", "/dev/full"}, tc.args...)
+			code, _, errOut := cli(t, append(args, srv.URL+"/")...)
+			assert.Equal(t, tc.code, code, errOut)
+			assert.Contains(t, errOut, "authwall: --memprofile: write /dev/full: no space left on device\n")
+		})
+	}
+}

@@ -75,8 +75,9 @@ func earlierPaths(file string, findings []audit.Finding) (*audit.Paths, []string
 		if p[0] == '!' {
 			pattern, private = p[1:], true
 		}
+		// The error names the file and the field already (origin).
 		if err := paths.Add(pattern, private, file+" declared_by", 0); err != nil {
-			return nil, nil, fmt.Errorf("%s: declared_by %q: %w", file, p, err)
+			return nil, nil, err
 		}
 	}
 	if len(patterns) == 0 {

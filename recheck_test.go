@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"authwall/audit"
 )
 
 // wallSite walls /blog/ and /docs/ until told otherwise, and counts the
@@ -166,4 +168,19 @@ func TestRecheckBadReport(t *testing.T) {
 	code, _, errOut = cli(t, "audit", "--recheck", notJSON, "https://example.org/")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, notJSON+": read JSON report: not JSON")
+}
+
+// TestEarlierPathsBadDeclaredBy: a declared_by the recheck cannot read as
+// a pattern is an error that names the report once, the field, the
+// problem and the pattern.
+func TestEarlierPathsBadDeclaredBy(t *testing.T) {
+	for _, tc := range []struct{ declaredBy, want string }{
+		{"/a b", "old.json declared_by: space in a pattern, write it as %20: /a b"},
+		{"!/a b", "old.json declared_by: space in a pattern, write it as %20: /a b"},
+		{"!!/x", "old.json declared_by: '!' belongs in paths files; list the pattern under private: instead: !/x"},
+	} {
+		_, _, err := earlierPaths("old.json", []audit.Finding{{DeclaredBy: "/ok/**"}, {DeclaredBy: tc.declaredBy}})
+		require.Error(t, err, tc.declaredBy)
+		assert.Equal(t, tc.want, err.Error(), tc.declaredBy)
+	}
 }

@@ -290,10 +290,10 @@ func (a *Auditor) Finish(res crawler.Result) *Report {
 }
 
 // loginPages maps each crawled URL that is one of the site's login pages
-// to its loginPageKey: a well-known login URL (the patterns of login.go),
-// or a page the site's own redirects sent a crawler agent to: the target
-// of a login redirect, or a soft wall reached through a redirect that
-// carries the way back (/pricing → /enter?back=/pricing).
+// to its loginPageKey: a login URL by its address (loginURL), or a page
+// the site's own redirects sent a crawler agent to: the target of a login
+// redirect, or a soft wall reached through a redirect that carries the
+// way back (/pricing → /enter?back=/pricing).
 func (a *Auditor) loginPages() map[string]string {
 	targets := map[string]bool{}
 	for _, p := range a.pages {
@@ -309,7 +309,7 @@ func (a *Auditor) loginPages() map[string]string {
 	out := map[string]string{}
 	for u := range a.pages {
 		key := loginPageKey(u)
-		if _, ok := loginRedirect(u); ok || targets[key] {
+		if loginURL(u) || targets[key] {
 			out[u] = key
 		}
 	}

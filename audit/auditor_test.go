@@ -281,3 +281,48 @@ func TestFailOn(t *testing.T) {
 		assert.Error(t, err, "%v", bad)
 	}
 }
+
+// TestLoginPagesByAddress: a crawled URL is a login page by its address
+// when it is a product's login URL or its last path segment names a login;
+// a login word or a saml prefix elsewhere in the path names private
+// content, which answering 200 exposes.
+func TestLoginPagesByAddress(t *testing.T) {
+	form := `<html><body><form method="post"><input name="u"><input type="password" name="p"></form></body></html>`
+	tests := []struct {
+		name    string
+		decl    string // the paths file
+		path    string
+		body    string
+		want    Kind // "" for no finding on the URL
+		isLogin bool // loginURL's verdict on the URL
+	}{
+		{"private SAML certificates", "!/admin/**\n", "/admin/saml-certificates/", "<p>cert</p>", PrivateExposed, false},
+		{"private token export under /login/", "!/login/**\n", "/login/tokens/export", "<p>tokens</p>", PrivateExposed, false},
+		{"public login form", "/login\n", "/login", form, "", true},
+		{"private login page answering 200", "!/login\n", "/login", form, "", true},
+		{"private login page, no form", "!/**\n", "/signin.php", "<p>welcome</p>", "", true},
+		{"private SAML endpoint", "!/**\n", "/auth/saml", "<p>sso</p>", "", true},
+		{"private SAML 2 endpoint", "!/**\n", "/saml2", "<p>sso</p>", "", true},
+		{"WordPress login page", "/**\n", "/wp-login.php", form, "", true},
+		{"private WordPress login page", "!/**\n", "/wp-login.php?redirect_to=%2F", form, "", true},
+		{"MediaWiki login page", "/**\n", "/index.php?title=Special:UserLogin&returnto=Main+Page", form, "", true},
+		{"private MediaWiki login page", "!/**\n", "/wiki/Special:UserLogin", form, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.isLogin, loginURL(site+tt.path))
+			r := run(t, paths(t, tt.decl), []crawler.Observation{with(obs(tt.path, "googlebot", hop(200)), tt.body)})
+			var got []Kind
+			for _, f := range r.Findings {
+				if f.URL == site+tt.path {
+					got = append(got, f.Kind)
+				}
+			}
+			if tt.want == "" {
+				assert.Empty(t, got)
+				return
+			}
+			assert.Equal(t, []Kind{tt.want}, got)
+		})
+	}
+}

@@ -23,6 +23,9 @@ type loginRedirectPattern struct {
 	segPrefix  string   // a path segment starts with this
 	query      []string // query keys that must be present; "k=v" pins the value
 	queryHas   string   // the lower-cased, unescaped query contains this
+	// generic: matches words anywhere in a path, so it marks a redirect
+	// target but cannot tell a crawled login page from what lies under it.
+	generic bool
 }
 
 // loginRedirectPatterns is ordered from the most specific (a product's own
@@ -47,7 +50,7 @@ var loginRedirectPatterns = []loginRedirectPattern{
 	{name: "/accounts/login/", pathHas: "/accounts/login"},
 	{name: "/users/sign_in", pathHas: "/users/sign_in"},
 	{name: "/cas/login", pathHas: "/cas/login"},
-	{name: "/saml", segPrefix: "saml"},
+	{name: "/saml", segPrefix: "saml", generic: true},
 	{name: "/authorize?client_id=", pathSuffix: "/authorize", query: []string{"client_id"}},
 }
 
@@ -58,30 +61,80 @@ var loginWords = []string{"login", "signin", "sign_in", "sign-in", "log-in", "lo
 // single-sign-on page. The returned string names the pattern that matched,
 // for evidence.
 func loginRedirect(location string) (pattern string, ok bool) {
-	u, err := url.Parse(strings.TrimSpace(location))
-	if err != nil {
+	t, ok := parseLoginTarget(location)
+	if !ok {
 		return "", false
 	}
-	host := strings.ToLower(u.Hostname())
-	p := strings.ToLower(u.Path)
-	q, _ := url.ParseQuery(u.RawQuery) // keep what parsed: a bad pair elsewhere does not matter
-	rawQuery, _ := url.QueryUnescape(u.RawQuery)
-	rawQuery = strings.ToLower(rawQuery)
-	segments := strings.Split(p, "/")
 	for _, lp := range loginRedirectPatterns {
-		if lp.matches(host, p, segments, q, rawQuery) {
+		if lp.matches(t) {
 			return lp.name, true
 		}
 	}
-	for _, seg := range segments {
-		word := strings.TrimSuffix(seg, path.Ext(seg))
-		for _, w := range loginWords {
-			if word == w {
-				return "/" + w, true
-			}
+	for _, seg := range t.segments {
+		if w, ok := loginWord(seg); ok {
+			return "/" + w, true
 		}
 	}
 	return "", false
+}
+
+// loginURL reports whether a crawled URL is a login page by its address: a
+// product's own login URL, or a path whose last segment names a login or
+// SAML (/login, /signin.php, /auth/saml, /saml2). A login word or a saml
+// prefix earlier in the path, or in a longer last segment, names what lies
+// under it (/login/tokens/export, /admin/saml-certificates/), which can be
+// private content, not the door of the wall.
+func loginURL(raw string) bool {
+	t, ok := parseLoginTarget(raw)
+	if !ok {
+		return false
+	}
+	for _, lp := range loginRedirectPatterns {
+		if !lp.generic && lp.matches(t) {
+			return true
+		}
+	}
+	last := ""
+	for _, seg := range t.segments {
+		if seg != "" {
+			last = seg
+		}
+	}
+	if _, ok := loginWord(last); ok {
+		return true
+	}
+	word := strings.TrimSuffix(last, path.Ext(last))
+	version := strings.TrimPrefix(word, "saml")
+	return word != version && strings.Trim(version, "0123456789") == ""
+}
+
+// loginWord reports whether a lower-cased path segment, its extension
+// dropped, is one of loginWords.
+func loginWord(seg string) (string, bool) {
+	word := strings.TrimSuffix(seg, path.Ext(seg))
+	return word, slices.Contains(loginWords, word)
+}
+
+// loginTarget is a URL as the login patterns read it.
+type loginTarget struct {
+	host     string // lower-cased
+	path     string // lower-cased
+	segments []string
+	query    url.Values
+	rawQuery string // lower-cased, unescaped
+}
+
+func parseLoginTarget(raw string) (loginTarget, bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return loginTarget{}, false
+	}
+	t := loginTarget{host: strings.ToLower(u.Hostname()), path: strings.ToLower(u.Path)}
+	t.query, _ = url.ParseQuery(u.RawQuery) // keep what parsed: a bad pair elsewhere does not matter
+	t.rawQuery, _ = url.QueryUnescape(u.RawQuery)
+	t.rawQuery = strings.ToLower(t.rawQuery)
+	t.segments = strings.Split(t.path, "/")
+	return t, true
 }
 
 // loginReturnKeys are query keys that only say where to go after logging
@@ -139,19 +192,19 @@ func loginPageKey(raw string) string {
 	return u.String()
 }
 
-func (lp *loginRedirectPattern) matches(host, p string, segments []string, q url.Values, rawQuery string) bool {
-	if lp.host != "" && host != lp.host && !strings.HasSuffix(host, "."+lp.host) {
+func (lp *loginRedirectPattern) matches(t loginTarget) bool {
+	if lp.host != "" && t.host != lp.host && !strings.HasSuffix(t.host, "."+lp.host) {
 		return false
 	}
-	if lp.pathHas != "" && !strings.Contains(p, lp.pathHas) {
+	if lp.pathHas != "" && !strings.Contains(t.path, lp.pathHas) {
 		return false
 	}
-	if lp.pathSuffix != "" && !strings.HasSuffix(strings.TrimSuffix(p, "/"), lp.pathSuffix) {
+	if lp.pathSuffix != "" && !strings.HasSuffix(strings.TrimSuffix(t.path, "/"), lp.pathSuffix) {
 		return false
 	}
 	if lp.segPrefix != "" {
 		found := false
-		for _, s := range segments {
+		for _, s := range t.segments {
 			found = found || strings.HasPrefix(s, lp.segPrefix)
 		}
 		if !found {
@@ -160,11 +213,11 @@ func (lp *loginRedirectPattern) matches(host, p string, segments []string, q url
 	}
 	for _, kv := range lp.query {
 		k, v, pinned := strings.Cut(kv, "=")
-		if !q.Has(k) || pinned && !strings.EqualFold(q.Get(k), v) {
+		if !t.query.Has(k) || pinned && !strings.EqualFold(t.query.Get(k), v) {
 			return false
 		}
 	}
-	if lp.queryHas != "" && !strings.Contains(rawQuery, lp.queryHas) {
+	if lp.queryHas != "" && !strings.Contains(t.rawQuery, lp.queryHas) {
 		return false
 	}
 	return true

@@ -31,6 +31,7 @@ func TestLoginRedirectPatterns(t *testing.T) {
 		{"https://idp.example.com/oauth2/authorize?response_type=code", "/oauth2/authorize"},
 		{"https://sso.example.org/authorize?client_id=abc&response_type=code", "/authorize?client_id="},
 		{"https://sso.example.org/saml2/idp/SSOService.php", "/saml"},
+		{"https://example.org/sso/saml/start?RelayState=%2Fdocs", "/saml"}, // a redirect target, not a crawled login page (loginURL)
 		{"https://sso.example.org/cas/login?service=https%3A%2F%2Fexample.org%2F", "/cas/login"},
 		{"https://example.org/index.php?option=com_users&view=login&return=aW5kZXgucGhw", "option=com_users&view=login"},
 		{"https://kc.example.org/realms/main/protocol/openid-connect/auth?client_id=web", "/protocol/openid-connect/auth"},

@@ -1,6 +1,10 @@
 package audit
 
-import "authwall/crawler"
+import (
+	"slices"
+
+	"authwall/crawler"
+)
 
 // A recheck (audit --recheck) fetches again only the URLs of an earlier
 // report's findings and says, for each, whether it is fixed or remains.
@@ -19,8 +23,9 @@ type Recheck struct {
 	// Fixed are the earlier report's findings that are gone now (Recheck
 	// "fixed"); they never fail the run.
 	Fixed []Finding
-	// Unchecked are earlier findings whose URL was not fetched again (it
-	// is outside the crawl's scope): neither fixed nor remaining.
+	// Unchecked are earlier findings whose URL no crawler agent got an
+	// answer for this time (outside the crawl's scope, kept out by
+	// robots.txt, or the fetch failed): neither fixed nor remaining.
 	Unchecked []Finding
 }
 
@@ -44,9 +49,9 @@ func (a *Auditor) restoreEarlier() {
 
 // applyRecheck marks each finding "remains" or "new" against the earlier
 // report and lists the earlier findings that are gone. A finding counts as
-// gone only when its URL was fetched again (robots-unavailable: robots.txt
-// is read on every run). Failing is left as decide set it, so a remaining
-// failing finding fails the run.
+// gone only when a crawler agent got an answer at its URL this time
+// (robots-unavailable: robots.txt is read on every run). Failing is left
+// as decide set it, so a remaining failing finding fails the run.
 func (a *Auditor) applyRecheck(r *Report) {
 	if a.opts.Recheck == "" {
 		return
@@ -73,7 +78,7 @@ func (a *Auditor) applyRecheck(r *Report) {
 		}
 		now[k] = true // once, however often the earlier report listed it
 		f.New, f.Failing = false, false
-		if a.pages[f.URL] == nil && f.Kind != RobotsUnavailable {
+		if f.Kind != RobotsUnavailable && !a.pages[f.URL].answered() {
 			f.Recheck = ""
 			rc.Unchecked = append(rc.Unchecked, f)
 			continue
@@ -84,4 +89,16 @@ func (a *Auditor) applyRecheck(r *Report) {
 	SortFindings(rc.Fixed)
 	SortFindings(rc.Unchecked)
 	r.Recheck = rc
+}
+
+// answered reports whether a crawler agent got an HTTP answer at the URL:
+// a page skipped by robots.txt or whose fetch failed shows nothing about
+// the wall, and the browser control is not one of the agents audited.
+func (p *pageRecord) answered() bool {
+	if p == nil {
+		return false
+	}
+	return slices.ContainsFunc(p.agents, func(r *agentRecord) bool {
+		return r.agent != crawler.BrowserAgentName && r.status != 0 && r.err == "" && r.skipped == ""
+	})
 }

@@ -80,3 +80,44 @@ func TestRecheckAllFixedPasses(t *testing.T) {
 	// Not a recheck: no Recheck at all.
 	assert.Nil(t, run(t, paths(t, "/**\n"), []crawler.Observation{obs("/", "googlebot", hop(200))}).Recheck)
 }
+
+// TestRecheckFixedNeedsAnAnswer: an earlier wall is fixed only when a
+// crawler agent got an HTTP answer at its URL this time; a URL robots.txt
+// now keeps the agents out of, or whose fetch failed, is unchecked.
+func TestRecheckFixedNeedsAnAnswer(t *testing.T) {
+	skipped := func(o crawler.Observation) crawler.Observation {
+		o.Hops, o.RobotsDisallowed, o.Skipped = nil, true, "robots"
+		return o
+	}
+	failed := func(o crawler.Observation) crawler.Observation {
+		o.Hops, o.Err = nil, "timeout after 10s"
+		return o
+	}
+	tests := []struct {
+		name      string
+		now       []crawler.Observation
+		fixed     bool
+		unchecked bool
+	}{
+		{"robots-blocked now", []crawler.Observation{skipped(obs("/careers", "googlebot")), skipped(obs("/careers", "bingbot"))}, false, true},
+		{"fetch error now", []crawler.Observation{failed(obs("/careers", "googlebot"))}, false, true},
+		{"only the browser control answered", []crawler.Observation{failed(obs("/careers", "googlebot")), obs("/careers", crawler.BrowserAgentName, hop(200))}, false, true},
+		{"answered 200 now", []crawler.Observation{skipped(obs("/careers", "bingbot")), obs("/careers", "googlebot", hop(200))}, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fo, err := ParseFailOn(nil)
+			require.NoError(t, err)
+			a, err := NewAuditor(Options{Paths: paths(t, "/**\n"), FailOn: fo, Recheck: "old.json",
+				Earlier: []Finding{{Kind: PublicForbidden, URL: site + "/careers"}}})
+			require.NoError(t, err)
+			for _, o := range tt.now {
+				a.Add(o)
+			}
+			r := a.Finish(crawler.Result{Start: site + "/", URLs: 1})
+			require.NotNil(t, r.Recheck)
+			assert.Equal(t, tt.fixed, len(r.Recheck.Fixed) == 1, "fixed: %+v", r.Recheck.Fixed)
+			assert.Equal(t, tt.unchecked, len(r.Recheck.Unchecked) == 1, "unchecked: %+v", r.Recheck.Unchecked)
+		})
+	}
+}

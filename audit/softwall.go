@@ -32,6 +32,10 @@ const maxLoginRequiredWords = 60
 var loginRequiredTitle = regexp.MustCompile(`(?i)\b(log ?in|sign ?in|log ?on|authentication|registration)\s+(is\s+)?required\b|` +
 	`\b(log ?in|sign ?in)\s+to\s+(view|see|read|access|continue)\b|\bmembers[ -]only\b|\bplease\s+(log ?in|sign ?in)\b`)
 
+// maxTitleBytes bounds the title and heading text kept from a page: a
+// login notice is short, and a page of a million headings is not.
+const maxTitleBytes = 1024
+
 // pageText is what one pass over an HTML page reads for the soft-wall
 // decision.
 type pageText struct {
@@ -102,13 +106,15 @@ func readPage(body []byte) pageText {
 				chrome = max(chrome-1, 0)
 			case atom.Title, atom.H1, atom.H2:
 				heading = max(heading-1, 0)
-				titles.WriteByte('\n')
+				if titles.Len() < maxTitleBytes {
+					titles.WriteByte('\n')
+				}
 			case atom.Head, atom.Script, atom.Style, atom.Noscript, atom.Template:
 				nonContent = max(nonContent-1, 0)
 			}
 		case html.TextToken:
 			text := z.Text()
-			if heading > 0 && titles.Len() < 1024 {
+			if heading > 0 && titles.Len() < maxTitleBytes {
 				titles.Write(bytes.Join(bytes.Fields(text), []byte(" ")))
 				titles.WriteByte(' ')
 			}

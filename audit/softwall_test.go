@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -235,4 +236,32 @@ func TestReturnsTo(t *testing.T) {
 	} {
 		assert.Equal(t, tc.want, returnsTo(tc.location, tc.from), "%s from %s", tc.location, tc.from)
 	}
+}
+
+// TestSoftWallTitleLineBreaksCapped: every heading's end adds a line break
+// to the title text; past maxTitleBytes they are dropped like the text,
+// so a page of 200,000 heading ends costs what 200,000 other end tags do.
+func TestSoftWallTitleLineBreaksCapped(t *testing.T) {
+	page := func(end string) []byte {
+		return []byte("<title>Login required</title>" + strings.Repeat(end, 200_000))
+	}
+	headings, others := page("</h2>"), page("</h5>")
+	assert.Equal(t, "Login required", readPage(headings).title)
+	extra := int64(allocatedBytes(func() { readPage(headings) })) - int64(allocatedBytes(func() { readPage(others) }))
+	assert.Less(t, extra, int64(64<<10), "bytes allocated beyond a page without headings")
+}
+
+// allocatedBytes is the fewest bytes f allocated in three runs.
+func allocatedBytes(f func()) uint64 {
+	var least uint64
+	for i := range 3 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		f()
+		runtime.ReadMemStats(&after)
+		if n := after.TotalAlloc - before.TotalAlloc; i == 0 || n < least {
+			least = n
+		}
+	}
+	return least
 }

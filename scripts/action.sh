@@ -15,18 +15,27 @@ set -uo pipefail
 : "${RUNNER_TEMP:?not set: run as a GitHub Action step}"
 : "${GITHUB_OUTPUT:?not set: run as a GitHub Action step}"
 
+# not_run ends the step when authwall cannot be installed: it never ran,
+# which is exit code 3 ("could not run"), in $GITHUB_OUTPUT too so that a
+# later step reading exit-code sees why.
+not_run() {
+  echo "authwall: $1" >&2
+  echo "exit-code=3" >>"$GITHUB_OUTPUT"
+  exit 3
+}
+
 case "${INPUT_VERSION:-action}" in
   local) ;;
   action | "")
-    (cd "${GITHUB_ACTION_PATH:?not set}" && go install .) || exit 2
+    (cd "${GITHUB_ACTION_PATH:?not set}" && go install .) ||
+      not_run "go install of the action's checkout failed"
     ;;
   *)
-    go install "$INPUT_VERSION" || exit 2
+    go install "$INPUT_VERSION" || not_run "go install $INPUT_VERSION failed"
     ;;
 esac
 if ! command -v authwall >/dev/null; then
-  echo "authwall: not on PATH after the install step (version: ${INPUT_VERSION:-action})" >&2
-  exit 2
+  not_run "not on PATH after the install step (version: ${INPUT_VERSION:-action})"
 fi
 
 out="$RUNNER_TEMP/authwall"
