@@ -98,7 +98,7 @@ func (p *pageRecord) answered() bool {
 	if p == nil {
 		return false
 	}
-	return slices.ContainsFunc(p.agents, func(r *agentRecord) bool {
+	return slices.ContainsFunc(p.agents, func(r agentRecord) bool {
 		return r.agent != crawler.BrowserAgentName && r.status != 0 && r.err == "" && r.skipped == ""
 	})
 }
