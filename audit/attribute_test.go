@@ -565,3 +565,42 @@ func TestFixtureLoaderToleratesBareLF(t *testing.T) {
 		assert.Equal(t, want.Realm, got.Realm, name)
 	}
 }
+
+// A wall keeps only the headers attribution reads (keptHeader): every
+// fixture, with and without its control, must attribute the same from the
+// kept headers as from all of them.
+func TestKeptHeaderAttributesAlike(t *testing.T) {
+	c := defaultCatalogForTest(t)
+	for _, tc := range respFixtureCases {
+		name := tc.file
+		if tc.control != "" {
+			name += "+control"
+		}
+		t.Run(name, func(t *testing.T) {
+			wall := loadAnswer(t, tc.file)
+			var control *Answer
+			if tc.control != "" {
+				ctl := loadAnswer(t, tc.control)
+				control = &ctl
+			}
+			best, alts := c.Attribute(wall, control)
+
+			kept := wall
+			kept.Header = c.keptHeader(wall.Header)
+			var keptControl *Answer
+			if control != nil {
+				kc := *control
+				kc.Header = c.keptHeader(control.Header)
+				keptControl = &kc
+			}
+			keptBest, keptAlts := c.Attribute(kept, keptControl)
+			assert.Equal(t, best, keptBest)
+			assert.Equal(t, alts, keptAlts)
+			assert.Equal(t, isWallAnswer(c, wall), isWallAnswer(c, kept))
+			for name := range wall.Header {
+				assert.Equal(t, c.headers[name], kept.Header[name] != nil, "header %s kept exactly when read", name)
+			}
+		})
+	}
+	assert.False(t, c.headers["Content-Length"], "Content-Length is read by no entry: the test above drops something")
+}

@@ -192,7 +192,7 @@ func (a *Auditor) Add(o crawler.Observation) {
 	chain := func() []Redirect { return hops(m.redirects, p.url, r.status) }
 	if kind, i, pattern := wallOf(&o); kind != "" {
 		h := o.Hops[i]
-		ans := &Answer{URL: h.URL, Status: h.Status, Header: h.Header, Location: h.Location, Chain: chain()[:i+1]}
+		ans := &Answer{URL: h.URL, Status: h.Status, Header: a.catalog.keptHeader(h.Header), Location: h.Location, Chain: chain()[:i+1]}
 		if i == len(o.Hops)-1 {
 			ans.Body = bytes.Clone(o.Body[:min(len(o.Body), keepWallBody)])
 		}
@@ -209,18 +209,18 @@ func (a *Auditor) Add(o crawler.Observation) {
 			f := o.Final()
 			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: chain()}
 			if marker, ok := a.catalog.softWall(ans); ok {
-				ans.Body = bytes.Clone(o.Body)
+				ans.Body, ans.Header = bytes.Clone(o.Body), a.catalog.keptHeader(ans.Header)
 				m.softAuth, m.wall = marker, ans
 			}
 		}
 		if o.Agent == crawler.BrowserAgentName {
 			// The control's answer is compared with the walls at the end.
-			m.wall = &Answer{URL: o.URL, Status: r.final, Header: o.Final().Header}
+			m.wall = &Answer{URL: o.URL, Status: r.final, Header: a.catalog.keptHeader(o.Final().Header)}
 		}
 	}
 	if o.Agent == crawler.BrowserAgentName && m.wall == nil && len(o.Hops) > 0 {
 		f := o.Final()
-		m.wall = &Answer{URL: f.URL, Status: f.Status, Header: f.Header}
+		m.wall = &Answer{URL: f.URL, Status: f.Status, Header: a.catalog.keptHeader(f.Header)}
 	}
 	r.agentMore = a.noMore
 	if !m.empty() {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"net/textproto"
 	"regexp"
 	"slices"
@@ -26,6 +27,9 @@ type Catalog struct {
 	sigs    []*signature
 	uaRules []*uaRule
 	layers  []edgeLayer
+	// headers are the response headers attribution reads: those the
+	// signatures and layers name, and the ones every wall view reads.
+	headers map[string]bool
 }
 
 // signature is one compiled catalog entry.
@@ -226,7 +230,53 @@ func parseCatalog(data []byte) (*Catalog, error) {
 	if !fallback {
 		return nil, errors.New(`catalog: ua_rules: no entry with source "*" for the sources without their own`)
 	}
+	c.headers = c.headersRead()
 	return c, nil
+}
+
+// viewHeaders are the headers newWallView reads for every answer.
+var viewHeaders = []string{"Www-Authenticate", "Location", "Set-Cookie"}
+
+// headersRead lists the canonical names of every header attribution reads.
+func (c *Catalog) headersRead() map[string]bool {
+	names := map[string]bool{}
+	for _, h := range viewHeaders {
+		names[h] = true
+	}
+	for _, l := range c.layers {
+		names[l.header] = true
+	}
+	var add func(ps []predicate)
+	add = func(ps []predicate) {
+		for _, p := range ps {
+			if p.kind == predHeader {
+				names[p.name] = true
+			}
+			add(p.any)
+		}
+	}
+	for _, s := range c.sigs {
+		add(s.require)
+		add(s.signals)
+	}
+	return names
+}
+
+// keptHeader is h with only the headers attribution reads: what a wall
+// kept until the end of the crawl needs (the rest of a response's headers
+// cost a kilobyte or more per wall). nil when none is left.
+func (c *Catalog) keptHeader(h http.Header) http.Header {
+	var out http.Header
+	for name, vals := range h {
+		if !c.headers[name] {
+			continue
+		}
+		if out == nil {
+			out = make(http.Header, 4)
+		}
+		out[name] = slices.Clone(vals)
+	}
+	return out
 }
 
 // nameEntries adds the id of the entry a YAML error points into, so that
