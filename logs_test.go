@@ -251,6 +251,59 @@ func TestLogsBaselineSinceAndStdin(t *testing.T) {
 	assert.Contains(t, rep.Notes, fmt.Sprintf("stdin: 1 of %d lines malformed and skipped (line 4: no [time] after the user)", len(knownLog())/2))
 }
 
+// A crawler line whose time cannot be read keeps its status when no
+// --since needs the time (without moving first or last seen), and is
+// malformed when --since does.
+func TestLogsUnreadableTime(t *testing.T) {
+	dir, _, _ := logsFixture(t)
+	badTime := func(line string) string {
+		return strings.Replace(line, "[03/Dec/2026:00:00:00 +0000]", "[yesterday]", 1)
+	}
+	log := writeFile(t, "access.log", logLine("66.249.66.1", "", "/blog/x", 401, 5, logGooglebot)+
+		badTime(logLine("66.249.66.1", "", "/blog/x", 403, 0, logGooglebot))+
+		badTime(logLine("66.249.66.1", "", "/docs/y", 401, 0, logGooglebot)))
+	args := []string{"logs", "-q", "-p", filepath.Join(dir, "public.txt"), "--ranges", filepath.Join(dir, "googlebot.json")}
+	const malformed = "2 of 3 lines malformed and skipped"
+	for _, tc := range []struct {
+		name     string
+		since    []string
+		blogHits int
+		statuses map[string]int
+		docs     bool
+	}{
+		{"no --since: every hit counts", nil, 2, map[string]int{"401": 1, "403": 1}, true},
+		{"--since: unreadable times are malformed", []string{"--since", "2026-12-01"}, 1, map[string]int{"401": 1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "logs.json")
+			code, _, stderr := cli(t, append(append(args, tc.since...), "--report", "json="+out, log)...)
+			require.Equal(t, 1, code, stderr)
+			rep := readLogsJSON(t, out)
+			byPath := map[string]int{}
+			for i, f := range rep.Findings {
+				byPath[f.Path] = i
+			}
+			require.Contains(t, byPath, "/blog/x")
+			blog := rep.Findings[byPath["/blog/x"]].Logs["googlebot"]
+			assert.Equal(t, tc.blogHits, blog.VerifiedHits)
+			assert.Equal(t, tc.statuses, blog.Statuses)
+			assert.Equal(t, "2026-12-03T00:05:00Z", blog.FirstSeen, "an unknown time moves neither end")
+			assert.Equal(t, "2026-12-03T00:05:00Z", blog.LastSeen)
+			_, docs := byPath["/docs/y"]
+			assert.Equal(t, tc.docs, docs, "a path met only at unreadable times")
+			if tc.docs {
+				assert.Equal(t, "", rep.Findings[byPath["/docs/y"]].Logs["googlebot"].FirstSeen)
+			}
+			notes := strings.Join(rep.Notes, "\n")
+			if tc.since == nil {
+				assert.NotContains(t, notes, "malformed")
+			} else {
+				assert.Contains(t, notes, malformed+` (line 2: time "yesterday": want`)
+			}
+		})
+	}
+}
+
 func TestLogsBadInput(t *testing.T) {
 	dir, older, _ := logsFixture(t)
 	badRanges := writeFile(t, "ranges.json", `{"prefixes": [{"ipv4Prefix": "66.249.64.0/99"}]}`)

@@ -167,22 +167,13 @@ func (r *logsRun) readFile(ctx context.Context, name string, counters *accesslog
 		if !ok || e.Target == nil {
 			return nil
 		}
-		var at time.Time
-		if len(e.Time) > 0 {
-			t, err := accesslog.ParseTime(e.Time)
-			if err != nil {
-				return err
-			}
-			at = t
+		at, err := r.entryTime(e.Time)
+		if err != nil {
+			return err
 		}
-		if !r.since.IsZero() {
-			if at.IsZero() {
-				return errors.New("no time to compare with --since")
-			}
-			if at.Before(r.since) {
-				*before++
-				return nil
-			}
+		if !r.since.IsZero() && at.Before(r.since) {
+			*before++
+			return nil
 		}
 		hit := audit.LogHit{Target: e.Target, Agent: c.Name, Token: c.Token, Verdict: r.verifier.Verify(c, e.Addr),
 			Status: e.Status, Time: at, User: len(e.User) > 0, Addr: e.Addr}
@@ -191,6 +182,24 @@ func (r *logsRun) readFile(ctx context.Context, name string, counters *accesslog
 		}
 		return nil
 	})
+}
+
+// entryTime is when a crawler request was made. Only --since needs it:
+// without, a time that is missing or cannot be read is zero (unknown), so
+// the request still counts with its status; with --since, such a line is
+// malformed, as nothing tells whether it is recent enough.
+func (r *logsRun) entryTime(raw []byte) (time.Time, error) {
+	if len(raw) == 0 {
+		if !r.since.IsZero() {
+			return time.Time{}, errors.New("no time to compare with --since")
+		}
+		return time.Time{}, nil
+	}
+	t, err := accesslog.ParseTime(raw)
+	if err != nil && r.since.IsZero() {
+		return time.Time{}, nil
+	}
+	return t, err
 }
 
 // malformedNote says how many lines of a file could not be read, with the
