@@ -108,6 +108,7 @@ type logsJSON struct {
 		Incomplete     bool
 	}
 	Notes    []string
+	Pages    []struct{ URL string }
 	Findings []struct {
 		Kind, Severity, Path, Message string
 		Statuses                      map[string]int
@@ -247,7 +248,7 @@ func TestLogsBaselineSinceAndStdin(t *testing.T) {
 	assert.ErrorIs(t, err, errFindings)
 	rep = readLogsJSON(t, out)
 	assert.Contains(t, rep.Notes, "spoofed bingbot: 5 requests from 1 address outside the published ranges (200×5); not the search engine, so no finding")
-	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 42 crawler requests to further paths were not tracked (0 of them walls)")
+	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 41 crawler requests to further paths were not tracked (0 of them walls)")
 	assert.Contains(t, rep.Notes, fmt.Sprintf("stdin: 1 of %d lines malformed and skipped (line 4: no [time] after the user)", len(knownLog())/2))
 }
 
@@ -302,6 +303,41 @@ func TestLogsUnreadableTime(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Spoofed requests track no path of their own: ten spoofed-only paths
+// leave the bound of two to the paths real crawlers met, and a spoofed
+// request to such a path still counts in its spoofed_hits.
+func TestLogsSpoofedPathsTakeNoPlace(t *testing.T) {
+	dir, _, _ := logsFixture(t)
+	var lines []string
+	for i := range 10 {
+		lines = append(lines, logLine("203.0.113.7", "", fmt.Sprintf("/blog/s%d", i), 403, i, logGooglebot))
+	}
+	lines = append(lines,
+		logLine("66.249.66.1", "", "/blog/open", 200, 20, logGooglebot),
+		logLine("66.249.66.1", "", "/blog/wall", 401, 21, logGooglebot),
+		logLine("203.0.113.7", "", "/blog/wall", 403, 22, logGooglebot))
+	log := writeFile(t, "access.log", strings.Join(lines, ""))
+	out := filepath.Join(dir, "logs.json")
+	code, _, stderr := cli(t, "logs", "-q", "-p", filepath.Join(dir, "public.txt"), "--ranges", filepath.Join(dir, "googlebot.json"),
+		"--max-paths", "2", "--report", "json="+out, log)
+	require.Equal(t, 1, code, stderr)
+	rep := readLogsJSON(t, out)
+	assert.Equal(t, 2, rep.Summary.URLs)
+	var pages []string
+	for _, p := range rep.Pages {
+		pages = append(pages, p.URL)
+	}
+	assert.Equal(t, []string{"/blog/open", "/blog/wall"}, pages)
+	assert.NotContains(t, strings.Join(rep.Notes, "\n"), "bound on distinct paths")
+	assert.Contains(t, rep.Notes, "spoofed googlebot: 11 requests from 1 address outside the published ranges (403×11); not the search engine, so no finding")
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "/blog/wall", rep.Findings[0].Path)
+	g := rep.Findings[0].Logs["googlebot"]
+	assert.Equal(t, 1, g.VerifiedHits)
+	assert.Equal(t, 1, g.SpoofedHits)
+	assert.Equal(t, map[string]int{"401": 1, "403": 1}, g.Statuses)
 }
 
 func TestLogsBadInput(t *testing.T) {

@@ -52,7 +52,9 @@ type LogHit struct {
 }
 
 // LogHits is what one crawler agent got at one path, according to the
-// logs. Without IP ranges every hit is unverified.
+// logs. Without IP ranges every hit is unverified. Spoofed requests are
+// counted (in Spoofed and Statuses) from the path's first request that is
+// not spoofed on: spoofed requests alone do not track a path.
 type LogHits struct {
 	Verified   int
 	Spoofed    int
@@ -135,10 +137,15 @@ func (a *LogAuditor) Add(h LogHit) bool {
 	real := h.Verdict != accesslog.Spoofed
 	p := a.paths[string(path)] // no allocation for the lookup
 	if p == nil {
+		if !real {
+			// Spoofed requests make no finding, so they do not take the
+			// place of a path real crawlers met; the notes count them.
+			return false
+		}
 		key := string(path)
 		decl, rule := a.o.Paths.Match(key)
 		wall := isWall(h.Status)
-		notable := real && (decl != Private && wall || decl == Private && is2xx(h.Status) && !h.User)
+		notable := decl != Private && wall || decl == Private && is2xx(h.Status) && !h.User
 		switch {
 		case decl == Undeclared && !wall:
 			return false // undeclared paths matter only where crawlers are walled
