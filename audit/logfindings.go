@@ -60,6 +60,10 @@ func (a *LogAuditor) Finish(run LogRun) *Report {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the bound on distinct paths was reached (%d, and as many again for walled paths; --max-paths): %s to further paths were not tracked (%d of them walls)",
 			a.o.MaxPaths, count(a.dropped.requests, "crawler request"), a.dropped.walls))
 	}
+	if a.long.requests > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s to paths longer than %d bytes were not tracked (%d of them walls)",
+			count(a.long.requests, "crawler request"), MaxLogPath, a.long.walls))
+	}
 	rep.Notes = append(rep.Notes, a.spoofNotes(order)...)
 	SortFindings(rep.Findings)
 	decide(rep, a.o.FailOn, a.o.Baseline, a.o.Prior)

@@ -133,6 +133,32 @@ func TestLogAuditorBoundsPaths(t *testing.T) {
 	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 95 crawler requests to further paths were not tracked (5 of them walls)")
 }
 
+// A path longer than MaxLogPath is not tracked, whatever room is left: a
+// note counts its requests, and a wall there still counts for progress.
+func TestLogAuditorLongPaths(t *testing.T) {
+	a := NewLogAuditor(LogOptions{Paths: logPaths(t, "/**\n"), Verifying: true})
+	longest := "/" + strings.Repeat("a", MaxLogPath-1)
+	tooLong := longest + "b"
+	for _, tc := range []struct {
+		target string
+		status int
+		wall   bool
+	}{
+		{longest, 401, true},
+		{tooLong, 401, true},
+		{tooLong + "c", 200, false},
+		{"/short?" + strings.Repeat("q", 3*MaxLogPath), 200, false}, // the query is cut first
+	} {
+		assert.Equal(t, tc.wall, a.Add(hit(tc.target, "googlebot", accesslog.Verified, tc.status, 0)), "%.20s (%d bytes)", tc.target, len(tc.target))
+	}
+	rep := a.Finish(LogRun{})
+	assert.Equal(t, 2, rep.URLs)
+	require.Equal(t, 1, len(rep.Findings), "a finding per tracked wall") // not Len: it would print 2 KiB paths
+	assert.Equal(t, longest, rep.Findings[0].Path)
+	assert.Contains(t, rep.Notes, "2 crawler requests to paths longer than 2048 bytes were not tracked (1 of them walls)")
+	assert.NotContains(t, strings.Join(rep.Notes, "\n"), "bound on distinct paths")
+}
+
 func TestLogAuditorBaseline(t *testing.T) {
 	failOn, err := ParseFailOn(nil)
 	require.NoError(t, err)
