@@ -153,7 +153,7 @@ func TestLogsKnownAnswers(t *testing.T) {
 		{"private-exposed", "error", "/account/settings"},
 		{"crawler-blocked-in-logs", "error", "/blog/secret"},
 		{"crawler-blocked-in-logs", "error", "/docs/"},
-		{"crawler-blocked-in-logs", "info", "/admin/"},
+		{"undeclared-blocked", "info", "/admin/"},
 	}, got)
 
 	secret := rep.Findings[1]
@@ -171,6 +171,8 @@ func TestLogsKnownAnswers(t *testing.T) {
 	assert.Equal(t, "real crawlers were walled: googlebot walled on 10 of 10 requests (401×10), verified", secret.Message)
 	assert.True(t, secret.Failing)
 
+	admin := rep.Findings[3]
+	assert.Equal(t, map[string]int{"403": 1}, admin.Logs["googlebot"].Statuses, "an undeclared wall keeps its log evidence")
 	docs := rep.Findings[2]
 	assert.Equal(t, 1, docs.Logs["googlebot"].VerifiedHits, "verified over IPv6")
 	assert.Equal(t, []string{"googlebot"}, rep.Findings[0].Agents)
@@ -206,7 +208,7 @@ func TestLogsWithoutRanges(t *testing.T) {
 		"private-exposed warning /account/settings",
 		"crawler-blocked-in-logs warning /blog/secret",
 		"crawler-blocked-in-logs warning /docs/",
-		"crawler-blocked-in-logs info /admin/",
+		"undeclared-blocked info /admin/",
 	}, kinds)
 	assert.Contains(t, strings.Join(rep.Notes, "\n"), "crawlers are recognised by their User-Agent alone")
 	code, _, _ = cli(t, "logs", "-q", "-p", filepath.Join(dir, "public.txt"), "--fail-on", "warning", older, newer)

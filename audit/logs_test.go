@@ -80,7 +80,7 @@ func TestLogAuditor(t *testing.T) {
 		{PrivateExposed, SeverityError, "/account/me", []string{"googlebot"}, map[string]int{"googlebot": 200}},
 		{CrawlerBlockedInLogs, SeverityError, "/blog/", []string{"googlebot"}, map[string]int{"googlebot": 401, "bingbot": 200}},
 		{CrawlerBlockedInLogs, SeverityWarning, "/docs/", []string{"bingbot"}, map[string]int{"bingbot": 403}},
-		{CrawlerBlockedInLogs, SeverityInfo, "/admin/", []string{"googlebot"}, map[string]int{"googlebot": 401}},
+		{UndeclaredBlocked, SeverityInfo, "/admin/", []string{"googlebot"}, map[string]int{"googlebot": 401}},
 	}, gots)
 
 	blog := rep.Findings[1]
@@ -114,6 +114,25 @@ func TestLogAuditorWithoutRanges(t *testing.T) {
 	assert.Equal(t, SeverityWarning, rep.Findings[0].Severity)
 	assert.Contains(t, rep.Findings[0].Message, "(claimed by the User-Agent, not verified: give --ranges)")
 	assert.Contains(t, rep.Notes, "crawlers are recognised by their User-Agent alone, so every claim counts: give --ranges with the search engines' published IP ranges to tell real crawlers from spoofed ones")
+}
+
+// A wall on an undeclared path is the audit's undeclared-blocked, with
+// the audit's severity whether the crawler was verified or only claimed,
+// and its log hits as evidence.
+func TestLogAuditorUndeclaredWall(t *testing.T) {
+	for _, v := range []accesslog.Verdict{accesslog.Verified, accesslog.Unverified} {
+		a := NewLogAuditor(LogOptions{Paths: logPaths(t, "/blog/**\n"), Verifying: v == accesslog.Verified})
+		a.Add(hit("/admin/", "googlebot", v, 403, 0))
+		rep := a.Finish(LogRun{})
+		require.Len(t, rep.Findings, 1, "verdict %d", v)
+		f := rep.Findings[0]
+		assert.Equal(t, UndeclaredBlocked, f.Kind)
+		assert.Equal(t, severityOf(UndeclaredBlocked), f.Severity)
+		assert.Equal(t, SeverityInfo, f.Severity)
+		assert.Equal(t, "logs", f.FoundVia)
+		assert.Equal(t, map[int]int{403: 1}, f.Logs["googlebot"].Statuses)
+		assert.Contains(t, f.Message, "; the path is not declared")
+	}
 }
 
 // A log with more distinct paths than the bound keeps memory bounded and
