@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -383,6 +385,64 @@ func TestLogsInterrupted(t *testing.T) {
 	assert.Contains(t, stderr.String(), "interrupted")
 	rep := readLogsJSON(t, out)
 	assert.True(t, rep.Summary.Incomplete)
+}
+
+// pipeWatch tells when the run asks for more of a pipe than was written:
+// that read blocks until the writer writes or closes.
+type pipeWatch struct {
+	r        io.Reader
+	written  int
+	read     int
+	blocking chan struct{}
+	once     sync.Once
+}
+
+func (w *pipeWatch) Read(p []byte) (int, error) {
+	if w.read >= w.written {
+		w.once.Do(func() { close(w.blocking) })
+	}
+	n, err := w.r.Read(p)
+	w.read += n
+	return n, err
+}
+
+// Ctrl-C stops a run whose read of stdin is blocked on a silent writer,
+// and the reports cover the line read before.
+func TestLogsInterruptedStdin(t *testing.T) {
+	dir, _, _ := logsFixture(t)
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { pw.Close(); pr.Close() }) // ends a read the run left behind
+	line := logLine("66.249.66.1", "", "/blog/x", 401, 0, logGooglebot)
+	_, err = pw.WriteString(line)
+	require.NoError(t, err)
+	stdin := &pipeWatch{r: pr, written: len(line), blocking: make(chan struct{})}
+
+	out := filepath.Join(dir, "logs.json")
+	o := logsOptions{auditOptions: defaultOptions(), Files: []string{"-"}, LogFormat: "combined", MaxPaths: 10}
+	o.Paths, o.Quiet, o.Reports = []string{filepath.Join(dir, "public.txt")}, true, []string{"json=" + out}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- runLogs(ctx, o, stdin, &bytes.Buffer{}, &bytes.Buffer{}) }()
+	select {
+	case <-stdin.blocking:
+	case err := <-done:
+		t.Fatalf("the run ended before it waited on stdin: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run never read all of stdin")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		assert.Equal(t, 3, exitCode(err), "%v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("a read of stdin blocked on its writer was not interrupted")
+	}
+	rep := readLogsJSON(t, out)
+	assert.True(t, rep.Summary.Incomplete)
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "/blog/x", rep.Findings[0].Path)
 }
 
 // -v says what was read.

@@ -162,7 +162,7 @@ func (r *logsRun) readFile(ctx context.Context, name string, counters *accesslog
 		defer f.Close()
 		in, display = f, name
 	}
-	return accesslog.Read(display, ctxReader{ctx: ctx, r: in}, r.parser, counters, func(e *accesslog.Entry) error {
+	return accesslog.Read(display, newCtxReader(ctx, in), r.parser, counters, func(e *accesslog.Entry) error {
 		c, ok := accesslog.IdentifyCrawler(e.UserAgent)
 		if !ok || e.Target == nil {
 			return nil
@@ -216,17 +216,45 @@ func malformedNote(st accesslog.FileStats) string {
 	return fmt.Sprintf("%s: %d of %d lines malformed and skipped (%s%s)", st.Name, st.Malformed, st.Lines, strings.Join(parts, "; "), more)
 }
 
-// ctxReader stops a read when the run is interrupted.
+// ctxReader stops a read when the run is interrupted. A read of stdin or a
+// pipe can block for as long as its writer is idle, so each read runs in
+// a goroutine of its own and Read stops waiting when ctx is done; that
+// goroutine ends with its read (at the writer's next bytes or close, or
+// with the process).
 type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
+	ctx  context.Context
+	r    io.Reader
+	buf  []byte // the goroutine reads here, not into the caller's p, which Read may have returned
+	done chan readResult
 }
 
-func (c ctxReader) Read(p []byte) (int, error) {
+type readResult struct {
+	n   int
+	err error
+}
+
+func newCtxReader(ctx context.Context, r io.Reader) *ctxReader {
+	return &ctxReader{ctx: ctx, r: r, done: make(chan readResult, 1)}
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return c.r.Read(p)
+	if len(c.buf) < len(p) {
+		c.buf = make([]byte, len(p))
+	}
+	buf := c.buf[:len(p)]
+	go func() {
+		n, err := c.r.Read(buf)
+		c.done <- readResult{n, err} // buffered: never blocks, even once Read has returned
+	}()
+	select {
+	case res := <-c.done:
+		return copy(p, buf[:res.n]), res.err
+	case <-c.ctx.Done():
+		return 0, c.ctx.Err()
+	}
 }
 
 // parseSince reads --since: RFC 3339, a date (midnight UTC), or an age
