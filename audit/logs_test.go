@@ -20,8 +20,12 @@ func logPaths(t *testing.T, text string) *Paths {
 
 var t0 = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 
+// agentTokens are the product tokens of the agents the tests use: each its
+// own, so a report that mixed agents' tokens up would show it.
+var agentTokens = map[string]string{"googlebot": "Googlebot", "bingbot": "bingbot"}
+
 func hit(path, agent string, v accesslog.Verdict, status int, minute int) LogHit {
-	return LogHit{Target: []byte(path), Agent: agent, Token: "Googlebot", Verdict: v, Status: status, Time: t0.Add(time.Duration(minute) * time.Minute), Addr: []byte("203.0.113.9")}
+	return LogHit{Target: []byte(path), Agent: agent, Token: agentTokens[agent], Verdict: v, Status: status, Time: t0.Add(time.Duration(minute) * time.Minute), Addr: []byte("203.0.113.9")}
 }
 
 func TestLogAuditor(t *testing.T) {
@@ -96,7 +100,7 @@ func TestLogAuditor(t *testing.T) {
 	assert.Equal(t, "real crawlers were walled: bingbot walled on 1 of 1 request (403×1), unverified (unverified: no ranges for its search engine)", rep.Findings[2].Message)
 	assert.Contains(t, rep.Findings[3].Message, "; the path is not declared")
 
-	assert.Equal(t, []AgentInfo{{Name: "googlebot", RobotsToken: "Googlebot"}, {Name: "bingbot", RobotsToken: "Googlebot"}}, rep.Agents)
+	assert.Equal(t, []AgentInfo{{Name: "googlebot", RobotsToken: "Googlebot"}, {Name: "bingbot", RobotsToken: "bingbot"}}, rep.Agents)
 	assert.Equal(t, 14, rep.Requests)
 	assert.Equal(t, []string{
 		"read 20 lines from 1 file: 14 crawler requests (11 verified, 2 spoofed, 1 unverified) to 7 tracked paths",
