@@ -142,7 +142,7 @@ func FuzzJSONLines(f *testing.F) {
 func FuzzParseRanges(f *testing.F) {
 	f.Add(googleRanges)
 	f.Add(`{"prefixes":[{"ipv4Prefix":"0.0.0.0/0"},{"ipv6Prefix":"::/0"}]}`)
-	f.Add(`{"prefixes":[{"ipv4Prefix":"66.249.66.1/32"},{"ipv6Prefix":"2001:db8::1/128"}]}`)
+	f.Add(`{"prefixes":[{"ipv4Prefix":"66.249.66.1/32"},{"ipv6Prefix":"2001:db8::1/128"},{"ipv6Prefix":"::ffff:66.249.64.0/115"}]}`)
 	f.Add(`{"prefixes":[{"ipv4Prefix":"66.249.64.0/19"},{"ipv4Prefix":"66.249.64.1/19"},{"ipv6Prefix":"2001:4860:4801:10::/64"}]}`)
 	f.Fuzz(func(t *testing.T, in string) {
 		r, err := ParseRanges(strings.NewReader(in), "f.json")
