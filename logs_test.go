@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,6 +110,7 @@ type logsJSON struct {
 		Incomplete     bool
 	}
 	Notes    []string
+	Pages    []struct{ URL string }
 	Findings []struct {
 		Kind, Severity, Path, Message string
 		Statuses                      map[string]int
@@ -152,7 +155,7 @@ func TestLogsKnownAnswers(t *testing.T) {
 		{"private-exposed", "error", "/account/settings"},
 		{"crawler-blocked-in-logs", "error", "/blog/secret"},
 		{"crawler-blocked-in-logs", "error", "/docs/"},
-		{"crawler-blocked-in-logs", "info", "/admin/"},
+		{"undeclared-blocked", "info", "/admin/"},
 	}, got)
 
 	secret := rep.Findings[1]
@@ -170,6 +173,8 @@ func TestLogsKnownAnswers(t *testing.T) {
 	assert.Equal(t, "real crawlers were walled: googlebot walled on 10 of 10 requests (401×10), verified", secret.Message)
 	assert.True(t, secret.Failing)
 
+	admin := rep.Findings[3]
+	assert.Equal(t, map[string]int{"403": 1}, admin.Logs["googlebot"].Statuses, "an undeclared wall keeps its log evidence")
 	docs := rep.Findings[2]
 	assert.Equal(t, 1, docs.Logs["googlebot"].VerifiedHits, "verified over IPv6")
 	assert.Equal(t, []string{"googlebot"}, rep.Findings[0].Agents)
@@ -205,7 +210,7 @@ func TestLogsWithoutRanges(t *testing.T) {
 		"private-exposed warning /account/settings",
 		"crawler-blocked-in-logs warning /blog/secret",
 		"crawler-blocked-in-logs warning /docs/",
-		"crawler-blocked-in-logs info /admin/",
+		"undeclared-blocked info /admin/",
 	}, kinds)
 	assert.Contains(t, strings.Join(rep.Notes, "\n"), "crawlers are recognised by their User-Agent alone")
 	code, _, _ = cli(t, "logs", "-q", "-p", filepath.Join(dir, "public.txt"), "--fail-on", "warning", older, newer)
@@ -247,8 +252,96 @@ func TestLogsBaselineSinceAndStdin(t *testing.T) {
 	assert.ErrorIs(t, err, errFindings)
 	rep = readLogsJSON(t, out)
 	assert.Contains(t, rep.Notes, "spoofed bingbot: 5 requests from 1 address outside the published ranges (200×5); not the search engine, so no finding")
-	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 42 crawler requests to further paths were not tracked (0 of them walls)")
+	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 41 crawler requests to further paths were not tracked (0 of them walls)")
 	assert.Contains(t, rep.Notes, fmt.Sprintf("stdin: 1 of %d lines malformed and skipped (line 4: no [time] after the user)", len(knownLog())/2))
+}
+
+// A crawler line whose time cannot be read keeps its status when no
+// --since needs the time (without moving first or last seen), and is
+// malformed when --since does.
+func TestLogsUnreadableTime(t *testing.T) {
+	dir, _, _ := logsFixture(t)
+	badTime := func(line string) string {
+		return strings.Replace(line, "[03/Dec/2026:00:00:00 +0000]", "[yesterday]", 1)
+	}
+	log := writeFile(t, "access.log", logLine("66.249.66.1", "", "/blog/x", 401, 5, logGooglebot)+
+		badTime(logLine("66.249.66.1", "", "/blog/x", 403, 0, logGooglebot))+
+		badTime(logLine("66.249.66.1", "", "/docs/y", 401, 0, logGooglebot)))
+	args := []string{"logs", "-q", "-p", filepath.Join(dir, "public.txt"), "--ranges", filepath.Join(dir, "googlebot.json")}
+	const malformed = "2 of 3 lines malformed and skipped"
+	for _, tc := range []struct {
+		name     string
+		since    []string
+		blogHits int
+		statuses map[string]int
+		docs     bool
+	}{
+		{"no --since: every hit counts", nil, 2, map[string]int{"401": 1, "403": 1}, true},
+		{"--since: unreadable times are malformed", []string{"--since", "2026-12-01"}, 1, map[string]int{"401": 1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "logs.json")
+			code, _, stderr := cli(t, append(append(args, tc.since...), "--report", "json="+out, log)...)
+			require.Equal(t, 1, code, stderr)
+			rep := readLogsJSON(t, out)
+			byPath := map[string]int{}
+			for i, f := range rep.Findings {
+				byPath[f.Path] = i
+			}
+			require.Contains(t, byPath, "/blog/x")
+			blog := rep.Findings[byPath["/blog/x"]].Logs["googlebot"]
+			assert.Equal(t, tc.blogHits, blog.VerifiedHits)
+			assert.Equal(t, tc.statuses, blog.Statuses)
+			assert.Equal(t, "2026-12-03T00:05:00Z", blog.FirstSeen, "an unknown time moves neither end")
+			assert.Equal(t, "2026-12-03T00:05:00Z", blog.LastSeen)
+			_, docs := byPath["/docs/y"]
+			assert.Equal(t, tc.docs, docs, "a path met only at unreadable times")
+			if tc.docs {
+				assert.Equal(t, "", rep.Findings[byPath["/docs/y"]].Logs["googlebot"].FirstSeen)
+			}
+			notes := strings.Join(rep.Notes, "\n")
+			if tc.since == nil {
+				assert.NotContains(t, notes, "malformed")
+			} else {
+				assert.Contains(t, notes, malformed+` (line 2: time "yesterday": want`)
+			}
+		})
+	}
+}
+
+// Spoofed requests track no path of their own: ten spoofed-only paths
+// leave the bound of two to the paths real crawlers met, and a spoofed
+// request to such a path still counts in its spoofed_hits.
+func TestLogsSpoofedPathsTakeNoPlace(t *testing.T) {
+	dir, _, _ := logsFixture(t)
+	var lines []string
+	for i := range 10 {
+		lines = append(lines, logLine("203.0.113.7", "", fmt.Sprintf("/blog/s%d", i), 403, i, logGooglebot))
+	}
+	lines = append(lines,
+		logLine("66.249.66.1", "", "/blog/open", 200, 20, logGooglebot),
+		logLine("66.249.66.1", "", "/blog/wall", 401, 21, logGooglebot),
+		logLine("203.0.113.7", "", "/blog/wall", 403, 22, logGooglebot))
+	log := writeFile(t, "access.log", strings.Join(lines, ""))
+	out := filepath.Join(dir, "logs.json")
+	code, _, stderr := cli(t, "logs", "-q", "-p", filepath.Join(dir, "public.txt"), "--ranges", filepath.Join(dir, "googlebot.json"),
+		"--max-paths", "2", "--report", "json="+out, log)
+	require.Equal(t, 1, code, stderr)
+	rep := readLogsJSON(t, out)
+	assert.Equal(t, 2, rep.Summary.URLs)
+	var pages []string
+	for _, p := range rep.Pages {
+		pages = append(pages, p.URL)
+	}
+	assert.Equal(t, []string{"/blog/open", "/blog/wall"}, pages)
+	assert.NotContains(t, strings.Join(rep.Notes, "\n"), "bound on distinct paths")
+	assert.Contains(t, rep.Notes, "spoofed googlebot: 11 requests from 1 address outside the published ranges (403×11); not the search engine, so no finding")
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "/blog/wall", rep.Findings[0].Path)
+	g := rep.Findings[0].Logs["googlebot"]
+	assert.Equal(t, 1, g.VerifiedHits)
+	assert.Equal(t, 1, g.SpoofedHits)
+	assert.Equal(t, map[string]int{"401": 1, "403": 1}, g.Statuses)
 }
 
 func TestLogsBadInput(t *testing.T) {
@@ -292,6 +385,64 @@ func TestLogsInterrupted(t *testing.T) {
 	assert.Contains(t, stderr.String(), "interrupted")
 	rep := readLogsJSON(t, out)
 	assert.True(t, rep.Summary.Incomplete)
+}
+
+// pipeWatch tells when the run asks for more of a pipe than was written:
+// that read blocks until the writer writes or closes.
+type pipeWatch struct {
+	r        io.Reader
+	written  int
+	read     int
+	blocking chan struct{}
+	once     sync.Once
+}
+
+func (w *pipeWatch) Read(p []byte) (int, error) {
+	if w.read >= w.written {
+		w.once.Do(func() { close(w.blocking) })
+	}
+	n, err := w.r.Read(p)
+	w.read += n
+	return n, err
+}
+
+// Ctrl-C stops a run whose read of stdin is blocked on a silent writer,
+// and the reports cover the line read before.
+func TestLogsInterruptedStdin(t *testing.T) {
+	dir, _, _ := logsFixture(t)
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { pw.Close(); pr.Close() }) // ends a read the run left behind
+	line := logLine("66.249.66.1", "", "/blog/x", 401, 0, logGooglebot)
+	_, err = pw.WriteString(line)
+	require.NoError(t, err)
+	stdin := &pipeWatch{r: pr, written: len(line), blocking: make(chan struct{})}
+
+	out := filepath.Join(dir, "logs.json")
+	o := logsOptions{auditOptions: defaultOptions(), Files: []string{"-"}, LogFormat: "combined", MaxPaths: 10}
+	o.Paths, o.Quiet, o.Reports = []string{filepath.Join(dir, "public.txt")}, true, []string{"json=" + out}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- runLogs(ctx, o, stdin, &bytes.Buffer{}, &bytes.Buffer{}) }()
+	select {
+	case <-stdin.blocking:
+	case err := <-done:
+		t.Fatalf("the run ended before it waited on stdin: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the run never read all of stdin")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		assert.Equal(t, 3, exitCode(err), "%v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("a read of stdin blocked on its writer was not interrupted")
+	}
+	rep := readLogsJSON(t, out)
+	assert.True(t, rep.Summary.Incomplete)
+	require.Len(t, rep.Findings, 1)
+	assert.Equal(t, "/blog/x", rep.Findings[0].Path)
 }
 
 // -v says what was read.

@@ -162,27 +162,18 @@ func (r *logsRun) readFile(ctx context.Context, name string, counters *accesslog
 		defer f.Close()
 		in, display = f, name
 	}
-	return accesslog.Read(display, ctxReader{ctx: ctx, r: in}, r.parser, counters, func(e *accesslog.Entry) error {
+	return accesslog.Read(display, newCtxReader(ctx, in), r.parser, counters, func(e *accesslog.Entry) error {
 		c, ok := accesslog.IdentifyCrawler(e.UserAgent)
 		if !ok || e.Target == nil {
 			return nil
 		}
-		var at time.Time
-		if len(e.Time) > 0 {
-			t, err := accesslog.ParseTime(e.Time)
-			if err != nil {
-				return err
-			}
-			at = t
+		at, err := r.entryTime(e.Time)
+		if err != nil {
+			return err
 		}
-		if !r.since.IsZero() {
-			if at.IsZero() {
-				return errors.New("no time to compare with --since")
-			}
-			if at.Before(r.since) {
-				*before++
-				return nil
-			}
+		if !r.since.IsZero() && at.Before(r.since) {
+			*before++
+			return nil
 		}
 		hit := audit.LogHit{Target: e.Target, Agent: c.Name, Token: c.Token, Verdict: r.verifier.Verify(c, e.Addr),
 			Status: e.Status, Time: at, User: len(e.User) > 0, Addr: e.Addr}
@@ -191,6 +182,24 @@ func (r *logsRun) readFile(ctx context.Context, name string, counters *accesslog
 		}
 		return nil
 	})
+}
+
+// entryTime is when a crawler request was made. Only --since needs it:
+// without, a time that is missing or cannot be read is zero (unknown), so
+// the request still counts with its status; with --since, such a line is
+// malformed, as nothing tells whether it is recent enough.
+func (r *logsRun) entryTime(raw []byte) (time.Time, error) {
+	if len(raw) == 0 {
+		if !r.since.IsZero() {
+			return time.Time{}, errors.New("no time to compare with --since")
+		}
+		return time.Time{}, nil
+	}
+	t, err := accesslog.ParseTime(raw)
+	if err != nil && r.since.IsZero() {
+		return time.Time{}, nil
+	}
+	return t, err
 }
 
 // malformedNote says how many lines of a file could not be read, with the
@@ -207,17 +216,45 @@ func malformedNote(st accesslog.FileStats) string {
 	return fmt.Sprintf("%s: %d of %d lines malformed and skipped (%s%s)", st.Name, st.Malformed, st.Lines, strings.Join(parts, "; "), more)
 }
 
-// ctxReader stops a read when the run is interrupted.
+// ctxReader stops a read when the run is interrupted. A read of stdin or a
+// pipe can block for as long as its writer is idle, so each read runs in
+// a goroutine of its own and Read stops waiting when ctx is done; that
+// goroutine ends with its read (at the writer's next bytes or close, or
+// with the process).
 type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
+	ctx  context.Context
+	r    io.Reader
+	buf  []byte // the goroutine reads here, not into the caller's p, which Read may have returned
+	done chan readResult
 }
 
-func (c ctxReader) Read(p []byte) (int, error) {
+type readResult struct {
+	n   int
+	err error
+}
+
+func newCtxReader(ctx context.Context, r io.Reader) *ctxReader {
+	return &ctxReader{ctx: ctx, r: r, done: make(chan readResult, 1)}
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return c.r.Read(p)
+	if len(c.buf) < len(p) {
+		c.buf = make([]byte, len(p))
+	}
+	buf := c.buf[:len(p)]
+	go func() {
+		n, err := c.r.Read(buf)
+		c.done <- readResult{n, err} // buffered: never blocks, even once Read has returned
+	}()
+	select {
+	case res := <-c.done:
+		return copy(p, buf[:res.n]), res.err
+	case <-c.ctx.Done():
+		return 0, c.ctx.Err()
+	}
 }
 
 // parseSince reads --since: RFC 3339, a date (midnight UTC), or an age

@@ -70,6 +70,11 @@ func TestRangesAndVerify(t *testing.T) {
 	v.Add("", g)
 	assert.Equal(t, Spoofed, v.Verify(bing, []byte("203.0.113.9")), "ranges for every engine apply to Bing")
 	assert.Equal(t, "spoofed", Spoofed.String())
+
+	mapped, err := ParseRanges(strings.NewReader(`{"prefixes": [{"ipv6Prefix": "::ffff:66.249.64.0/115"}]}`), "mapped.json")
+	require.NoError(t, err)
+	assert.True(t, mapped.Contains(netip.MustParseAddr("66.249.66.1")), "an IPv4-mapped prefix holds its IPv4 addresses")
+	assert.False(t, mapped.Contains(netip.MustParseAddr("66.249.96.1")))
 }
 
 func TestParseRangesErrors(t *testing.T) {

@@ -94,10 +94,11 @@ func lower(c byte) byte {
 	return c
 }
 
-// parseStatus reads a three-digit HTTP status.
+// parseStatus reads a three-digit HTTP status, 100 to 599: HTTP defines
+// no other, so anything else is a line misread.
 func parseStatus(b []byte) (int, error) {
-	if len(b) != 3 || b[0] < '1' || b[0] > '9' || b[1] < '0' || b[1] > '9' || b[2] < '0' || b[2] > '9' {
-		return 0, fmt.Errorf("status %q is not a three-digit HTTP status", clip(b))
+	if len(b) != 3 || b[0] < '1' || b[0] > '5' || b[1] < '0' || b[1] > '9' || b[2] < '0' || b[2] > '9' {
+		return 0, fmt.Errorf("status %q is not a three-digit HTTP status (100 to 599)", clip(b))
 	}
 	return int(b[0]-'0')*100 + int(b[1]-'0')*10 + int(b[2]-'0'), nil
 }

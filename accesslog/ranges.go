@@ -77,6 +77,11 @@ func ParseRanges(r io.Reader, name string) (*Ranges, error) {
 
 func (r *Ranges) add(p netip.Prefix) {
 	p = p.Masked()
+	if a := p.Addr(); a.Is4In6() {
+		// ::ffff:66.249.64.0/115 is 66.249.64.0/19: Contains unmaps the
+		// address it checks, so the mapped prefix would match nothing.
+		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+	}
 	set := r.byBits[p.Bits()]
 	if set == nil {
 		set = map[netip.Prefix]bool{}

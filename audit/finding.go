@@ -122,7 +122,7 @@ var kinds = []KindInfo{
 	{
 		Kind: UndeclaredBlocked, Severity: SeverityInfo,
 		Description: "an undeclared URL linked from a public page answered 401/403",
-		Meaning:     "A URL no declaration covers, linked from a public page, answered 401 or 403. Crawlers follow the link and hit a wall; if the URL was meant to be public it will not be indexed.",
+		Meaning:     "A URL no declaration covers, linked from a public page, answered 401 or 403. Crawlers follow the link and hit a wall; if the URL was meant to be public it will not be indexed. authwall logs reports a wall that crawlers met on an undeclared path in its access logs the same way.",
 		Fix:         "Declare the URL public or private. If it is public, remove the authentication; if it is private, consider not linking it from public pages or marking the link nofollow.",
 	},
 	{
@@ -140,7 +140,7 @@ var kinds = []KindInfo{
 	{
 		Kind: CrawlerBlockedInLogs, Severity: SeverityError,
 		Description: "(logs) real crawler requests to a public path were answered 401/403",
-		Meaning:     "The server's access logs show search engine crawlers, verified against their published IP ranges, answered 401 or 403 on a path declared public. This is what the real crawler got, so walls that only apply to the search engines' addresses, a region or an hour show here when a crawl from elsewhere cannot see them. Without IP ranges the crawlers are only claimed by their User-Agent and the finding is a warning; on an undeclared path it is information.",
+		Meaning:     "The server's access logs show search engine crawlers, verified against their published IP ranges, answered 401 or 403 on a path declared public. This is what the real crawler got, so walls that only apply to the search engines' addresses, a region or an hour show here when a crawl from elsewhere cannot see them. Without IP ranges the crawlers are only claimed by their User-Agent and the finding is a warning; on an undeclared path the finding is undeclared-blocked.",
 		Fix:         "Find the rule that walls the crawler's requests (an IP or User-Agent rule, bot protection, a rate limit, authentication on the path) and let the verified crawler addresses read the public path; run authwall audit against the same path and authwall explain on the server config to name the line.",
 	},
 }

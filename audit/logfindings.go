@@ -23,9 +23,10 @@ type LogRun struct {
 	Notes []string
 }
 
-// Finish builds the report: a crawler-blocked-in-logs finding per path
-// where real crawlers were walled, a private-exposed finding per private
-// path they were served, and notes on spoofed crawlers and the limits met.
+// Finish builds the report: a crawler-blocked-in-logs finding per public
+// path where real crawlers were walled (undeclared-blocked on an
+// undeclared path), a private-exposed finding per private path they were
+// served, and notes on spoofed crawlers and the limits met.
 func (a *LogAuditor) Finish(run LogRun) *Report {
 	rep := &Report{
 		Tool: a.o.Tool, Version: a.o.Version, Target: strings.Join(run.Files, " "),
@@ -59,6 +60,10 @@ func (a *LogAuditor) Finish(run LogRun) *Report {
 	if a.dropped.requests > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the bound on distinct paths was reached (%d, and as many again for walled paths; --max-paths): %s to further paths were not tracked (%d of them walls)",
 			a.o.MaxPaths, count(a.dropped.requests, "crawler request"), a.dropped.walls))
+	}
+	if a.long.requests > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s to paths longer than %d bytes were not tracked (%d of them walls)",
+			count(a.long.requests, "crawler request"), MaxLogPath, a.long.walls))
 	}
 	rep.Notes = append(rep.Notes, a.spoofNotes(order)...)
 	SortFindings(rep.Findings)
@@ -114,8 +119,11 @@ func (a *LogAuditor) pathFinding(path string, p *logPath, order []string) (Findi
 	verified := false
 	kind := CrawlerBlockedInLogs
 	pick := func(ag *logAgent) [3]int { return ag.walls }
-	if p.declared == Private {
+	switch p.declared {
+	case Private:
 		kind, pick = PrivateExposed, func(ag *logAgent) [3]int { return ag.served }
+	case Undeclared:
+		kind = UndeclaredBlocked // the audit's kind for a wall on an undeclared URL
 	}
 	for _, name := range order {
 		if ag := p.agents[name]; ag != nil && counted(pick(ag)) > 0 {
@@ -131,9 +139,7 @@ func (a *LogAuditor) pathFinding(path string, p *logPath, order []string) (Findi
 		Logs: map[string]LogHits{},
 	}
 	switch {
-	case p.declared == Undeclared:
-		f.Severity = SeverityInfo
-	case verified:
+	case verified, kind == UndeclaredBlocked: // undeclared: the audit's severity, claimed or not
 		f.Severity = severityOf(kind)
 	default:
 		f.Severity = SeverityWarning // claims alone: a fake-crawler filter walls those too

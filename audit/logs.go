@@ -33,6 +33,11 @@ type LogOptions struct {
 // kind of path; with a few crawlers each, that is tens of megabytes.
 const DefaultMaxLogPaths = 50_000
 
+// MaxLogPath is the longest path tracked, in bytes: longer ones are
+// counted apart, so a log full of very long crawler paths cannot cost 64
+// KiB (the longest line) per tracked path.
+const MaxLogPath = 2 << 10
+
 // maxSpoofAddrs bounds the distinct addresses counted per spoofed agent.
 const maxSpoofAddrs = 10_000
 
@@ -52,7 +57,9 @@ type LogHit struct {
 }
 
 // LogHits is what one crawler agent got at one path, according to the
-// logs. Without IP ranges every hit is unverified.
+// logs. Without IP ranges every hit is unverified. Spoofed requests are
+// counted (in Spoofed and Statuses) from the path's first request that is
+// not spoofed on: spoofed requests alone do not track a path.
 type LogHits struct {
 	Verified   int
 	Spoofed    int
@@ -70,12 +77,24 @@ func (h LogHits) Hits() int { return h.Verified + h.Spoofed + h.Unverified }
 type LogAuditor struct {
 	o       LogOptions
 	paths   map[string]*logPath
-	plain   int // paths tracked in the first reserve
-	walled  int // paths tracked in the walls' reserve
-	dropped struct{ requests, walls int }
+	plain   int       // paths tracked in the first reserve
+	walled  int       // paths tracked in the walls' reserve
+	dropped untracked // paths beyond MaxPaths
+	long    untracked // paths longer than MaxLogPath
 	spoofed map[string]*spoofStats
 	tokens  map[string]string // agent -> token
 	counts  [3]int            // requests per verdict
+}
+
+// untracked counts the requests to paths that were not tracked, and the
+// walls among them, for a note.
+type untracked struct{ requests, walls int }
+
+func (u *untracked) add(wall bool) {
+	u.requests++
+	if wall {
+		u.walls++
+	}
 }
 
 type logPath struct {
@@ -135,29 +154,10 @@ func (a *LogAuditor) Add(h LogHit) bool {
 	real := h.Verdict != accesslog.Spoofed
 	p := a.paths[string(path)] // no allocation for the lookup
 	if p == nil {
-		key := string(path)
-		decl, rule := a.o.Paths.Match(key)
-		wall := isWall(h.Status)
-		notable := real && (decl != Private && wall || decl == Private && is2xx(h.Status) && !h.User)
-		switch {
-		case decl == Undeclared && !wall:
-			return false // undeclared paths matter only where crawlers are walled
-		case a.plain < a.o.MaxPaths:
-			a.plain++
-		case notable && a.walled < a.o.MaxPaths:
-			a.walled++
-		default:
-			a.dropped.requests++
-			if notable && wall {
-				a.dropped.walls++
-			}
-			return notable && wall
+		var wall bool
+		if p, wall = a.track(path, h); p == nil {
+			return wall
 		}
-		p = &logPath{declared: decl, agents: map[string]*logAgent{}}
-		if rule != nil {
-			p.declaredBy = rule.String()
-		}
-		a.paths[key] = p
 	}
 	ag := p.agents[h.Agent]
 	if ag == nil {
@@ -192,6 +192,41 @@ func (a *LogAuditor) Add(h LogHit) bool {
 		ag.served[h.Verdict]++
 	}
 	return real && wall && p.declared != Private
+}
+
+// track starts tracking a path at its first request, within the bounds.
+// Beyond them p is nil, and wall says whether the request was a wall a
+// real crawler met off a private path: what Add returns.
+func (a *LogAuditor) track(path []byte, h LogHit) (p *logPath, wall bool) {
+	if h.Verdict == accesslog.Spoofed {
+		// Spoofed requests make no finding, so they do not take the
+		// place of a path real crawlers met; the notes count them.
+		return nil, false
+	}
+	key := string(path)
+	decl, rule := a.o.Paths.Match(key)
+	walled := isWall(h.Status)
+	notable := decl != Private && walled || decl == Private && is2xx(h.Status) && !h.User
+	switch {
+	case decl == Undeclared && !walled:
+		return nil, false // undeclared paths matter only where crawlers are walled
+	case len(key) > MaxLogPath:
+		a.long.add(notable && walled)
+		return nil, notable && walled
+	case a.plain < a.o.MaxPaths:
+		a.plain++
+	case notable && a.walled < a.o.MaxPaths:
+		a.walled++
+	default:
+		a.dropped.add(notable && walled)
+		return nil, notable && walled
+	}
+	p = &logPath{declared: decl, agents: map[string]*logAgent{}}
+	if rule != nil {
+		p.declaredBy = rule.String()
+	}
+	a.paths[key] = p
+	return p, false
 }
 
 func is2xx(status int) bool { return status >= 200 && status < 300 }

@@ -20,8 +20,12 @@ func logPaths(t *testing.T, text string) *Paths {
 
 var t0 = time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 
+// agentTokens are the product tokens of the agents the tests use: each its
+// own, so a report that mixed agents' tokens up would show it.
+var agentTokens = map[string]string{"googlebot": "Googlebot", "bingbot": "bingbot"}
+
 func hit(path, agent string, v accesslog.Verdict, status int, minute int) LogHit {
-	return LogHit{Target: []byte(path), Agent: agent, Token: "Googlebot", Verdict: v, Status: status, Time: t0.Add(time.Duration(minute) * time.Minute), Addr: []byte("203.0.113.9")}
+	return LogHit{Target: []byte(path), Agent: agent, Token: agentTokens[agent], Verdict: v, Status: status, Time: t0.Add(time.Duration(minute) * time.Minute), Addr: []byte("203.0.113.9")}
 }
 
 func TestLogAuditor(t *testing.T) {
@@ -80,7 +84,7 @@ func TestLogAuditor(t *testing.T) {
 		{PrivateExposed, SeverityError, "/account/me", []string{"googlebot"}, map[string]int{"googlebot": 200}},
 		{CrawlerBlockedInLogs, SeverityError, "/blog/", []string{"googlebot"}, map[string]int{"googlebot": 401, "bingbot": 200}},
 		{CrawlerBlockedInLogs, SeverityWarning, "/docs/", []string{"bingbot"}, map[string]int{"bingbot": 403}},
-		{CrawlerBlockedInLogs, SeverityInfo, "/admin/", []string{"googlebot"}, map[string]int{"googlebot": 401}},
+		{UndeclaredBlocked, SeverityInfo, "/admin/", []string{"googlebot"}, map[string]int{"googlebot": 401}},
 	}, gots)
 
 	blog := rep.Findings[1]
@@ -96,7 +100,7 @@ func TestLogAuditor(t *testing.T) {
 	assert.Equal(t, "real crawlers were walled: bingbot walled on 1 of 1 request (403×1), unverified (unverified: no ranges for its search engine)", rep.Findings[2].Message)
 	assert.Contains(t, rep.Findings[3].Message, "; the path is not declared")
 
-	assert.Equal(t, []AgentInfo{{Name: "googlebot", RobotsToken: "Googlebot"}, {Name: "bingbot", RobotsToken: "Googlebot"}}, rep.Agents)
+	assert.Equal(t, []AgentInfo{{Name: "googlebot", RobotsToken: "Googlebot"}, {Name: "bingbot", RobotsToken: "bingbot"}}, rep.Agents)
 	assert.Equal(t, 14, rep.Requests)
 	assert.Equal(t, []string{
 		"read 20 lines from 1 file: 14 crawler requests (11 verified, 2 spoofed, 1 unverified) to 7 tracked paths",
@@ -116,6 +120,25 @@ func TestLogAuditorWithoutRanges(t *testing.T) {
 	assert.Contains(t, rep.Notes, "crawlers are recognised by their User-Agent alone, so every claim counts: give --ranges with the search engines' published IP ranges to tell real crawlers from spoofed ones")
 }
 
+// A wall on an undeclared path is the audit's undeclared-blocked, with
+// the audit's severity whether the crawler was verified or only claimed,
+// and its log hits as evidence.
+func TestLogAuditorUndeclaredWall(t *testing.T) {
+	for _, v := range []accesslog.Verdict{accesslog.Verified, accesslog.Unverified} {
+		a := NewLogAuditor(LogOptions{Paths: logPaths(t, "/blog/**\n"), Verifying: v == accesslog.Verified})
+		a.Add(hit("/admin/", "googlebot", v, 403, 0))
+		rep := a.Finish(LogRun{})
+		require.Len(t, rep.Findings, 1, "verdict %d", v)
+		f := rep.Findings[0]
+		assert.Equal(t, UndeclaredBlocked, f.Kind)
+		assert.Equal(t, severityOf(UndeclaredBlocked), f.Severity)
+		assert.Equal(t, SeverityInfo, f.Severity)
+		assert.Equal(t, "logs", f.FoundVia)
+		assert.Equal(t, map[int]int{403: 1}, f.Logs["googlebot"].Statuses)
+		assert.Contains(t, f.Message, "; the path is not declared")
+	}
+}
+
 // A log with more distinct paths than the bound keeps memory bounded and
 // still tracks the walls, in their own reserve.
 func TestLogAuditorBoundsPaths(t *testing.T) {
@@ -131,6 +154,32 @@ func TestLogAuditorBoundsPaths(t *testing.T) {
 	assert.Equal(t, 20, rep.URLs)
 	assert.Len(t, rep.Findings, 11)
 	assert.Contains(t, rep.Notes, "the bound on distinct paths was reached (10, and as many again for walled paths; --max-paths): 95 crawler requests to further paths were not tracked (5 of them walls)")
+}
+
+// A path longer than MaxLogPath is not tracked, whatever room is left: a
+// note counts its requests, and a wall there still counts for progress.
+func TestLogAuditorLongPaths(t *testing.T) {
+	a := NewLogAuditor(LogOptions{Paths: logPaths(t, "/**\n"), Verifying: true})
+	longest := "/" + strings.Repeat("a", MaxLogPath-1)
+	tooLong := longest + "b"
+	for _, tc := range []struct {
+		target string
+		status int
+		wall   bool
+	}{
+		{longest, 401, true},
+		{tooLong, 401, true},
+		{tooLong + "c", 200, false},
+		{"/short?" + strings.Repeat("q", 3*MaxLogPath), 200, false}, // the query is cut first
+	} {
+		assert.Equal(t, tc.wall, a.Add(hit(tc.target, "googlebot", accesslog.Verified, tc.status, 0)), "%.20s (%d bytes)", tc.target, len(tc.target))
+	}
+	rep := a.Finish(LogRun{})
+	assert.Equal(t, 2, rep.URLs)
+	require.Equal(t, 1, len(rep.Findings), "a finding per tracked wall") // not Len: it would print 2 KiB paths
+	assert.Equal(t, longest, rep.Findings[0].Path)
+	assert.Contains(t, rep.Notes, "2 crawler requests to paths longer than 2048 bytes were not tracked (1 of them walls)")
+	assert.NotContains(t, strings.Join(rep.Notes, "\n"), "bound on distinct paths")
 }
 
 func TestLogAuditorBaseline(t *testing.T) {
