@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"os"
 	"strings"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"authwall/internal/bench"
 )
 
 // TestFoldsToASCIIComplete proves the list of non-ASCII runes that case
@@ -135,6 +138,31 @@ func TestPrefilterCases(t *testing.T) {
 // "log in first" pages and paywall markup, spelled plainly, in other cases
 // and in disguise, and checks that the prefilter never skips a page that
 // the full check matches.
+// The word scan at the edges of a body: a word that starts or ends it,
+// an anchor that ends its word (oauth2's "2"), an anchor on the last byte
+// with its word cut short, both cases, and IndexByte's path (few anchors).
+func TestWordSetEdges(t *testing.T) {
+	for body, want := range map[string]bool{
+		"Login to continue":   true,
+		"see /LOGIN":          true,
+		"the oauth2":          true,
+		"OAuth2 flow":         true,
+		"a log":               false,
+		"oauth":               false,
+		"passwor":             false,
+		"singing and sighing": false,
+		"x amazonCognito.com": true,
+		"":                    false,
+	} {
+		assert.Equal(t, want, softWallSet.in([]byte(body)), "%q", body)
+	}
+	require.NotNil(t, paywallSet.few, "one word, two cases: the IndexByte path")
+	assert.True(t, paywallSet.in([]byte(`{"ISACCESSIBLEFORFREE":false}`)))
+	assert.True(t, paywallSet.in([]byte(`isAccessibleForFree`)))
+	assert.False(t, paywallSet.in([]byte(`isAccessibleFor`)))
+	assert.Nil(t, softWallSet.few, "many anchors: the loop")
+}
+
 func TestPrefilterRandom(t *testing.T) {
 	pieces := []string{
 		"<form>", "</form>", `<form action="`, `<form class="`, `<input type="`, `<input name="`, `">`, `"/>`,
@@ -195,6 +223,22 @@ func BenchmarkPrefilter(b *testing.B) {
 	for b.Loop() {
 		if maySoftWall(body) || mayDeclarePaywall(body) {
 			b.Fatal("an article page needs no full check")
+		}
+	}
+}
+
+// BenchmarkPrefilterSitePage scans a page of the benchmark site
+// (internal/bench): varied English text, ~35 links, ~18 KB.
+func BenchmarkPrefilterSitePage(b *testing.B) {
+	var page bytes.Buffer
+	if err := (bench.Site{N: 20000}).Write(&page, 1234); err != nil {
+		b.Fatal(err)
+	}
+	body := page.Bytes()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if maySoftWall(body) || mayDeclarePaywall(body) {
+			b.Fatal("a site page needs no full check")
 		}
 	}
 }
