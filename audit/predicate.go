@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/textproto"
@@ -51,16 +52,17 @@ func (k predKind) defaultWeight(absent bool) int {
 
 // predicate is one compiled matcher of a signature.
 type predicate struct {
-	kind     predKind
-	statuses []int
-	scheme   string // predScheme, or the scheme a predParam is limited to; "*" any
-	name     string // param name (lower case) or canonical header name
-	text     string // body substring
-	re       *regexp.Regexp
-	absent   bool
-	any      []predicate
-	weight   int
-	note     string
+	kind      predKind
+	statuses  []int
+	scheme    string // predScheme, or the scheme a predParam is limited to; "*" any
+	name      string // param name (lower case) or canonical header name
+	text      string // body substring
+	textBytes []byte // text, for bytes.Contains on the body
+	re        *regexp.Regexp
+	absent    bool
+	any       []predicate
+	weight    int
+	note      string
 }
 
 func compilePredicate(ps predicateSpec) (predicate, error) {
@@ -156,7 +158,7 @@ func compilePredicate(ps predicateSpec) (predicate, error) {
 			return p, fmt.Errorf("cookie: %w", err)
 		}
 	case predBody:
-		p.text = ps.Body
+		p.text, p.textBytes = ps.Body, []byte(ps.Body)
 	case predBodyRegexp:
 		if p.re, err = compileRegexp(ps.BodyRegexp); err != nil {
 			return p, fmt.Errorf("body_regexp: %w", err)
@@ -292,7 +294,7 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 		}
 		return false, nil
 	case predBody:
-		if strings.Contains(v.body, p.text) != p.absent {
+		if bytes.Contains(v.a.Body, p.textBytes) != p.absent {
 			if p.absent {
 				return true, []string{fmt.Sprintf("body lacks %q", p.text)}
 			}
@@ -300,12 +302,12 @@ func (p *predicate) test(v *wallView) (bool, []string) {
 		}
 		return false, nil
 	case predBodyRegexp:
-		if loc := p.re.FindStringIndex(v.body); loc != nil {
-			return true, []string{fmt.Sprintf("body contains %q", oneShortLine(v.body[loc[0]:loc[1]]))}
+		if loc := p.re.FindIndex(v.a.Body); loc != nil {
+			return true, []string{fmt.Sprintf("body contains %q", oneShortLine(string(v.a.Body[loc[0]:loc[1]])))}
 		}
 		return false, nil
 	case predEmptyBody:
-		if len(v.body) == 0 {
+		if len(v.a.Body) == 0 {
 			return true, []string{"empty body"}
 		}
 		return false, nil

@@ -24,7 +24,6 @@ type wallView struct {
 	rawOf      []string // rawOf[i]: the header value challenges[i] came from
 	raw        []string // every WWW-Authenticate value, as sent
 	problems   []string
-	body       string
 	cookies    []string // Set-Cookie names
 	location   string
 	login      string // login pattern the Location matched, if any
@@ -32,7 +31,7 @@ type wallView struct {
 }
 
 func newWallView(a *Answer) *wallView {
-	v := &wallView{a: a, body: string(a.Body), location: a.Location}
+	v := &wallView{a: a, location: a.Location}
 	if a.Header != nil {
 		v.raw = a.Header.Values("WWW-Authenticate")
 		if v.location == "" {
