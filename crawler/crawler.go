@@ -361,6 +361,7 @@ func (r *run) do(ctx context.Context, j job) {
 	r.cfg.Logger.Debug("fetch", "agent", agent.Name, "url", j.key, "status", o.Status(), "final", final.Status,
 		"hops", len(o.Hops), "ms", o.Elapsed.Milliseconds(), "error", o.Err)
 	var links []*url.URL
+	var linkKeys []Link // linkKeys[i].URL is links[i].String()
 	if !j.control && !r.cfg.SeedsOnly && o.Err == "" && final.Status >= 200 && final.Status < 300 && isHTML(o.ContentType, body) {
 		r.mu.Lock()
 		first := !p.linksRead
@@ -369,7 +370,7 @@ func (r *run) do(ctx context.Context, j job) {
 		if first {
 			if base, err := url.Parse(final.URL); err == nil {
 				read := readLinks(base, body, r.cfg.MaxLinksPerPage, r.cfg.scope.allows)
-				links = read.parsed
+				links, linkKeys = read.parsed, read.links
 				r.mu.Lock()
 				if read.over > 0 {
 					r.dropped.capped(final.URL, read.over)
@@ -404,9 +405,9 @@ func (r *run) do(ctx context.Context, j job) {
 				r.enqueue(t, p.depth+1, FoundRedirect, j.key)
 			}
 		}
-		for _, t := range links {
+		for i, t := range links {
 			if r.cfg.scope.allows(t) {
-				r.enqueue(t, p.depth+1, FoundLink, j.key)
+				r.enqueueKey(t, linkKeys[i].URL, p.depth+1, FoundLink, j.key)
 			}
 		}
 	}

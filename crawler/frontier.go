@@ -38,6 +38,12 @@ type job struct {
 // linked URLs wait in the link queue, which decides their order and, when
 // the budget is short, which of them are visited at all.
 func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
+	r.enqueueKey(u, "", depth, via, referrer)
+}
+
+// enqueueKey is enqueue for a URL whose string the caller already has
+// (u.String(), as link extraction made it; "" when it has not).
+func (r *run) enqueueKey(u *url.URL, key string, depth int, via Found, referrer string) {
 	// Only what links and redirects lead to may be a trap; the start URL,
 	// seeds and sitemap entries were asked for.
 	linked := via == FoundLink || via == FoundRedirect
@@ -45,7 +51,9 @@ func (r *run) enqueue(u *url.URL, depth int, via Found, referrer string) {
 	if linked && r.traps != nil {
 		stripped = stripSessions(u)
 	}
-	key := u.String()
+	if key == "" || stripped != nil {
+		key = u.String()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if stripped != nil {
