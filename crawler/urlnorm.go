@@ -88,9 +88,14 @@ func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 		}
 		return nil, fmt.Errorf("normalize %q: scheme %q is not http or https", clip(raw), u.Scheme)
 	}
-	host, err := canonicalHost(u.Scheme, u.Host)
-	if err != nil {
-		return nil, fmt.Errorf("normalize %q: %w", clip(raw), err)
+	host := u.Host
+	if base == nil || u.Host != base.Host || u.Scheme != base.Scheme {
+		// The base is canonical already, and so is the host of a reference
+		// relative to it (most links): canonicalHost would give it back.
+		var err error
+		if host, err = canonicalHost(u.Scheme, u.Host); err != nil {
+			return nil, fmt.Errorf("normalize %q: %w", clip(raw), err)
+		}
 	}
 	// u is a fresh copy made by ResolveReference: shape it in place.
 	*u = url.URL{Scheme: u.Scheme, Host: host, Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}
@@ -111,6 +116,9 @@ func normalizeCanonicalBase(base *url.URL, raw string) (*url.URL, error) {
 // normalize produces, so that resolving against u needs no clean-up.
 func isCanonicalURL(u *url.URL) bool {
 	if u.Opaque != "" || u.User != nil || u.ForceQuery {
+		return false
+	}
+	if host, err := canonicalHost(u.Scheme, u.Host); err != nil || host != u.Host {
 		return false
 	}
 	p := u.EscapedPath()

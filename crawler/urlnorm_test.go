@@ -141,6 +141,22 @@ func TestNormalizeDoesNotModifyBase(t *testing.T) {
 	assert.Equal(t, before, *base)
 }
 
+// A relative reference takes the base's host, canonical even when the
+// base's was not (the host is only canonicalised again when it differs
+// from a canonical base's).
+func TestNormalizeRelativeToNonCanonicalHost(t *testing.T) {
+	for base, want := range map[string]string{
+		"HTTP://Example.com:80/a/b":  "http://example.com/a/c",
+		"http://EXAMPLE.com/a/b":     "http://example.com/a/c",
+		"https://example.com:443/a/": "https://example.com/a/c",
+		"http://example.com:8080/a/": "http://example.com:8080/a/c",
+	} {
+		u, err := normalize(mustParse(t, base), "c")
+		require.NoError(t, err, base)
+		assert.Equal(t, want, u.String(), base)
+	}
+}
+
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []struct{ base, raw string }{
 		{"", "HTTP://Example.COM:80/a/./b/../c?q=1#f"},
