@@ -75,7 +75,7 @@ func isWallAnswer(c *Catalog, a Answer) bool {
 		return ok
 	case a.Status >= 200 && a.Status < 300:
 		html := crawler.Observation{ContentType: a.Header.Get("Content-Type"), Body: a.Body}.HTML()
-		_, ok := c.softWall(&a)
+		_, ok, _ := c.softWall(&a, true)
 		return html && ok
 	}
 	return false

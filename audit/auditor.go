@@ -3,6 +3,7 @@ package audit
 import (
 	"bytes"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"net/url"
 	"slices"
@@ -43,7 +44,8 @@ type Options struct {
 type Auditor struct {
 	opts    Options
 	catalog *Catalog
-	noMore  *agentMore // shared by every record with nothing more to say
+	noMore  *agentMore   // shared by every record with nothing more to say
+	seed    maphash.Seed // for pageRecord.plainBody
 	pages   map[string]*pageRecord
 	cut     int // responses cut at --max-body
 }
@@ -56,8 +58,13 @@ type pageRecord struct {
 	linkedFrom []string
 	agents     []agentRecord // in arrival order
 	foundVia   crawler.Found
-	depth      int
-	inSitemap  bool
+	// plainBody is the hash of a 2xx HTML body an agent got here that is
+	// neither a paywall nor a soft-wall page by its body alone (0: none):
+	// the next agent given the same bytes, as most are, skips those
+	// readings (an 18 KB page costs tens of microseconds each).
+	plainBody uint64
+	depth     int32
+	inSitemap bool
 }
 
 // agentRecord is what one agent saw at one URL, reduced to what the
@@ -136,7 +143,7 @@ func NewAuditor(o Options) (*Auditor, error) {
 	if o.Tool == "" {
 		o.Tool = "authwall"
 	}
-	return &Auditor{opts: o, catalog: cat, pages: map[string]*pageRecord{}, noMore: &agentMore{}}, nil
+	return &Auditor{opts: o, catalog: cat, pages: map[string]*pageRecord{}, noMore: &agentMore{}, seed: maphash.MakeSeed()}, nil
 }
 
 // Blocked is the crawler's rule for which answers get a browser control
@@ -152,7 +159,7 @@ func (a *Auditor) Add(o crawler.Observation) {
 	p := a.pages[o.URL]
 	if p == nil {
 		// Room for two agents: the common crawl, one allocation.
-		p = &pageRecord{url: o.URL, depth: o.Depth, foundVia: o.FoundVia, agents: make([]agentRecord, 0, 2)}
+		p = &pageRecord{url: o.URL, depth: int32(min(o.Depth, 1<<30)), foundVia: o.FoundVia, agents: make([]agentRecord, 0, 2)}
 		a.pages[o.URL] = p
 	}
 	p.inSitemap = p.inSitemap || o.InSitemap
@@ -201,16 +208,26 @@ func (a *Auditor) Add(o crawler.Observation) {
 		// A byte scan spares most pages the paywall's tokenizer pass (prefilter.go).
 		// Only an HTML document can stand in for a page: a feed or an API
 		// answer that quotes a login form is still the feed.
-		if mayDeclarePaywall(o.Body) && paywall(o.Body) {
+		html := o.HTML() && o.Agent != crawler.BrowserAgentName
+		sum := uint64(0)
+		if html && len(o.Body) > 0 {
+			sum = maphash.Bytes(a.seed, o.Body) | 1 // never 0, which means none
+		}
+		plain := sum != 0 && sum == p.plainBody
+		if !plain && mayDeclarePaywall(o.Body) && paywall(o.Body) {
 			m.paywall = true
-		} else if o.HTML() && o.Agent != crawler.BrowserAgentName {
+		} else if html {
 			// The whole kept body: a theme's inline styles can push the form
 			// past keepWallBody.
 			f := o.Final()
 			ans := &Answer{URL: f.URL, Status: f.Status, Header: f.Header, Body: o.Body, Chain: chain()}
-			if marker, ok := a.catalog.softWall(ans); ok {
+			marker, ok, read := a.catalog.softWall(ans, !plain)
+			if ok {
 				ans.Body, ans.Header = bytes.Clone(o.Body), a.catalog.keptHeader(ans.Header)
 				m.softAuth, m.wall = marker, ans
+			}
+			if read && sum != 0 {
+				p.plainBody = sum
 			}
 		}
 		if o.Agent == crawler.BrowserAgentName {
@@ -381,7 +398,7 @@ func (a *Auditor) linkedFromPublic(p *pageRecord) bool {
 
 // reportPage is a page as the report lists it.
 func reportPage(p *pageRecord, decl Declared) Page {
-	pg := Page{URL: p.url, Depth: p.depth, Declared: string(decl), Statuses: statuses(p)}
+	pg := Page{URL: p.url, Depth: int(p.depth), Declared: string(decl), Statuses: statuses(p)}
 	for _, r := range p.agents {
 		if pg.FinalURL == "" {
 			pg.FinalURL = r.finalURLOf(p.url)

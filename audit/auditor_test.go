@@ -145,6 +145,44 @@ func TestSoftAuthAndPaywall(t *testing.T) {
 	assert.Equal(t, site+"/news/a", p.URL)
 }
 
+// The second agent given a body the first found plain skips the body's
+// readings (pageRecord.plainBody); what it finds must not change: a
+// different body is read again, and walls and paywalls are never taken
+// for plain.
+func TestPlainBodyReadOncePerPage(t *testing.T) {
+	plain := `<html><body><h1>Docs</h1><p>Install it, run it.</p></body></html>`
+	form := `<html><body><form action="/session" method="post"><input name="user"><input type="password" name="pass"><button>Sign in</button></form></body></html>`
+	paywall := `<html><head><script type="application/ld+json">{"@type":"NewsArticle","isAccessibleForFree":false}</script></head><body>x</body></html>`
+	html := func(path, agent, body string) crawler.Observation {
+		return with(obs(path, agent, hop(200, "Content-Type", "text/html")), body)
+	}
+	fo, err := ParseFailOn(nil)
+	require.NoError(t, err)
+	a, err := NewAuditor(Options{Paths: paths(t, "/**\n"), FailOn: fo})
+	require.NoError(t, err)
+	for _, o := range []crawler.Observation{
+		html("/same", "googlebot", plain), html("/same", "bingbot", plain),
+		html("/differs", "googlebot", plain), html("/differs", "bingbot", form),
+		html("/form", "googlebot", form), html("/form", "bingbot", form),
+		html("/paid", "googlebot", paywall), html("/paid", "bingbot", paywall),
+	} {
+		a.Add(o)
+	}
+	assert.NotZero(t, a.pages[site+"/same"].plainBody, "a plain body is remembered")
+	assert.Zero(t, a.pages[site+"/form"].plainBody, "a soft-wall body is not plain")
+	assert.Zero(t, a.pages[site+"/paid"].plainBody, "a paywall body is not plain")
+	r := a.Finish(crawler.Result{Start: site + "/"})
+	got := map[string][]string{}
+	for _, f := range r.Findings {
+		got[f.Path] = append(got[f.Path], string(f.Kind)+" "+strings.Join(f.Agents, ","))
+	}
+	assert.Equal(t, map[string][]string{
+		"/differs": {"public-soft-auth bingbot"},
+		"/form":    {"public-soft-auth googlebot,bingbot"},
+		"/paid":    {"declared-paywall googlebot,bingbot"},
+	}, got)
+}
+
 func TestPrivateExposedAndInSitemap(t *testing.T) {
 	inSitemap := obs("/admin/", "googlebot", hop(401))
 	inSitemap.InSitemap = true

@@ -125,7 +125,7 @@ func TestParseCatalogReplacesContentIsData(t *testing.T) {
 		Body: []byte(`<html><body><div class="acme-gate">` + words(500) + `</div></body></html>`)}
 	c, err := parseCatalog([]byte(minimalCatalog))
 	require.NoError(t, err)
-	_, ok := c.softWall(page)
+	_, ok, _ := c.softWall(page, true)
 	assert.False(t, ok, "500 words of text and no form is content")
 
 	extra := strings.Replace(minimalCatalog, "signatures:\n", `signatures:
@@ -142,7 +142,7 @@ func TestParseCatalogReplacesContentIsData(t *testing.T) {
 `, 1)
 	c, err = parseCatalog([]byte(extra))
 	require.NoError(t, err)
-	marker, ok := c.softWall(page)
+	marker, ok, _ := c.softWall(page, true)
 	assert.True(t, ok)
 	assert.Equal(t, "test.gate", marker)
 	best, _ := c.Attribute(*page, nil)

@@ -184,16 +184,19 @@ func htmlAttr(tok html.Token, key string) string {
 // softWall reports whether a 2xx HTML answer is a soft wall, and the
 // marker that shows it: a catalog signature marked replaces_content (an
 // application's own "log in first" page) or, failing that, the page's own
-// reading (softWallPage).
-func (c *Catalog) softWall(a *Answer) (marker string, ok bool) {
-	v := newWallView(a)
+// reading (softWallPage). readPage false skips that reading, for a body
+// already read and found plain; plain reports that it ran and found
+// nothing.
+func (c *Catalog) softWall(a *Answer, readPage bool) (marker string, ok, plain bool) {
+	v := newWallViewOf(a, readPage)
+	plain = readPage && v.soft == ""
 	for _, s := range c.sigs {
 		if !s.replacesContent {
 			continue
 		}
 		if _, ok := s.match(v); ok {
-			return s.id, true
+			return s.id, true, plain
 		}
 	}
-	return v.soft, v.soft != ""
+	return v.soft, v.soft != "", plain
 }

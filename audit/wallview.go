@@ -30,7 +30,11 @@ type wallView struct {
 	soft       string // for a 2xx: the soft-wall marker of the page (softwall.go), if any
 }
 
-func newWallView(a *Answer) *wallView {
+func newWallView(a *Answer) *wallView { return newWallViewOf(a, true) }
+
+// newWallViewOf is newWallView; readPage false leaves a 2xx body unread
+// for a soft-wall marker (soft stays "").
+func newWallViewOf(a *Answer, readPage bool) *wallView {
 	v := &wallView{a: a, location: a.Location}
 	if a.Header != nil {
 		v.raw = a.Header.Values("WWW-Authenticate")
@@ -59,7 +63,7 @@ func newWallView(a *Answer) *wallView {
 	if a.Status >= 300 && a.Status < 400 && v.location != "" {
 		v.login, _ = loginRedirect(v.location)
 	}
-	if a.Status >= 200 && a.Status < 300 && maySoftWall(a.Body) {
+	if readPage && a.Status >= 200 && a.Status < 300 && maySoftWall(a.Body) {
 		v.soft, _ = softWallPage(a.Body)
 	}
 	return v
