@@ -30,6 +30,7 @@ const (
 )
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	// Go's libraries log to the standard logger, which writes to stderr:
 	// count those lines instead (libraries_log.go).
