@@ -96,6 +96,15 @@ type respFixtureCase struct {
 	edge      string
 }
 
+// name is the case's subtest name: the fixture, and whether a control goes
+// with it.
+func (tc respFixtureCase) name() string {
+	if tc.control != "" {
+		return tc.file + "+control"
+	}
+	return tc.file
+}
+
 var respFixtureCases = []respFixtureCase{
 	// Captured from Debian 12's servers on loopback (captured.sha256).
 	{file: "apache-authtype-no-require.txt"},
@@ -232,11 +241,7 @@ func defaultCatalogForTest(t *testing.T) *Catalog {
 func TestAttributeFixtures(t *testing.T) {
 	c := defaultCatalogForTest(t)
 	for _, tc := range respFixtureCases {
-		name := tc.file
-		if tc.control != "" {
-			name += "+control"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(tc.name(), func(t *testing.T) {
 			wall := loadAnswer(t, tc.file)
 			if tc.sig == "" {
 				assert.False(t, isWallAnswer(c, wall), "a no-wall fixture looks like a wall")
@@ -572,11 +577,7 @@ func TestFixtureLoaderToleratesBareLF(t *testing.T) {
 func TestKeptHeaderAttributesAlike(t *testing.T) {
 	c := defaultCatalogForTest(t)
 	for _, tc := range respFixtureCases {
-		name := tc.file
-		if tc.control != "" {
-			name += "+control"
-		}
-		t.Run(name, func(t *testing.T) {
+		t.Run(tc.name(), func(t *testing.T) {
 			wall := loadAnswer(t, tc.file)
 			var control *Answer
 			if tc.control != "" {
