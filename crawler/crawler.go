@@ -235,7 +235,15 @@ func newRun(cfg *config) *run {
 		sitemap: map[string]bool{},
 		started: time.Now(),
 	}
-	r.links = newLinkQueue(cfg.MaxDepth > 0, r.waitingDepth)
+	// A link found again nearer the start is ordered by its new depth
+	// with --max-depth only, where depth decides the order: reading the
+	// run's record costs a map lookup per comparison (2% of a crawl's CPU),
+	// and without it depth only breaks ties, as queued.
+	var depth func(string) (int, bool)
+	if cfg.MaxDepth > 0 {
+		depth = r.waitingDepth
+	}
+	r.links = newLinkQueue(cfg.MaxDepth > 0, depth)
 	if !cfg.NoTrapGuard {
 		r.traps = newTrapGuard(cfg.MaxPages)
 	}

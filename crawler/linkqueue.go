@@ -27,8 +27,9 @@ import (
 // entry per directory.
 type linkQueue struct {
 	byDepth bool // order by depth first (--max-depth)
-	// depth, when set, gives a waiting key's depth now: a link found again
-	// nearer the start is lowered in the run's record of it, not here.
+	// depth, when set (with --max-depth), gives a waiting key's depth now:
+	// a link found again nearer the start is lowered in the run's record
+	// of it, not here.
 	depth   func(key string) (int, bool)
 	groups  map[string]*linkGroup
 	next    groupHeap // groups with waiting URLs, the one to serve first on top
