@@ -54,6 +54,7 @@ type answer struct {
 	body      []byte
 	truncated bool
 	skipped   bool // body not read: a type the audit has no use for
+	taken     bool // body read by the transport (bodystash.go), colly stopped
 	err       error
 }
 
@@ -78,27 +79,30 @@ func newFetcher(ctx context.Context, cfg *config) *fetcher {
 	c.WithTransport(t)
 	c.SetRedirectHandler(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse })
 
+	t.stash, t.bodyLimit = newBodyStash(), cfg.MaxBody+1
 	f := &fetcher{c: c, transport: t, maxBody: cfg.MaxBody, timeout: cfg.Timeout, headers: map[string]http.Header{}}
 	for _, a := range append([]Agent{browserAgent()}, cfg.Agents...) {
 		f.headers[a.UserAgent] = requestHeader(a)
 	}
 	c.OnResponseHeaders(func(r *colly.Response) {
 		a := slot(r.Ctx)
+		body, taken := t.stash.claim(*r.Headers)
 		a.status = r.StatusCode
 		a.header = *r.Headers // the response's own header, not reused by net/http
 		f.responses.Add(1)
-		if skipBody(a.header.Get("Content-Type")) {
+		switch {
+		case taken:
+			// The transport read the body: colly need not read it again.
+			f.setBody(a, body)
+			a.taken = true
+			r.Request.Abort()
+		case skipBody(a.header.Get("Content-Type")):
 			a.skipped = true
 			r.Request.Abort()
 		}
 	})
 	c.OnResponse(func(r *colly.Response) {
-		a := slot(r.Ctx)
-		a.body = r.Body
-		if int64(len(a.body)) > f.maxBody {
-			a.body = a.body[:f.maxBody]
-			a.truncated = true
-		}
+		f.setBody(slot(r.Ctx), r.Body)
 	})
 	c.OnError(func(r *colly.Response, err error) {
 		if r == nil || r.Ctx == nil {
@@ -107,6 +111,16 @@ func newFetcher(ctx context.Context, cfg *config) *fetcher {
 		slot(r.Ctx).err = err
 	})
 	return f
+}
+
+// setBody keeps the first maxBody bytes of a body read to maxBody+1, and
+// whether it was cut.
+func (f *fetcher) setBody(a *answer, body []byte) {
+	a.body = body
+	if int64(len(a.body)) > f.maxBody {
+		a.body = a.body[:f.maxBody]
+		a.truncated = true
+	}
 }
 
 func slot(ctx *colly.Context) *answer {
@@ -139,7 +153,7 @@ func (f *fetcher) get(u string, agent Agent) answer {
 	}
 	err := f.c.Request(http.MethodGet, u, nil, ctx, hdr)
 	switch {
-	case a.skipped:
+	case a.skipped, a.taken:
 		a.err = nil // aborted on purpose after the headers
 	case a.err == nil && err != nil && a.status == 0:
 		a.err = err

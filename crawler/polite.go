@@ -24,6 +24,11 @@ type politeTransport struct {
 	limiter  *rate.Limiter // nil: no ceiling
 	requests atomic.Int64
 
+	// stash, when set, takes each body the audit reads (not media) up to
+	// bodyLimit bytes, for the fetcher to claim (bodystash.go).
+	stash     *bodyStash
+	bodyLimit int64
+
 	mu         sync.Mutex
 	pauseUntil time.Time
 	undecoded  map[string]int // Content-Encoding -> bodies not decoded
@@ -66,6 +71,9 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			t.undecoded[ce]++
 			t.mu.Unlock()
+		}
+		if t.stash != nil && resp.Body != http.NoBody && !skipBody(resp.Header.Get("Content-Type")) {
+			t.stash.take(req.Context(), resp, t.bodyLimit)
 		}
 	}
 	return resp, err
