@@ -35,6 +35,7 @@ func TestReadBody(t *testing.T) {
 		{"announced at the limit", bytes.NewReader(body), 100, 100, 100, nil},
 		{"announced past the limit", bytes.NewReader(body), 100, 31, 31, nil},
 		{"read error", iotest.TimeoutReader(bytes.NewReader(body)), -1, 1000, 100, iotest.ErrTimeout},
+		{"announced over a megabyte, sent short", bytes.NewReader(body), exactBodyMax + 1, 2 * exactBodyMax, 100, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := readBody(iotest.HalfReader(tc.r), tc.contentLength, tc.limit)
@@ -71,6 +72,14 @@ func TestBodyStashClaimed(t *testing.T) {
 			_, _ = io.WriteString(w, page)
 		case "/moved":
 			http.Redirect(w, r, "/page", http.StatusMovedPermanently)
+		case "/latin1":
+			w.Header().Set("Content-Type", "text/html; charset=iso-8859-1")
+			_, _ = io.WriteString(w, "caf\xe9")
+		case "/bad-location":
+			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Location", "http://[::1/%zz")
+			w.WriteHeader(http.StatusMovedPermanently)
+			_, _ = io.WriteString(w, page)
 		case "/short":
 			w.Header().Set("Content-Length", "1000")
 			_, _ = io.WriteString(w, "only this")
@@ -98,6 +107,11 @@ func TestBodyStashClaimed(t *testing.T) {
 		"/moved":   {301, "", false, false},
 		"/missing": {404, "404 page not found\n", false, false},
 		"/short":   {200, "", false, true},
+		// colly converts a body in another charset to UTF-8: left to it.
+		"/latin1": {200, "café", false, false},
+		// net/http drops a redirect whose Location does not parse before
+		// colly sees it: the stashed body goes when net/http closes it.
+		"/bad-location": {0, "", false, true},
 	} {
 		a := f.get(srv.URL+path, agent)
 		assert.Equal(t, want.status, a.status, path)
@@ -112,9 +126,9 @@ func TestBodyStashClaimed(t *testing.T) {
 		assert.Equal(t, want.truncated, a.truncated, path)
 		assert.NotContains(t, a.header, stashHeader, path)
 	}
-	// /page, /chunked, /big, /missing and /moved's body went through the
-	// stash; not the image (not read) nor the short body (its error is
-	// colly's to meet).
-	assert.EqualValues(t, 5, f.transport.stash.next, "bodies stashed")
+	// /page, /chunked, /big, /missing, /moved's and /bad-location's body
+	// went through the stash; not the image (not read), the Latin-1 page
+	// (colly's to convert) nor the short body (its error is colly's).
+	assert.EqualValues(t, 6, f.transport.stash.next, "bodies stashed")
 	assert.Empty(t, f.transport.stash.bodies, "every stashed body is claimed")
 }

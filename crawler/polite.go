@@ -72,7 +72,7 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.undecoded[ce]++
 			t.mu.Unlock()
 		}
-		if t.stash != nil && resp.Body != http.NoBody && !skipBody(resp.Header.Get("Content-Type")) {
+		if t.stash != nil && resp.Body != http.NoBody && takes(resp.Header.Get("Content-Type")) {
 			t.stash.take(req.Context(), resp, t.bodyLimit)
 		}
 	}
