@@ -7,19 +7,18 @@ import "runtime/debug"
 // request) and keeps little (a small record per URL), so collecting at 3x
 // the live heap instead of Go's 2x saves most of a collection's CPU; the
 // soft limit keeps a million-URL crawl, whose live heap nears a gigabyte,
-// from growing to three times that. GOGC and GOMEMLIMIT in the
-// environment, which Go reads itself, take precedence.
+// from growing to three times that. With GOGC or GOMEMLIMIT in the
+// environment, which Go reads itself, the collector is left to them.
 const (
 	gcPercent   = 200
 	memoryLimit = 1536 << 20 // bytes
 )
 
-// tuneGC applies the defaults that the environment does not set.
+// tuneGC applies the defaults when the environment sets neither.
 func tuneGC(getenv func(string) string) {
-	if getenv("GOGC") == "" {
-		debug.SetGCPercent(gcPercent)
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return
 	}
-	if getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
-	}
+	debug.SetGCPercent(gcPercent)
+	debug.SetMemoryLimit(memoryLimit)
 }

@@ -23,8 +23,9 @@ func TestTuneGC(t *testing.T) {
 		limit   int64
 	}{
 		{name: "defaults", env: map[string]string{}, percent: gcPercent, limit: memoryLimit},
-		{name: "GOGC set", env: map[string]string{"GOGC": "50"}, percent: 77, limit: memoryLimit},
-		{name: "GOMEMLIMIT set", env: map[string]string{"GOMEMLIMIT": "4GiB"}, percent: gcPercent, limit: 1 << 40},
+		{name: "GOGC set", env: map[string]string{"GOGC": "50"}, percent: 77, limit: 1 << 40},
+		{name: "GOGC off", env: map[string]string{"GOGC": "off"}, percent: 77, limit: 1 << 40},
+		{name: "GOMEMLIMIT set", env: map[string]string{"GOMEMLIMIT": "4GiB"}, percent: 77, limit: 1 << 40},
 		{name: "both set", env: map[string]string{"GOGC": "off", "GOMEMLIMIT": "1GiB"}, percent: 77, limit: 1 << 40},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 
@@ -69,39 +71,69 @@ func (o reportOutputs) write(rep *audit.Report) error {
 // writeReportFile writes a report file through a temporary file in the
 // same directory, renamed into place once complete: a failing writer never
 // leaves half a file behind, and a big report is streamed to disk rather
-// than held in memory. A target that exists and is not a regular file
-// (/dev/stdout, a named pipe, a symlink) is written in place instead.
+// than held in memory. A symlink is followed (the file it names is
+// replaced, the link stays); a target that is not a regular file
+// (/dev/stdout, a named pipe) or a dangling symlink is written in place.
+// The file gets the mode of the one it replaces, or 0644 less the umask.
 func writeReportFile(t reportTarget, rep *audit.Report) error {
-	dir := filepath.Dir(t.file)
-	if dir != "." {
+	wrap := func(err error) error { return fmt.Errorf("write %s report: %w", t.format, err) }
+	if dir := filepath.Dir(t.file); dir != "." {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("write %s report: %w", t.format, err)
+			return wrap(err)
 		}
 	}
-	if info, err := os.Lstat(t.file); err == nil && !info.Mode().IsRegular() {
-		return writeReportInPlace(t, rep)
+	target := t.file
+	if resolved, err := filepath.EvalSymlinks(t.file); err == nil {
+		target = resolved
+	} else if info, lerr := os.Lstat(t.file); lerr == nil && info.Mode()&os.ModeSymlink != 0 {
+		return writeReportInPlace(t, rep) // dangling: create what it names
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(t.file)+".*.tmp")
+	var mode os.FileMode
+	if info, err := os.Stat(target); err == nil {
+		if !info.Mode().IsRegular() {
+			return writeReportInPlace(t, rep)
+		}
+		mode = info.Mode().Perm()
+	}
+	f, err := createTemp(target)
 	if err != nil {
-		return fmt.Errorf("write %s report: %w", t.format, err)
+		return wrap(err)
+	}
+	tmp := f.Name()
+	if mode != 0 {
+		if err := f.Chmod(mode); err != nil {
+			f.Close()
+			os.Remove(tmp)
+			return wrap(err)
+		}
 	}
 	if err := renderTo(f, t, rep); err != nil {
-		os.Remove(f.Name())
+		os.Remove(tmp)
 		return err
 	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s report: %w", t.format, err)
-	}
-	if err := os.Rename(f.Name(), t.file); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("write %s report: %w", t.format, err)
+	if err := os.Rename(tmp, target); err != nil {
+		os.Remove(tmp)
+		return wrap(err)
 	}
 	return nil
 }
 
+// createTemp creates a new file beside target with mode 0644 less the
+// umask (os.CreateTemp's are 0600).
+func createTemp(target string) (*os.File, error) {
+	dir, base := filepath.Split(target)
+	for range 100 {
+		name := filepath.Join(dir, fmt.Sprintf(".%s.%d.tmp", base, rand.Uint32()))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("no free temporary name beside %s", target)
+}
+
 func writeReportInPlace(t reportTarget, rep *audit.Report) error {
-	f, err := os.OpenFile(t.file, os.O_WRONLY|os.O_TRUNC, 0)
+	f, err := os.OpenFile(t.file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return fmt.Errorf("write %s report: %w", t.format, err)
 	}

@@ -33,7 +33,9 @@ func TestWriteReportFile(t *testing.T) {
 		require.NoError(t, writeReportFile(reportTarget{format: "json", file: file, writer: jsonWriter}, rep))
 		info, err := os.Stat(file)
 		require.NoError(t, err)
-		assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
+		// 0644 less the umask, not os.CreateTemp's 0600.
+		assert.Zero(t, info.Mode().Perm()&^0o644, "no more than 0644")
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm()&0o600, "the owner reads and writes")
 		data, err := os.ReadFile(file)
 		require.NoError(t, err)
 		assert.Contains(t, string(data), `"pages":[{"url":"http://127.0.0.1/"`)
@@ -50,6 +52,40 @@ func TestWriteReportFile(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "earlier", string(data))
 		assertOnlyFiles(t, dir, "report.json")
+	})
+
+	t.Run("a replaced file keeps its mode", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "report.json")
+		require.NoError(t, os.WriteFile(file, []byte("earlier"), 0o600))
+		require.NoError(t, os.Chmod(file, 0o600))
+		require.NoError(t, writeReportFile(reportTarget{format: "json", file: file, writer: jsonWriter}, rep))
+		info, err := os.Stat(file)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+	})
+
+	t.Run("a dangling symlink gets the file it names", func(t *testing.T) {
+		dir := t.TempDir()
+		link := filepath.Join(dir, "report.json")
+		require.NoError(t, os.Symlink(filepath.Join(dir, "real.json"), link))
+		require.NoError(t, writeReportFile(reportTarget{format: "json", file: link, writer: jsonWriter}, rep))
+		data, err := os.ReadFile(filepath.Join(dir, "real.json"))
+		require.NoError(t, err)
+		assert.Contains(t, string(data), `"schema":1`)
+	})
+
+	t.Run("a failing writer leaves a symlinked file as it was", func(t *testing.T) {
+		dir := t.TempDir()
+		target := filepath.Join(dir, "real.json")
+		require.NoError(t, os.WriteFile(target, []byte("earlier"), 0o644))
+		link := filepath.Join(dir, "report.json")
+		require.NoError(t, os.Symlink(target, link))
+		err := writeReportFile(reportTarget{format: "json", file: link, writer: failingWriter{}}, rep)
+		require.Error(t, err)
+		data, err := os.ReadFile(target)
+		require.NoError(t, err)
+		assert.Equal(t, "earlier", string(data))
+		assertOnlyFiles(t, dir, "real.json", "report.json")
 	})
 
 	t.Run("a named pipe is written in place", func(t *testing.T) {
