@@ -105,6 +105,17 @@ func (tc respFixtureCase) name() string {
 	return tc.file
 }
 
+// load reads the case's fixture and its control (nil when it has none).
+func (tc respFixtureCase) load(t *testing.T) (wall Answer, control *Answer) {
+	t.Helper()
+	wall = loadAnswer(t, tc.file)
+	if tc.control != "" {
+		ctl := loadAnswer(t, tc.control)
+		control = &ctl
+	}
+	return wall, control
+}
+
 var respFixtureCases = []respFixtureCase{
 	// Captured from Debian 12's servers on loopback (captured.sha256).
 	{file: "apache-authtype-no-require.txt"},
@@ -242,17 +253,12 @@ func TestAttributeFixtures(t *testing.T) {
 	c := defaultCatalogForTest(t)
 	for _, tc := range respFixtureCases {
 		t.Run(tc.name(), func(t *testing.T) {
-			wall := loadAnswer(t, tc.file)
+			wall, control := tc.load(t)
 			if tc.sig == "" {
 				assert.False(t, isWallAnswer(c, wall), "a no-wall fixture looks like a wall")
 				return
 			}
 			require.True(t, isWallAnswer(c, wall), "fixture is not a wall")
-			var control *Answer
-			if tc.control != "" {
-				ctl := loadAnswer(t, tc.control)
-				control = &ctl
-			}
 			best, alts := c.Attribute(wall, control)
 			assert.Equal(t, tc.sig, best.Signature, "signature; evidence: %q", best.Evidence)
 			assert.Equal(t, tc.source, best.Source, "source")
@@ -286,12 +292,7 @@ func TestCatalogCompleteness(t *testing.T) {
 		if tc.sig == "" {
 			continue
 		}
-		wall := loadAnswer(t, tc.file)
-		var control *Answer
-		if tc.control != "" {
-			ctl := loadAnswer(t, tc.control)
-			control = &ctl
-		}
+		wall, control := tc.load(t)
 		best, _ := c.Attribute(wall, control)
 		covered[best.Signature] = true
 	}
@@ -578,12 +579,7 @@ func TestKeptHeaderAttributesAlike(t *testing.T) {
 	c := defaultCatalogForTest(t)
 	for _, tc := range respFixtureCases {
 		t.Run(tc.name(), func(t *testing.T) {
-			wall := loadAnswer(t, tc.file)
-			var control *Answer
-			if tc.control != "" {
-				ctl := loadAnswer(t, tc.control)
-				control = &ctl
-			}
+			wall, control := tc.load(t)
 			best, alts := c.Attribute(wall, control)
 
 			kept := wall
