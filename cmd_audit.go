@@ -108,14 +108,10 @@ func auditCommand(stdout, stderr io.Writer) *cobra.Command {
 		_ = cmd.Flags().MarkHidden(n)
 	}
 	cmd.SetUsageFunc(groupedUsage(groups, auditExamples))
-	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
-		fmt.Fprintf(c.OutOrStdout(), "%s\n\n", c.Short)
-		_ = c.Usage()
-		fmt.Fprint(c.OutOrStdout(), `
+	cmd.SetHelpFunc(helpWithExitCodes(func(c *cobra.Command) string { return c.Short }, `
 Exit codes: 0 nothing failing, 1 failing findings (see --fail-on), 2 bad usage or
 input file, 3 the audit could not run (site unreachable, interrupted).
-`)
-	})
+`))
 	return cmd
 }
 

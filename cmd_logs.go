@@ -82,14 +82,10 @@ FILE is plain or gzip (told by content); - is stdin.`,
 		cmd.Flags().AddFlagSet(g.set)
 	}
 	cmd.SetUsageFunc(groupedUsage(groups, logsExamples))
-	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
-		fmt.Fprintf(c.OutOrStdout(), "%s\n\n", c.Long)
-		_ = c.Usage()
-		fmt.Fprint(c.OutOrStdout(), `
+	cmd.SetHelpFunc(helpWithExitCodes(func(c *cobra.Command) string { return c.Long }, `
 Exit codes: 0 nothing failing, 1 failing findings (see --fail-on), 2 bad usage or
 input file (a log, ranges or paths file that cannot be read), 3 interrupted.
-`)
-	})
+`))
 	return cmd
 }
 

@@ -163,6 +163,16 @@ func newLogger(w io.Writer, verbose, quiet bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
+// helpWithExitCodes prints head, the grouped usage, then the command's
+// exit codes.
+func helpWithExitCodes(head func(*cobra.Command) string, exitCodes string) func(*cobra.Command, []string) {
+	return func(c *cobra.Command, _ []string) {
+		fmt.Fprintf(c.OutOrStdout(), "%s\n\n", head(c))
+		_ = c.Usage()
+		fmt.Fprint(c.OutOrStdout(), exitCodes)
+	}
+}
+
 // flagGroup is a titled set of flags, so --help lists flags by purpose.
 type flagGroup struct {
 	title string
